@@ -1,0 +1,3 @@
+"""Hashplan: plan and track Bitcoin-miner deployments per data center."""
+
+__version__ = "0.1.0"

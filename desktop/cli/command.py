@@ -1,0 +1,41 @@
+"""What a subcommand is, and how it gets its database."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop.paths import resolve_db_path
+from desktop.services.session import Session, open_session
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace, Session], int]
+    needs_session: bool = True
+    readonly: bool = False
+
+
+@contextmanager
+def cli_session(args: argparse.Namespace, *, readonly: bool = False) -> Iterator[Session]:
+    """Opens ``--db``; a file this command created is removed again if the command fails."""
+    path = resolve_db_path(getattr(args, "db", None))
+    session = open_session(path, readonly=readonly)
+    try:
+        yield session
+    except BaseException:
+        created = session.store.created
+        session.close()
+        if created:
+            for suffix in ("", "-wal", "-shm"):
+                with suppress(OSError):
+                    Path(f"{path}{suffix}").unlink()
+        raise
+    else:
+        session.close()

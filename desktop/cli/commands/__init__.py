@@ -1,0 +1,13 @@
+"""Every subcommand, in the order --help lists them. Add a module's COMMANDS here."""
+
+from desktop.cli.command import Command
+from desktop.cli.commands import batches, demo, events, models, sites, summary
+
+ALL_COMMANDS: list[Command] = [
+    *demo.COMMANDS,
+    *summary.COMMANDS,
+    *sites.COMMANDS,
+    *models.COMMANDS,
+    *batches.COMMANDS,
+    *events.COMMANDS,
+]

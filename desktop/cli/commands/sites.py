@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import argparse
+import json
+
+from desktop.cli.command import Command
+from desktop.domain.units import format_mw
+from desktop.services.session import Session
+
+
+def _configure_add(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("name", help="data center name (unique, case-insensitive)")
+    parser.add_argument("--country", default="")
+    parser.add_argument("--capacity-mw", metavar="MW", help="power capacity in MW")
+    parser.add_argument("--notes", default="")
+
+
+def _run_add(args: argparse.Namespace, session: Session) -> int:
+    site = session.fleet.add_site(args.name, args.country, args.capacity_mw, args.notes)
+    print(f"added data center #{site.id}: {site.name}")
+    return 0
+
+
+def _configure_edit(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("site", help="data center name or #id")
+    parser.add_argument("--name")
+    parser.add_argument("--country")
+    parser.add_argument("--capacity-mw", metavar="MW", help="power capacity in MW ('' to clear)")
+    parser.add_argument("--notes")
+
+
+def _run_edit(args: argparse.Namespace, session: Session) -> int:
+    site = session.fleet.site(_ref(args.site))
+    edited = session.fleet.edit_site(
+        site.id or 0,
+        args.name if args.name is not None else site.name,
+        args.country if args.country is not None else site.country,
+        args.capacity_mw if args.capacity_mw is not None else site.capacity_mw,
+        args.notes if args.notes is not None else site.notes,
+    )
+    print(f"saved data center #{edited.id}: {edited.name}")
+    return 0
+
+
+def _run_list(args: argparse.Namespace, session: Session) -> int:
+    sites = session.store.list_sites()
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {"id": s.id, "name": s.name, "country": s.country, "capacity_mw": s.capacity_mw, "notes": s.notes}
+                    for s in sites
+                ]
+            )
+        )
+        return 0
+    for s in sites:
+        print(f"#{s.id:<4} {s.name:<30} {s.country:<20} {format_mw(s.capacity_mw):>12}")
+    return 0
+
+
+def _configure_list(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true")
+
+
+def _ref(text: str) -> int | str:
+    return int(text[1:]) if text.startswith("#") and text[1:].isdigit() else text
+
+
+COMMANDS = [
+    Command("add-site", "add a data center", _configure_add, _run_add),
+    Command("edit-site", "change a data center's name, country, capacity or notes", _configure_edit, _run_edit),
+    Command("sites", "list the data centers", _configure_list, _run_list, readonly=False),
+]

@@ -1,0 +1,103 @@
+"""Entry point: parse the arguments, run a subcommand, or start the GUI."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from desktop import __version__
+from desktop.cli.command import Command, cli_session
+from desktop.cli.commands import ALL_COMMANDS
+from desktop.errors import HashplanError
+from desktop.logging_setup import setup_logging
+
+log = logging.getLogger(__name__)
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line on stderr, exit 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+
+
+def _db_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    # --db works before or after the subcommand; SUPPRESS keeps a subcommand from
+    # overwriting the value given before it.
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        default=default,
+        help="database file (default: $HASHPLAN_DB, else hashplan.db in your data folder)",
+    )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help="show tracebacks and log debug detail",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="hashplan",
+        description="Plan and track Bitcoin-miner deployments per data center. With no command, opens the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"Hashplan {__version__}")
+    _db_options(parser, top=True)
+    parser.add_argument(
+        "--demo", action="store_true", help="open the app on the demo data when the database holds no batches"
+    )
+    parser.add_argument("--self-test", action="store_true", help="check the installation end to end offscreen and exit")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for command in ALL_COMMANDS:
+        sub = commands.add_parser(command.name, help=command.help, description=command.help)
+        _db_options(sub, top=False)
+        command.configure(sub)
+        sub.set_defaults(_command=command)
+    return parser
+
+
+def _run_command(command: Command, args: argparse.Namespace) -> int:
+    if not command.needs_session:
+        return command.run(args, None)  # type: ignore[arg-type]
+    with cli_session(args, readonly=command.readonly) as session:
+        return command.run(args, session)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    setup_logging(debug=args.debug)
+    try:
+        if args.self_test:
+            from desktop.selftest import run_self_test
+
+            return run_self_test()
+        command: Command | None = getattr(args, "_command", None)
+        if command is None:
+            from desktop.ui.app import run_gui
+
+            return run_gui(args)
+        return _run_command(command, args)
+    except HashplanError as error:
+        print(f"hashplan: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("hashplan: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # the last line of defence: no traceback for users
+        log.exception("unexpected error")
+        if args.debug:
+            raise
+        print(
+            f"hashplan: unexpected error: {type(error).__name__}: {error} (run with --debug for details)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def run() -> None:
+    sys.exit(main())

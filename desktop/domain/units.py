@@ -1,0 +1,33 @@
+"""Showing figures: hash rate in TH/s, PH/s or EH/s by size; money; power."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+HASHRATE_UNITS = (("EH/s", 1_000_000.0), ("PH/s", 1_000.0), ("TH/s", 1.0))
+
+
+def hashrate_unit(ths: float) -> tuple[str, float]:
+    """The unit a figure of this size reads best in, and its size in TH/s."""
+    magnitude = abs(ths)
+    for unit, scale in HASHRATE_UNITS:
+        if magnitude >= scale:
+            return unit, scale
+    return "TH/s", 1.0
+
+
+def format_hashrate(ths: float, decimals: int = 2) -> str:
+    unit, scale = hashrate_unit(ths)
+    return f"{ths / scale:,.{decimals}f} {unit}"
+
+
+def format_usd(cents: int) -> str:
+    return f"USD {Decimal(cents) / 100:,.2f}"
+
+
+def format_mw(mw: float | None) -> str:
+    return "-" if mw is None else f"{mw:,.2f} MW"
+
+
+def format_units(units: int) -> str:
+    return f"{units:,}"

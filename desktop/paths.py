@@ -1,0 +1,37 @@
+"""Where data lives: the database in the user's data folder unless told otherwise."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "Hashplan"
+DB_ENV = "HASHPLAN_DB"
+
+
+def data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def log_dir() -> Path:
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
+def default_db_path() -> Path:
+    """``$HASHPLAN_DB`` if set, else hashplan.db in the user's data folder."""
+    override = os.environ.get(DB_ENV, "").strip()
+    if override:
+        return Path(override).expanduser()
+    return data_dir() / "hashplan.db"
+
+
+def resolve_db_path(cli_value: str | None) -> Path:
+    """``--db`` beats ``$HASHPLAN_DB`` beats the default."""
+    return Path(cli_value).expanduser() if cli_value else default_db_path()
+
+
+def backups_dir(db_path: Path) -> Path:
+    """Backups sit beside the data, in a folder named after the file."""
+    return db_path.parent / "backups" / db_path.stem

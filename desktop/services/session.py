@@ -1,0 +1,43 @@
+"""One open database with its services: what the CLI and each GUI window work on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop.services.catalog import load_seed_catalog
+from desktop.services.fleet import FleetService
+from desktop.services.reports import FleetQueries
+from desktop.store import Store
+
+
+@dataclass
+class Session:
+    store: Store
+    fleet: FleetService
+    queries: FleetQueries
+
+    @property
+    def path(self) -> Path:
+        return self.store.path
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_session(path: str | Path, *, readonly: bool = False) -> Session:
+    """Opens (creating and seeding the catalog if new) the database at ``path``."""
+    store = Store.open(path, readonly=readonly)
+    try:
+        if store.created:
+            load_seed_catalog(store)
+    except BaseException:
+        store.close()
+        raise
+    return Session(store, FleetService(store), FleetQueries(store))

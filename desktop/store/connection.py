@@ -1,0 +1,156 @@
+"""Opening a database file safely: checks first, then pragmas, then migrations.
+
+A file that is not a Hashplan database, is corrupt, or comes from a newer Hashplan
+is refused before anything is written to it.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from contextlib import suppress
+from datetime import datetime, timezone
+from pathlib import Path
+
+from desktop.errors import (
+    DatabaseBusyError,
+    DatabaseError,
+    NewerSchemaError,
+    NotHashplanFileError,
+    ReadOnlyError,
+)
+from desktop.store import migrations
+
+BUSY_TIMEOUT_MS = 10_000
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _check_header(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except PermissionError:
+        raise DatabaseError(f"{path}: permission denied; the file cannot be read") from None
+    except IsADirectoryError:
+        raise DatabaseError(f"{path} is a folder, not a database file") from None
+    except OSError as error:
+        raise DatabaseError(f"{path}: cannot be read ({error.strerror})") from None
+    if not header:
+        raise NotHashplanFileError(f"{path} is empty (0 bytes), not a Hashplan database")
+    if header != SQLITE_HEADER:
+        raise NotHashplanFileError(f"{path} is not a SQLite database (it may be another kind of file)")
+
+
+def _is_writable(path: Path) -> bool:
+    folder = path.parent if str(path.parent) else Path(".")
+    return os.access(path, os.W_OK) and os.access(folder, os.W_OK | os.X_OK)
+
+
+def connect(path: Path, *, readonly: bool = False) -> tuple[sqlite3.Connection, bool, bool]:
+    """Open (creating if missing) a checked, migrated connection.
+
+    Returns (connection, created, readonly). A read-only file or folder opens
+    read-only rather than failing.
+    """
+    created = not path.exists()
+    if created:
+        if readonly:
+            raise DatabaseError(f"{path} does not exist")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise DatabaseError(f"cannot create the folder {path.parent}: {error.strerror}") from None
+    else:
+        _check_header(path)
+        readonly = readonly or not _is_writable(path)
+
+    old_umask = os.umask(0o077)  # the database is private to its user
+    try:
+        if readonly:
+            conn = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=ro",
+                uri=True,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+            )
+        else:
+            conn = sqlite3.connect(
+                str(path),
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+            )
+    except sqlite3.Error as error:
+        raise DatabaseError(f"{path}: cannot be opened ({error})") from None
+    finally:
+        os.umask(old_umask)
+
+    try:
+        _prepare(conn, path, readonly=readonly, created=created)
+    except BaseException:
+        conn.close()
+        if created:
+            for suffix in ("", "-wal", "-shm"):
+                with suppress(OSError):
+                    Path(f"{path}{suffix}").unlink()
+        raise
+    return conn, created, readonly
+
+
+def _prepare(conn: sqlite3.Connection, path: Path, *, readonly: bool, created: bool) -> None:
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if not created:
+            ok = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if ok != "ok":
+                raise NotHashplanFileError(f"{path} is damaged (integrity check: {ok})")
+            version = migrations.schema_version(conn)
+            if version == 0 and (
+                migrations.user_table_count(conn)
+                or migrations.application_id(conn) not in (0, migrations.APPLICATION_ID)
+            ):
+                raise NotHashplanFileError(f"{path} is a SQLite database of another program, not Hashplan's")
+            if version > migrations.CURRENT_VERSION:
+                raise NewerSchemaError(
+                    f"{path} was written by a newer Hashplan (schema version {version}; "
+                    f"this version understands up to {migrations.CURRENT_VERSION}). "
+                    "Update Hashplan to open it; the file was not changed."
+                )
+            if readonly and version < migrations.CURRENT_VERSION:
+                raise ReadOnlyError(
+                    f"{path} is read-only and needs an upgrade to schema version "
+                    f"{migrations.CURRENT_VERSION}; copy it somewhere writable to open it"
+                )
+        if not readonly:
+            # WAL lets readers (the chart, another window) run while one writer writes;
+            # synchronous=FULL makes every committed action survive a power cut.
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            migrations.migrate(conn, utc_now())
+    except sqlite3.DatabaseError as error:
+        raise translate(error, path) from None
+
+
+def translate(error: sqlite3.Error, path: Path | str) -> DatabaseError:
+    """A sqlite3 error as a sentence naming the file and what to do."""
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        return DatabaseBusyError(
+            f"{path} is busy: another program kept it locked for more than "
+            f"{BUSY_TIMEOUT_MS // 1000} s; nothing was changed, try again"
+        )
+    if "readonly" in text or "read-only" in text:
+        return ReadOnlyError(f"{path} is read-only; nothing was changed")
+    if "full" in text:
+        return DatabaseError(f"the disk holding {path} is full; nothing was changed")
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return NotHashplanFileError(f"{path} is damaged or not a Hashplan database ({error})")
+    if "disk i/o" in text:
+        return DatabaseError(f"{path}: the disk reported an I/O error; nothing was changed")
+    return DatabaseError(f"{path}: database error ({error})")

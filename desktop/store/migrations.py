@@ -1,0 +1,122 @@
+"""Numbered schema migrations, applied in order on open, each in its own transaction.
+
+A migration is a list of SQL statements (no executescript: it would commit the open
+transaction). Never edit a migration that has shipped: add a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+APPLICATION_ID = 0x48415348  # "HASH": marks a file as Hashplan's
+
+_V1_BASE = [
+    """CREATE TABLE data_centers (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL UNIQUE,
+        country TEXT NOT NULL DEFAULT '',
+        capacity_mw REAL CHECK (capacity_mw IS NULL OR capacity_mw >= 0),
+        notes TEXT NOT NULL DEFAULT ''
+    )""",
+    """CREATE TABLE miner_models (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL UNIQUE,
+        vendor TEXT NOT NULL DEFAULT '',
+        ths REAL NOT NULL CHECK (ths > 0),
+        watts REAL NOT NULL CHECK (watts > 0)
+    )""",
+    """CREATE TABLE batches (
+        id INTEGER PRIMARY KEY,
+        data_center_id INTEGER NOT NULL REFERENCES data_centers(id),
+        model_id INTEGER NOT NULL REFERENCES miner_models(id),
+        units INTEGER NOT NULL CHECK (units > 0),
+        ordered_on TEXT NOT NULL,
+        expected_on TEXT NOT NULL,
+        unit_price_cents INTEGER NOT NULL DEFAULT 0 CHECK (unit_price_cents >= 0),
+        supplier TEXT NOT NULL DEFAULT '',
+        notes TEXT NOT NULL DEFAULT ''
+    )""",
+    "CREATE INDEX batches_by_site ON batches(data_center_id, expected_on)",
+    "CREATE INDEX batches_by_model ON batches(model_id)",
+    """CREATE TABLE batch_events (
+        id INTEGER PRIMARY KEY,
+        batch_id INTEGER NOT NULL REFERENCES batches(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL
+            CHECK (kind IN ('shipped','delivered','deployed','retired','cancelled')),
+        units INTEGER NOT NULL CHECK (units > 0),
+        occurred_on TEXT NOT NULL,
+        note TEXT NOT NULL DEFAULT ''
+    )""",
+    "CREATE INDEX events_by_batch ON batch_events(batch_id, occurred_on)",
+    "CREATE INDEX events_by_date ON batch_events(occurred_on, kind)",
+    """CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        action TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        entity_id INTEGER,
+        before TEXT,
+        after TEXT
+    )""",
+    "CREATE INDEX audit_by_entity ON audit(entity, entity_id)",
+]
+
+# Targets are goals per site (or company-wide, site NULL); row versions let an edit
+# detect that another window changed the record since it was read.
+_V2_TARGETS_AND_ROW_VERSIONS = [
+    """CREATE TABLE targets (
+        id INTEGER PRIMARY KEY,
+        data_center_id INTEGER REFERENCES data_centers(id) ON DELETE CASCADE,
+        ths REAL NOT NULL CHECK (ths > 0),
+        due_on TEXT NOT NULL,
+        note TEXT NOT NULL DEFAULT ''
+    )""",
+    "ALTER TABLE data_centers ADD COLUMN version INTEGER NOT NULL DEFAULT 1",
+    "ALTER TABLE batches ADD COLUMN version INTEGER NOT NULL DEFAULT 1",
+]
+
+MIGRATIONS: list[list[str]] = [_V1_BASE, _V2_TARGETS_AND_ROW_VERSIONS]
+CURRENT_VERSION = len(MIGRATIONS)
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    has_table = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'").fetchone()
+    if not has_table:
+        return 0
+    row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
+    return int(row[0] or 0)
+
+
+def user_table_count(conn: sqlite3.Connection) -> int:
+    row = conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'").fetchone()
+    return int(row[0])
+
+
+def application_id(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA application_id").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection, now: str, up_to: int = CURRENT_VERSION) -> int:
+    """Apply the missing migrations up to ``up_to``; returns the version reached.
+
+    Each migration commits with its version row, so a crash between two leaves a
+    file at a known version. The connection must be in autocommit mode.
+    """
+    version = schema_version(conn)
+    for number in range(version + 1, up_to + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if number == 1:
+                conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT)")
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            for statement in MIGRATIONS[number - 1]:
+                conn.execute(statement)
+            conn.execute("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", (number, now))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        version = number
+    return version

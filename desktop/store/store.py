@@ -1,0 +1,344 @@
+"""The Store: one SQLite file, one transaction per user action, every change audited."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from desktop.domain.entities import Batch, BatchEvent, DataCenter, MinerModel, Target
+from desktop.domain.values import name_key
+from desktop.errors import ConflictError, NotFoundError, ReadOnlyError, ValidationError
+from desktop.store import rows
+from desktop.store.connection import connect, translate, utc_now
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: str
+    action: str
+    entity: str
+    entity_id: int | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+class Store:
+    """All SQL lives here. Mutations must run inside ``with store.write(action):``."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, *, created: bool, readonly: bool):
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn, execute_plugins=False)
+        self.path = path
+        self.created = created
+        self.readonly = readonly
+        self._lock = threading.RLock()
+        self._action: str | None = None
+
+    @classmethod
+    def open(cls, path: str | Path, *, readonly: bool = False) -> Store:
+        path = Path(path).expanduser()
+        conn, created, readonly = connect(path, readonly=readonly)
+        return cls(conn, path, created=created, readonly=readonly)
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transactions and change detection -------------------------------------------
+
+    def data_version(self) -> int:
+        """Changes when another connection commits to the file (cheap: no table read)."""
+        with self._lock:
+            return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    @contextmanager
+    def write(self, action: str) -> Iterator[Store]:
+        """One user action = one IMMEDIATE transaction: all of it lands, or none."""
+        if self.readonly:
+            raise ReadOnlyError(f"{self.path} is open read-only; '{action}' was not saved")
+        with self._lock:
+            if self._action is not None:  # nested: part of the outer action
+                yield self
+                return
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as error:
+                raise translate(error, self.path) from None
+            self._action = action
+            try:
+                yield self
+                self.conn.execute("COMMIT")
+            except sqlite3.IntegrityError as error:
+                self._rollback()
+                raise ValidationError("record", f"refused by the database: {error}") from None
+            except sqlite3.Error as error:
+                self._rollback()
+                raise translate(error, self.path) from None
+            except BaseException:
+                self._rollback()
+                raise
+            finally:
+                self._action = None
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:
+            with suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
+
+    def _audit(self, entity: str, entity_id: int | None, before: Any, after: Any) -> None:
+        if self._action is None:
+            raise RuntimeError("store mutations must run inside Store.write()")
+        self.conn.execute(
+            "INSERT INTO audit (at, action, entity, entity_id, before, after) VALUES (?,?,?,?,?,?)",
+            (
+                utc_now(),
+                self._action,
+                entity,
+                entity_id,
+                None if before is None else json.dumps(before, default=str),
+                None if after is None else json.dumps(after, default=str),
+            ),
+        )
+
+    def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self.db.query(sql, params))
+
+    def _one(self, sql: str, params: tuple[Any, ...], what: str) -> dict[str, Any]:
+        found = self._rows(sql, params)
+        if not found:
+            raise NotFoundError(f"{what} does not exist (it may have been deleted)")
+        return found[0]
+
+    def _insert(self, table: str, row: dict[str, Any]) -> int:
+        cursor = self.conn.execute(
+            f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
+            tuple(row.values()),
+        )
+        return int(cursor.lastrowid or 0)
+
+    # -- data centers ------------------------------------------------------------------
+
+    def list_sites(self) -> list[DataCenter]:
+        return [rows.site_from_row(r) for r in self._rows("SELECT * FROM data_centers ORDER BY name_key")]
+
+    def get_site(self, site_id: int) -> DataCenter:
+        return rows.site_from_row(
+            self._one("SELECT * FROM data_centers WHERE id = ?", (site_id,), f"data center #{site_id}")
+        )
+
+    def find_site(self, name: str) -> DataCenter | None:
+        found = self._rows("SELECT * FROM data_centers WHERE name_key = ?", (name_key(name),))
+        return rows.site_from_row(found[0]) if found else None
+
+    def insert_site(self, site: DataCenter) -> DataCenter:
+        row = rows.site_to_row(site)
+        new = replace(site, id=self._insert("data_centers", row))
+        self._audit("data_center", new.id, None, rows.site_to_row(new))
+        return new
+
+    def update_site(self, site: DataCenter) -> DataCenter:
+        before = self.get_site(site.id or 0)
+        if before.version != site.version:
+            raise ConflictError(f"data center '{before.name}' was changed elsewhere since it was opened")
+        new = replace(site, version=site.version + 1)
+        row = rows.site_to_row(new)
+        self.conn.execute(
+            f"UPDATE data_centers SET {', '.join(f'{k} = ?' for k in row if k != 'id')} WHERE id = ?",
+            (*[v for k, v in row.items() if k != "id"], site.id),
+        )
+        self._audit("data_center", site.id, rows.site_to_row(before), row)
+        return new
+
+    def delete_site(self, site_id: int) -> DataCenter:
+        before = self.get_site(site_id)
+        self.conn.execute("DELETE FROM data_centers WHERE id = ?", (site_id,))
+        self._audit("data_center", site_id, rows.site_to_row(before), None)
+        return before
+
+    # -- miner models ------------------------------------------------------------------
+
+    def list_models(self) -> list[MinerModel]:
+        return [rows.model_from_row(r) for r in self._rows("SELECT * FROM miner_models ORDER BY vendor, name_key")]
+
+    def get_model(self, model_id: int) -> MinerModel:
+        return rows.model_from_row(
+            self._one("SELECT * FROM miner_models WHERE id = ?", (model_id,), f"miner model #{model_id}")
+        )
+
+    def find_model(self, name: str) -> MinerModel | None:
+        found = self._rows("SELECT * FROM miner_models WHERE name_key = ?", (name_key(name),))
+        return rows.model_from_row(found[0]) if found else None
+
+    def insert_model(self, model: MinerModel) -> MinerModel:
+        new = replace(model, id=self._insert("miner_models", rows.model_to_row(model)))
+        self._audit("miner_model", new.id, None, rows.model_to_row(new))
+        return new
+
+    def update_model(self, model: MinerModel) -> MinerModel:
+        before = self.get_model(model.id or 0)
+        row = rows.model_to_row(model)
+        self.conn.execute(
+            f"UPDATE miner_models SET {', '.join(f'{k} = ?' for k in row if k != 'id')} WHERE id = ?",
+            (*[v for k, v in row.items() if k != "id"], model.id),
+        )
+        self._audit("miner_model", model.id, rows.model_to_row(before), row)
+        return model
+
+    def delete_model(self, model_id: int) -> MinerModel:
+        before = self.get_model(model_id)
+        self.conn.execute("DELETE FROM miner_models WHERE id = ?", (model_id,))
+        self._audit("miner_model", model_id, rows.model_to_row(before), None)
+        return before
+
+    def model_in_use(self, model_id: int) -> bool:
+        return bool(self._rows("SELECT 1 FROM batches WHERE model_id = ? LIMIT 1", (model_id,)))
+
+    def site_in_use(self, site_id: int) -> bool:
+        return bool(self._rows("SELECT 1 FROM batches WHERE data_center_id = ? LIMIT 1", (site_id,)))
+
+    # -- batches -----------------------------------------------------------------------
+
+    def list_batches(self, data_center_id: int | None = None) -> list[Batch]:
+        if data_center_id is None:
+            found = self._rows("SELECT * FROM batches ORDER BY ordered_on, id")
+        else:
+            found = self._rows(
+                "SELECT * FROM batches WHERE data_center_id = ? ORDER BY ordered_on, id", (data_center_id,)
+            )
+        return [rows.batch_from_row(r) for r in found]
+
+    def count_batches(self) -> int:
+        return int(self._rows("SELECT COUNT(*) AS n FROM batches")[0]["n"])
+
+    def get_batch(self, batch_id: int) -> Batch:
+        return rows.batch_from_row(self._one("SELECT * FROM batches WHERE id = ?", (batch_id,), f"batch #{batch_id}"))
+
+    def insert_batch(self, batch: Batch) -> Batch:
+        new = replace(batch, id=self._insert("batches", rows.batch_to_row(batch)))
+        self._audit("batch", new.id, None, rows.batch_to_row(new))
+        return new
+
+    def update_batch(self, batch: Batch) -> Batch:
+        """Saves an edit of ``batch`` as read at ``batch.version``; refuses if changed since."""
+        before = self.get_batch(batch.id or 0)
+        if before.version != batch.version:
+            raise ConflictError(
+                f"batch #{batch.id} was changed elsewhere since it was opened "
+                f"(version {batch.version}, now {before.version})"
+            )
+        new = replace(batch, version=batch.version + 1)
+        row = rows.batch_to_row(new)
+        self.conn.execute(
+            f"UPDATE batches SET {', '.join(f'{k} = ?' for k in row if k != 'id')} WHERE id = ?",
+            (*[v for k, v in row.items() if k != "id"], batch.id),
+        )
+        self._audit("batch", batch.id, rows.batch_to_row(before), row)
+        return new
+
+    def delete_batch(self, batch_id: int) -> tuple[Batch, list[BatchEvent]]:
+        """Deletes a batch and its events; the audit keeps both so it can be restored."""
+        before = self.get_batch(batch_id)
+        events = self.events_for_batch(batch_id)
+        snapshot = rows.batch_to_row(before) | {"events": [rows.event_to_row(e) for e in events]}
+        self.conn.execute("DELETE FROM batch_events WHERE batch_id = ?", (batch_id,))
+        self.conn.execute("DELETE FROM batches WHERE id = ?", (batch_id,))
+        self._audit("batch", batch_id, snapshot, None)
+        return before, events
+
+    # -- events ------------------------------------------------------------------------
+
+    def events_for_batch(self, batch_id: int) -> list[BatchEvent]:
+        return [
+            rows.event_from_row(r)
+            for r in self._rows("SELECT * FROM batch_events WHERE batch_id = ? ORDER BY occurred_on, id", (batch_id,))
+        ]
+
+    def events_by_batch(self, data_center_id: int | None = None) -> dict[int, list[BatchEvent]]:
+        if data_center_id is None:
+            found = self._rows("SELECT * FROM batch_events ORDER BY occurred_on, id")
+        else:
+            found = self._rows(
+                "SELECT e.* FROM batch_events e JOIN batches b ON b.id = e.batch_id "
+                "WHERE b.data_center_id = ? ORDER BY e.occurred_on, e.id",
+                (data_center_id,),
+            )
+        grouped: dict[int, list[BatchEvent]] = defaultdict(list)
+        for r in found:
+            grouped[r["batch_id"]].append(rows.event_from_row(r))
+        return grouped
+
+    def get_event(self, event_id: int) -> BatchEvent:
+        return rows.event_from_row(
+            self._one("SELECT * FROM batch_events WHERE id = ?", (event_id,), f"event #{event_id}")
+        )
+
+    def insert_event(self, event: BatchEvent) -> BatchEvent:
+        new = replace(event, id=self._insert("batch_events", rows.event_to_row(event)))
+        self._audit("batch_event", new.id, None, rows.event_to_row(new))
+        self._touch_batch(event.batch_id)
+        return new
+
+    def delete_event(self, event_id: int) -> BatchEvent:
+        before = self.get_event(event_id)
+        self.conn.execute("DELETE FROM batch_events WHERE id = ?", (event_id,))
+        self._audit("batch_event", event_id, rows.event_to_row(before), None)
+        self._touch_batch(before.batch_id)
+        return before
+
+    def _touch_batch(self, batch_id: int) -> None:
+        # An event changes the batch's state: bump its row version so a stale edit is caught.
+        self.conn.execute("UPDATE batches SET version = version + 1 WHERE id = ?", (batch_id,))
+
+    # -- targets -----------------------------------------------------------------------
+
+    def list_targets(self) -> list[Target]:
+        return [rows.target_from_row(r) for r in self._rows("SELECT * FROM targets ORDER BY due_on, id")]
+
+    def insert_target(self, target: Target) -> Target:
+        new = replace(target, id=self._insert("targets", rows.target_to_row(target)))
+        self._audit("target", new.id, None, rows.target_to_row(new))
+        return new
+
+    def delete_target(self, target_id: int) -> Target:
+        before = rows.target_from_row(
+            self._one("SELECT * FROM targets WHERE id = ?", (target_id,), f"target #{target_id}")
+        )
+        self.conn.execute("DELETE FROM targets WHERE id = ?", (target_id,))
+        self._audit("target", target_id, rows.target_to_row(before), None)
+        return before
+
+    # -- audit -------------------------------------------------------------------------
+
+    def audit_entries(self, entity: str | None = None, entity_id: int | None = None) -> list[AuditEntry]:
+        sql, params = "SELECT * FROM audit", ()
+        if entity is not None:
+            sql, params = sql + " WHERE entity = ? AND entity_id = ?", (entity, entity_id)
+        return [
+            AuditEntry(
+                id=r["id"],
+                at=r["at"],
+                action=r["action"],
+                entity=r["entity"],
+                entity_id=r["entity_id"],
+                before=json.loads(r["before"]) if r["before"] else None,
+                after=json.loads(r["after"]) if r["after"] else None,
+            )
+            for r in self._rows(sql + " ORDER BY id", params)
+        ]
