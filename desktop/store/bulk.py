@@ -1,0 +1,87 @@
+"""Bulk writes for import and the fleet generator: executemany inside the caller's write().
+
+One audit row describes the whole bulk action (see audit_bulk) instead of one per row,
+so a 100,000-row import stays close to raw executemany speed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from desktop.domain.entities import Batch, BatchEvent
+from desktop.store import rows
+from desktop.store.connection import utc_now
+from desktop.store.store import Store
+
+_BATCH_COLUMNS = (
+    "data_center_id",
+    "model_id",
+    "units",
+    "ordered_on",
+    "expected_on",
+    "unit_price_cents",
+    "supplier",
+    "notes",
+)
+_EVENT_COLUMNS = ("batch_id", "kind", "units", "occurred_on", "note")
+
+
+def _require_transaction(store: Store) -> None:
+    if not store.conn.in_transaction:
+        raise RuntimeError("bulk writes must run inside Store.write()")
+
+
+def insert_batches(store: Store, batches: Sequence[Batch]) -> list[int]:
+    """Inserts new batches (ids assigned in order); returns their ids."""
+    _require_transaction(store)
+    if not batches:
+        return []
+    start = int(store.conn.execute("SELECT COALESCE(MAX(id), 0) FROM batches").fetchone()[0]) + 1
+    ids = list(range(start, start + len(batches)))
+    sql = f"INSERT INTO batches (id, {', '.join(_BATCH_COLUMNS)}) VALUES ({', '.join('?' * (len(_BATCH_COLUMNS) + 1))})"
+    store.conn.executemany(
+        sql,
+        (
+            (
+                i,
+                b.data_center_id,
+                b.model_id,
+                b.units,
+                b.ordered_on.isoformat(),
+                b.expected_on.isoformat(),
+                b.unit_price_cents,
+                b.supplier,
+                b.notes,
+            )
+            for i, b in zip(ids, batches, strict=True)
+        ),
+    )
+    return ids
+
+
+def insert_events(store: Store, events: Sequence[BatchEvent]) -> None:
+    _require_transaction(store)
+    sql = f"INSERT INTO batch_events ({', '.join(_EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(_EVENT_COLUMNS))})"
+    store.conn.executemany(
+        sql, ((e.batch_id, e.kind.value, e.units, e.occurred_on.isoformat(), e.note) for e in events)
+    )
+
+
+def audit_bulk(store: Store, action: str, entity: str, summary: dict[str, Any]) -> None:
+    """One audit row for a bulk action (which file, how many rows, which ids)."""
+    _require_transaction(store)
+    store.conn.execute(
+        "INSERT INTO audit (at, action, entity, entity_id, before, after) VALUES (?,?,?,?,?,?)",
+        (utc_now(), action, entity, None, None, json.dumps(summary, default=str)),
+    )
+
+
+def replace_batch_events(store: Store, batch_id: int, events: Sequence[BatchEvent]) -> list[dict[str, Any]]:
+    """Replaces a batch's events (re-import by id); returns the old ones for the audit."""
+    _require_transaction(store)
+    old = [rows.event_to_row(e) for e in store.events_for_batch(batch_id)]
+    store.conn.execute("DELETE FROM batch_events WHERE batch_id = ?", (batch_id,))
+    insert_events(store, events)
+    return old
