@@ -7,13 +7,13 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("XDG_DATA_HOME", "/tmp/hashplan-test-data")  # never touch a real user's data
 
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Iterator
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from desktop.services.demo import load_demo  # noqa: E402
-from desktop.services.session import Session, open_session  # noqa: E402
+from desktop.services.demo import load_demo
+from desktop.services.session import Session, open_session
 
 
 @pytest.fixture(autouse=True)

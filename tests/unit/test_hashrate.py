@@ -80,7 +80,7 @@ def test_summary_counts_stages_power_and_totals() -> None:
 
 def test_summary_as_of_a_past_date_applies_only_earlier_events() -> None:
     summary = summarize(SITES, MODELS, [B1, B2], EVENTS, D("2021-06-15"))
-    a, b = summary.sites
+    a = summary.sites[0]
     assert (a.units.on_site, a.units.deployed) == (1300, 1200)
     assert a.deployed_ths == 114000.0
     before_b = summarize(SITES, MODELS, [B1, B2], EVENTS, D("2021-05-05"))
