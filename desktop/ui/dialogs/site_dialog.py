@@ -1,0 +1,73 @@
+"""Add or edit a data center: name, country, power capacity (MW), notes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
+
+from desktop.domain.entities import DataCenter
+from desktop.domain.values import clean_name, parse_non_negative
+from desktop.services.fleet import FleetService
+from desktop.ui.dialogs.form import ValidatedDialog, number_edit
+
+
+class SiteValues:
+    """What the form holds, as text the service parses (the same path as the CLI)."""
+
+    def __init__(self, name: str, country: str, capacity_mw: str, notes: str) -> None:
+        self.name, self.country, self.capacity_mw, self.notes = name, country, capacity_mw, notes
+
+
+def _capacity_text(site: DataCenter | None) -> str:
+    if site is None or site.capacity_mw is None:
+        return ""
+    return f"{site.capacity_mw:g}"
+
+
+class SiteDialog(ValidatedDialog):
+    def __init__(
+        self,
+        parent: QWidget | None,
+        fleet: FleetService,
+        on_submit: Callable[[SiteValues], None],
+        site: DataCenter | None = None,
+    ) -> None:
+        super().__init__(parent, "Edit data center" if site else "New data center", "Save" if site else "Add")
+        self.fleet = fleet
+        self.site = site
+        self._on_submit = on_submit
+
+        self.name_edit = QLineEdit(site.name if site else "")
+        self.name_edit.setPlaceholderText("Required, e.g. Ekibastuz 2")
+        self.country_edit = QLineEdit(site.country if site else "")
+        self.country_edit.setPlaceholderText("e.g. Kazakhstan")
+        self.capacity_edit = number_edit("optional")
+        self.capacity_edit.setText(_capacity_text(site))
+        self.notes_edit = QPlainTextEdit(site.notes if site else "")
+        self.notes_edit.setTabChangesFocus(True)
+        self.notes_edit.setFixedHeight(72)
+
+        self.add_field("name", "&Name", self.name_edit, lambda: clean_name("name", self.name_edit.text()))
+        self.add_field("country", "&Country", self.country_edit)
+        self.add_field("capacity_mw", "&Power capacity", self.capacity_edit, self._check_capacity, suffix="MW")
+        self.add_field("notes", "N&otes", self.notes_edit)
+        self.name_edit.setFocus()
+        self.revalidate()
+
+    def _check_capacity(self) -> None:
+        text = self.capacity_edit.text()
+        if text.strip():
+            parse_non_negative("capacity_mw", text, "MW")
+
+    def values(self) -> SiteValues:
+        return SiteValues(
+            self.name_edit.text(), self.country_edit.text(), self.capacity_edit.text(), self.notes_edit.toPlainText()
+        )
+
+    def check_form(self) -> None:
+        v = self.values()
+        self.fleet.build_site(v.name, v.country, v.capacity_mw, v.notes, site_id=self.site.id if self.site else None)
+
+    def submit(self) -> None:
+        self._on_submit(self.values())

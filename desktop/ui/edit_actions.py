@@ -1,0 +1,350 @@
+"""The Edit menu: add/edit/delete sites and batches, catalog models, events, undo/redo.
+
+Every change goes through an undoable command (desktop.ui.undo) over FleetService,
+the same service the command line uses. Dialogs open non-blocking (``open()``), so
+the window keeps painting and tests can drive them; each ``open_*`` returns its dialog.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QIcon, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QDialog, QMessageBox, QStyle, QWidget
+
+from desktop.domain.units import format_usd
+from desktop.errors import HashplanError
+from desktop.resources import resource_path
+from desktop.services.session import Session
+from desktop.ui.dialogs.batch_dialog import BatchDialog, BatchValues
+from desktop.ui.dialogs.event_dialog import EventDialog, EventValues
+from desktop.ui.dialogs.model_dialog import ModelDialog, ModelValues
+from desktop.ui.dialogs.site_dialog import SiteDialog, SiteValues
+from desktop.ui.selection import SelectionContext
+from desktop.ui.undo import (
+    AddBatch,
+    AddModel,
+    AddSite,
+    DeleteBatch,
+    DeleteSite,
+    EditBatch,
+    EditSite,
+    FleetCommand,
+    RecordEvent,
+    execute,
+)
+
+log = logging.getLogger(__name__)
+
+
+def load_icon(widget: QWidget, name: str, fallback: QStyle.StandardPixmap) -> QIcon:
+    """resources/icons/<name>.svg (or .png) when shipped, else the platform's own icon."""
+    for suffix in (".svg", ".png"):
+        path = resource_path("icons", name + suffix)
+        if path.is_file():
+            return QIcon(str(path))
+    return QIcon.fromTheme(name, widget.style().standardIcon(fallback))
+
+
+class EditActions(QObject):
+    site_added = Signal(int)  # the window may select what was just created
+    batch_added = Signal(int)
+
+    def __init__(self, parent: QWidget, session: Session, selection: SelectionContext) -> None:
+        super().__init__(parent)
+        self.parent_widget = parent
+        self.session = session
+        self.selection = selection
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(200)
+        self.dialog: QDialog | None = None  # the dialog open now, if any
+
+        sp = QStyle.StandardPixmap
+        self.new_site = self._action("New &Data Center…", "site-add", sp.SP_DirIcon, "Add a data center")
+        self.edit_site = self._action(
+            "Edit Data &Center…", "site-edit", sp.SP_FileDialogDetailedView, "Edit the selected data center"
+        )
+        self.delete_site = self._action(
+            "Delete Data Cen&ter", "site-delete", sp.SP_TrashIcon, "Delete the selected data center (it must be empty)"
+        )
+        self.new_model = self._action(
+            "New Miner &Model…", "model-add", sp.SP_FileIcon, "Add a miner model (TH/s and W) to the catalog"
+        )
+        self.new_batch = self._action(
+            "&New Batch…", "batch-add", sp.SP_FileDialogNewFolder, "Log a purchase of miners for a data center"
+        )
+        self.new_batch.setShortcut(QKeySequence.StandardKey.New)
+        self.edit_batch = self._action(
+            "&Edit Batch…", "batch-edit", sp.SP_FileDialogContentsView, "Edit the selected batch"
+        )
+        self.delete_batch = self._action(
+            "De&lete Batch", "batch-delete", sp.SP_TrashIcon, "Delete the selected batch and its events (undoable)"
+        )
+        self.delete_batch.setShortcut(QKeySequence.StandardKey.Delete)
+        self.record_event = self._action(
+            "&Record Event…",
+            "event-add",
+            sp.SP_ArrowForward,
+            "Record units shipped, delivered, deployed, retired or cancelled on the selected batch",
+        )
+        self.record_event.setShortcut(QKeySequence("Ctrl+E"))
+
+        self.undo = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo.setIcon(load_icon(parent, "undo", sp.SP_ArrowBack))
+        self.undo.setShortcut(QKeySequence("Ctrl+Z"))
+        self.undo.setStatusTip("Undo the last change")
+        self.redo = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo.setIcon(load_icon(parent, "redo", sp.SP_ArrowForward))
+        self.redo.setShortcut(QKeySequence("Ctrl+Shift+Z"))
+        self.redo.setStatusTip("Redo the change just undone")
+
+        self.new_site.triggered.connect(self.open_new_site)
+        self.edit_site.triggered.connect(self.open_edit_site)
+        self.delete_site.triggered.connect(self.delete_selected_site)
+        self.new_model.triggered.connect(self.open_new_model)
+        self.new_batch.triggered.connect(self.open_new_batch)
+        self.edit_batch.triggered.connect(self.open_edit_batch)
+        self.delete_batch.triggered.connect(self.delete_selected_batch)
+        self.record_event.triggered.connect(self.open_record_event)
+        self.update_enabled()
+
+    def _action(self, text: str, icon: str, fallback: QStyle.StandardPixmap, tip: str) -> QAction:
+        action = QAction(load_icon(self.parent_widget, icon, fallback), text, self)
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+        return action
+
+    # -- what the window asks ------------------------------------------------------
+
+    def edit_menu_actions(self) -> list[QAction | None]:
+        return [
+            self.undo,
+            self.redo,
+            None,
+            self.new_batch,
+            self.edit_batch,
+            self.record_event,
+            self.delete_batch,
+            None,
+            self.new_site,
+            self.edit_site,
+            self.delete_site,
+            None,
+            self.new_model,
+        ]
+
+    def batch_context_actions(self) -> list[QAction]:
+        return [self.record_event, self.edit_batch, self.delete_batch, self.new_batch]
+
+    def update_enabled(self) -> None:
+        has_site = self.selection.selected_site_id() is not None
+        has_batch = self.selection.selected_batch_id() is not None
+        for action in (self.edit_site, self.delete_site):
+            action.setEnabled(has_site)
+        for action in (self.edit_batch, self.delete_batch, self.record_event):
+            action.setEnabled(has_batch)
+
+    def set_session(self, session: Session) -> None:
+        """Another database was opened: its changes are not this stack's to undo."""
+        if self.dialog is not None:
+            self.dialog.reject()
+        self.session = session
+        self.undo_stack.clear()
+        self.update_enabled()
+
+    # -- running changes -----------------------------------------------------------
+
+    def run(self, command: FleetCommand) -> None:
+        """Performs and pushes; a refusal raises HashplanError (the dialog shows it)."""
+        execute(self.undo_stack, command, self.show_error)
+
+    def show_error(self, title: str, error: HashplanError) -> None:
+        QMessageBox.warning(self.parent_widget, title[:1].upper() + title[1:], str(error))
+
+    def confirm(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(
+            self.parent_widget,
+            title,
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _show(self, dialog: QDialog) -> QDialog:
+        self.dialog = dialog
+        dialog.finished.connect(lambda _: self._closed(dialog))
+        dialog.open()
+        return dialog
+
+    def _closed(self, dialog: QDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+        dialog.deleteLater()
+
+    # -- data centers --------------------------------------------------------------
+
+    def open_new_site(self) -> SiteDialog:
+        fleet = self.session.fleet
+
+        def submit(v: SiteValues) -> None:
+            command = AddSite(fleet, v.name, v.country, v.capacity_mw, v.notes)
+            self.run(command)
+            if command.site is not None and command.site.id is not None:
+                self.site_added.emit(command.site.id)
+
+        dialog = SiteDialog(self.parent_widget, fleet, submit)
+        self._show(dialog)
+        return dialog
+
+    def open_edit_site(self) -> SiteDialog | None:
+        site_id = self.selection.selected_site_id()
+        if site_id is None:
+            return None
+        fleet = self.session.fleet
+        try:
+            site = fleet.store.get_site(site_id)
+        except HashplanError as error:
+            self.show_error("Edit data center", error)
+            return None
+
+        def submit(v: SiteValues) -> None:
+            self.run(EditSite(fleet, site_id, v.name, v.country, v.capacity_mw, v.notes, site.version))
+
+        dialog = SiteDialog(self.parent_widget, fleet, submit, site)
+        self._show(dialog)
+        return dialog
+
+    def delete_selected_site(self) -> bool:
+        site_id = self.selection.selected_site_id()
+        if site_id is None:
+            return False
+        fleet = self.session.fleet
+        try:
+            site = fleet.store.get_site(site_id)
+            if fleet.store.site_in_use(site_id):
+                fleet.delete_site(site_id)  # raises the service's own explanation
+            if not self.confirm("Delete data center", f"Delete the data center '{site.name}'?\n\nUndo brings it back."):
+                return False
+            self.run(DeleteSite(fleet, site_id))
+        except HashplanError as error:
+            self.show_error("Delete data center", error)
+            return False
+        self.update_enabled()
+        return True
+
+    # -- miner models --------------------------------------------------------------
+
+    def _model_dialog(self, parent: QWidget) -> tuple[ModelDialog, list[int]]:
+        fleet = self.session.fleet
+        added: list[int] = []
+
+        def submit(v: ModelValues) -> None:
+            command = AddModel(fleet, v.name, v.vendor, v.ths, v.watts)
+            self.run(command)
+            if command.model is not None and command.model.id is not None:
+                added.append(command.model.id)
+
+        return ModelDialog(parent, fleet, submit), added
+
+    def open_new_model(self) -> ModelDialog:
+        dialog, _ = self._model_dialog(self.parent_widget)
+        self._show(dialog)
+        return dialog
+
+    def _new_model_from_batch_dialog(self) -> int | None:
+        """The batch dialog's "New…" button: a nested, modal model dialog."""
+        parent = self.dialog or self.parent_widget
+        dialog, added = self._model_dialog(parent)
+        dialog.exec()
+        dialog.deleteLater()
+        return added[0] if added else None
+
+    # -- batches -------------------------------------------------------------------
+
+    def open_new_batch(self) -> BatchDialog:
+        fleet = self.session.fleet
+
+        def submit(v: BatchValues) -> None:
+            command = AddBatch(fleet, **v.as_kwargs())
+            self.run(command)
+            if command.batch is not None and command.batch.id is not None:
+                self.batch_added.emit(command.batch.id)
+
+        dialog = BatchDialog(
+            self.parent_widget,
+            fleet,
+            submit,
+            site_id=self.selection.selected_site_id(),
+            on_new_model=self._new_model_from_batch_dialog,
+        )
+        self._show(dialog)
+        return dialog
+
+    def open_edit_batch(self) -> BatchDialog | None:
+        batch_id = self.selection.selected_batch_id()
+        if batch_id is None:
+            return None
+        fleet = self.session.fleet
+        try:
+            batch = fleet.store.get_batch(batch_id)
+        except HashplanError as error:
+            self.show_error("Edit batch", error)
+            return None
+
+        def submit(v: BatchValues) -> None:
+            self.run(EditBatch(fleet, batch_id, batch.version, **v.as_kwargs()))
+
+        dialog = BatchDialog(
+            self.parent_widget, fleet, submit, batch=batch, on_new_model=self._new_model_from_batch_dialog
+        )
+        self._show(dialog)
+        return dialog
+
+    def describe_batch(self, batch_id: int) -> str:
+        store = self.session.store
+        batch = store.get_batch(batch_id)
+        model = store.get_model(batch.model_id)
+        site = store.get_site(batch.data_center_id)
+        events = len(store.events_for_batch(batch_id))
+        recorded = f", with {events} recorded event{'s' if events != 1 else ''}" if events else ""
+        return (
+            f"batch #{batch_id}: {batch.units:,} × {model.label} at {site.name} "
+            f"(ordered {batch.ordered_on.isoformat()}, {format_usd(batch.cost_cents)}){recorded}"
+        )
+
+    def delete_selected_batch(self) -> bool:
+        batch_id = self.selection.selected_batch_id()
+        if batch_id is None:
+            return False
+        fleet = self.session.fleet
+        try:
+            question = f"Delete {self.describe_batch(batch_id)}?\n\nUndo (Ctrl+Z) brings it back."
+            if not self.confirm("Delete batch", question):
+                return False
+            self.run(DeleteBatch(fleet, batch_id))
+        except HashplanError as error:
+            self.show_error("Delete batch", error)
+            return False
+        self.update_enabled()
+        return True
+
+    # -- events --------------------------------------------------------------------
+
+    def open_record_event(self) -> EventDialog | None:
+        batch_id = self.selection.selected_batch_id()
+        if batch_id is None:
+            return None
+        fleet = self.session.fleet
+
+        def submit(v: EventValues) -> None:
+            self.run(RecordEvent(fleet, batch_id, v.kind, v.units, v.occurred_on, v.note))
+
+        try:
+            dialog = EventDialog(self.parent_widget, fleet, batch_id, submit)
+        except HashplanError as error:
+            self.show_error("Record event", error)
+            return None
+        self._show(dialog)
+        return dialog
