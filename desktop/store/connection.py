@@ -50,13 +50,40 @@ def _is_writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(folder, os.W_OK | os.X_OK)
 
 
+def _side_files(path: Path) -> list[Path]:
+    return [Path(f"{path}{suffix}") for suffix in ("-wal", "-journal")]
+
+
+def _open(path: Path, mode: str) -> sqlite3.Connection:
+    """mode: "rw" (normal), "ro" (read-only, shares the WAL) or "immutable" (touches nothing)."""
+    target, uri = str(path), False
+    if mode == "ro":
+        target, uri = f"{path.resolve().as_uri()}?mode=ro", True
+    elif mode == "immutable":
+        target, uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1", True
+    return sqlite3.connect(
+        target, uri=uri, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
+    )
+
+
 def connect(path: Path, *, readonly: bool = False) -> tuple[sqlite3.Connection, bool, bool]:
     """Open (creating if missing) a checked, migrated connection.
 
     Returns (connection, created, readonly). A read-only file or folder opens
     read-only rather than failing.
+
+    An existing file is inspected before anything may write to it. When no -wal or
+    -journal lies beside it (nobody has it open and it was closed cleanly) the checks
+    run on an ``immutable`` connection, which creates no -wal/-shm file and takes no
+    lock: a damaged, foreign or newer file is refused with its bytes and its folder
+    exactly as they were. With a -wal present (another window has the file open, or a
+    crash left committed changes in it) the checks run on the normal connection, since
+    only that one reads the WAL; SQLite removes the -wal/-shm again when it closes.
+    A read-only open with no -wal stays immutable: a snapshot that needs no -shm, so
+    a file in a read-only folder opens too.
     """
     created = not path.exists()
+    inspected = False
     if created:
         if readonly:
             raise DatabaseError(f"{path} does not exist")
@@ -67,31 +94,26 @@ def connect(path: Path, *, readonly: bool = False) -> tuple[sqlite3.Connection, 
     else:
         _check_header(path)
         readonly = readonly or not _is_writable(path)
+        if not any(side.exists() for side in _side_files(path)):
+            probe = _connect_or_raise(path, "immutable")
+            try:
+                _inspect(probe, path, readonly=readonly)
+            except BaseException:
+                probe.close()
+                raise
+            if readonly:
+                return probe, False, True
+            probe.close()
+            inspected = True
 
     old_umask = os.umask(0o077)  # the database is private to its user
     try:
-        if readonly:
-            conn = sqlite3.connect(
-                f"{path.resolve().as_uri()}?mode=ro",
-                uri=True,
-                isolation_level=None,
-                check_same_thread=False,
-                timeout=BUSY_TIMEOUT_MS / 1000,
-            )
-        else:
-            conn = sqlite3.connect(
-                str(path),
-                isolation_level=None,
-                check_same_thread=False,
-                timeout=BUSY_TIMEOUT_MS / 1000,
-            )
-    except sqlite3.Error as error:
-        raise DatabaseError(f"{path}: cannot be opened ({error})") from None
+        conn = _connect_or_raise(path, "ro" if readonly else "rw")
     finally:
         os.umask(old_umask)
 
     try:
-        _prepare(conn, path, readonly=readonly, created=created)
+        _prepare(conn, path, readonly=readonly, created=created, inspected=inspected)
     except BaseException:
         conn.close()
         if created:
@@ -102,31 +124,46 @@ def connect(path: Path, *, readonly: bool = False) -> tuple[sqlite3.Connection, 
     return conn, created, readonly
 
 
-def _prepare(conn: sqlite3.Connection, path: Path, *, readonly: bool, created: bool) -> None:
+def _connect_or_raise(path: Path, mode: str) -> sqlite3.Connection:
+    try:
+        return _open(path, mode)
+    except sqlite3.Error as error:
+        raise DatabaseError(f"{path}: cannot be opened ({error})") from None
+
+
+def _inspect(conn: sqlite3.Connection, path: Path, *, readonly: bool) -> None:
+    """Refuses a damaged, foreign or newer file; reads only."""
+    try:
+        ok = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if ok != "ok":
+            raise NotHashplanFileError(f"{path} is damaged (integrity check: {ok})")
+        version = migrations.schema_version(conn)
+        if version == 0 and (
+            migrations.user_table_count(conn)
+            or migrations.application_id(conn) not in (0, migrations.APPLICATION_ID)
+        ):
+            raise NotHashplanFileError(f"{path} is a SQLite database of another program, not Hashplan's")
+        if version > migrations.CURRENT_VERSION:
+            raise NewerSchemaError(
+                f"{path} was written by a newer Hashplan (schema version {version}; "
+                f"this version understands up to {migrations.CURRENT_VERSION}). "
+                "Update Hashplan to open it; the file was not changed."
+            )
+        if readonly and version < migrations.CURRENT_VERSION:
+            raise ReadOnlyError(
+                f"{path} is read-only and needs an upgrade to schema version "
+                f"{migrations.CURRENT_VERSION}; copy it somewhere writable to open it"
+            )
+    except sqlite3.DatabaseError as error:
+        raise translate(error, path) from None
+
+
+def _prepare(conn: sqlite3.Connection, path: Path, *, readonly: bool, created: bool, inspected: bool) -> None:
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
-        if not created:
-            ok = conn.execute("PRAGMA quick_check").fetchone()[0]
-            if ok != "ok":
-                raise NotHashplanFileError(f"{path} is damaged (integrity check: {ok})")
-            version = migrations.schema_version(conn)
-            if version == 0 and (
-                migrations.user_table_count(conn)
-                or migrations.application_id(conn) not in (0, migrations.APPLICATION_ID)
-            ):
-                raise NotHashplanFileError(f"{path} is a SQLite database of another program, not Hashplan's")
-            if version > migrations.CURRENT_VERSION:
-                raise NewerSchemaError(
-                    f"{path} was written by a newer Hashplan (schema version {version}; "
-                    f"this version understands up to {migrations.CURRENT_VERSION}). "
-                    "Update Hashplan to open it; the file was not changed."
-                )
-            if readonly and version < migrations.CURRENT_VERSION:
-                raise ReadOnlyError(
-                    f"{path} is read-only and needs an upgrade to schema version "
-                    f"{migrations.CURRENT_VERSION}; copy it somewhere writable to open it"
-                )
+        if not created and not inspected:
+            _inspect(conn, path, readonly=readonly)
         if not readonly:
             # WAL lets readers (the chart, another window) run while one writer writes;
             # synchronous=FULL makes every committed action survive a power cut.

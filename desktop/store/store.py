@@ -116,6 +116,10 @@ class Store:
             ),
         )
 
+    def audit_note(self, entity: str, details: dict[str, Any]) -> None:
+        """An audit row for an action on the whole file (e.g. a restore from backup)."""
+        self._audit(entity, None, None, details)
+
     def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
         with self._lock:
             return list(self.db.query(sql, params))

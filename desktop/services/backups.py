@@ -1,0 +1,115 @@
+"""BackupService: back up, list and restore the open database (CLI and GUI share it)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from desktop.errors import DatabaseError, NotHashplanFileError, ValidationError
+from desktop.paths import backups_dir
+from desktop.services.fleet import FleetService
+from desktop.store import Store
+from desktop.store import backup as backups
+from desktop.store.backup import BackupInfo
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    restored_from: BackupInfo
+    safety_backup: BackupInfo | None  # the content just before the restore
+    set_aside: Path | None = None  # an unopenable file moved out of the way
+
+
+def find_backup(db_path: Path, ref: str | Path | BackupInfo) -> BackupInfo:
+    """A backup given as a BackupInfo, a path, or a file name in the backups folder."""
+    if isinstance(ref, BackupInfo):
+        return ref
+    text = str(ref).strip()
+    if not text:
+        raise ValidationError("backup", "name a backup (see `hashplan backups`) or use --newest")
+    candidates = [Path(text).expanduser(), backups_dir(db_path) / text]
+    for candidate in candidates:
+        if candidate.is_file():
+            info = backups.parse_backup(candidate, db_path.stem)
+            if info is None:  # a file from elsewhere: usable if it checks out
+                info = BackupInfo(
+                    candidate, datetime.fromtimestamp(candidate.stat().st_mtime, timezone.utc), candidate.stat().st_size
+                )
+            return info
+    raise ValidationError("backup", f"no backup '{text}' (not a file, nor in {backups_dir(db_path)})")
+
+
+def newest_good_backup_of(db_path: Path) -> BackupInfo | None:
+    """The newest backup that passes its check (damaged ones are skipped and logged)."""
+    for info in backups.list_backups(db_path):
+        try:
+            backups.verify_backup(info.path)
+        except NotHashplanFileError as error:
+            log.warning("skipping backup: %s", error)
+            continue
+        return info
+    return None
+
+
+def restore_unopenable(db_path: Path, ref: str | Path | BackupInfo | None = None) -> RestoreResult:
+    """Restores a file that cannot be opened (damaged): no session needed.
+
+    The damaged file is kept in backups/<stem>/damaged/ rather than deleted."""
+    info = newest_good_backup_of(db_path) if ref is None else find_backup(db_path, ref)
+    if info is None:
+        raise DatabaseError(f"there is no good backup of {db_path} in {backups_dir(db_path)}")
+    aside = backups.restore_file(db_path, info.path)
+    log.warning("restored %s from %s; the old file was kept as %s", db_path, info.path, aside)
+    return RestoreResult(info, None, aside)
+
+
+class BackupService:
+    def __init__(self, store: Store, fleet: FleetService | None = None) -> None:
+        self.store = store
+        self.fleet = fleet
+
+    @property
+    def folder(self) -> Path:
+        return backups_dir(self.store.path)
+
+    def backup_now(self, *, tag: str = "", now: datetime | None = None, rotate: bool = True) -> BackupInfo:
+        info = backups.create_backup(self.store, tag=tag, now=now, rotate_after=rotate)
+        log.info("backup written: %s (%d bytes)", info.path, info.size_bytes)
+        return info
+
+    def list_backups(self) -> list[BackupInfo]:
+        return backups.list_backups(self.store.path)
+
+    def newest_good_backup(self) -> BackupInfo | None:
+        return newest_good_backup_of(self.store.path)
+
+    def maybe_daily_backup(self, now: datetime | None = None) -> BackupInfo | None:
+        """Backs up unless a backup from today (UTC) exists: called on open and hourly while running."""
+        when = now or datetime.now(timezone.utc)
+        if self.store.readonly:  # a read-only file cannot change, and its folder may refuse writes
+            return None
+        existing = self.list_backups()
+        if existing and existing[0].day >= when.date():
+            return None
+        return self.backup_now(now=when)
+
+    def restore(self, ref: str | Path | BackupInfo, *, now: datetime | None = None) -> RestoreResult:
+        """Backs up the current content, then replaces it with the chosen backup's."""
+        if self.store.readonly:
+            raise DatabaseError(f"{self.store.path} is open read-only; it cannot be restored over")
+        info = find_backup(self.store.path, ref)
+        backups.verify_backup(info.path)
+        # Rotation waits until after the restore: it could otherwise drop the chosen backup.
+        safety = self.backup_now(tag="before-restore", now=now, rotate=False)
+        backups.restore_into(self.store, info.path)
+        backups.rotate(self.store.path, now=now)
+        with self.store.write(f"restore from backup {info.name}"):
+            self.store.audit_note("database", {"restored_from": str(info.path), "previous_saved_as": str(safety.path)})
+        log.warning("restored %s from %s (previous content saved as %s)", self.store.path, info.path, safety.path)
+        if self.fleet is not None:
+            self.fleet.notify("restore backup")
+        return RestoreResult(info, safety)

@@ -1,0 +1,270 @@
+"""Online backups of the database, their rotation, and restoring one.
+
+A backup is ``VACUUM INTO`` a temporary name beside the final one (a consistent
+snapshot even while another window writes; never a file copy of a live database),
+checked with ``quick_check``, fsynced, then renamed: a backup on disk is always whole.
+Backups are single self-contained files (rollback-journal mode, no -wal) named
+``<stem>_<UTC time>[_<n>][_<tag>].db`` in ``paths.backups_dir(db)``.
+
+Restore copies a backup into the live file with SQLite's backup API through the
+open connection: one write transaction in the live file's own WAL, so another
+window sees the restored data on its next read and no -wal/-shm is ever left
+belonging to a different file. A file that cannot be opened at all (damaged) is
+instead set aside and replaced by an atomic rename (``restore_file``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+import time
+from collections.abc import Iterable
+from contextlib import closing, suppress
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+from desktop.errors import DatabaseError, NotHashplanFileError
+from desktop.paths import backups_dir
+from desktop.store import migrations
+from desktop.store.connection import translate
+from desktop.store.store import Store
+
+KEEP_DAILY = 7
+KEEP_WEEKLY = 4
+PROTECTED_TAGS = frozenset({"before-restore"})  # kept a week even if rotation would drop them
+PROTECT_FOR = timedelta(days=7)
+_STAMP = "%Y-%m-%d_%H%M%S"
+_NAME = re.compile(r"_(?P<stamp>\d{4}-\d\d-\d\d_\d{6})(?:_(?P<seq>\d+))?(?:_(?P<tag>[a-z][a-z-]*))?\.db$")
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    taken_at: datetime  # UTC, from the name
+    size_bytes: int
+    tag: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def day(self) -> date:
+        return self.taken_at.date()
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def parse_backup(path: Path, stem: str) -> BackupInfo | None:
+    """The backup a file name describes, or None if it is not one of ours."""
+    match = _NAME.search(path.name)
+    if not match or path.name[: match.start()] != stem:
+        return None
+    taken = datetime.strptime(match["stamp"], _STAMP).replace(tzinfo=timezone.utc)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None
+    return BackupInfo(path, taken, size, match["tag"] or "")
+
+
+def list_backups(db_path: Path) -> list[BackupInfo]:
+    """Backups of ``db_path``, newest first."""
+    folder = backups_dir(db_path)
+    if not folder.is_dir():
+        return []
+    found = [info for p in folder.iterdir() if (info := parse_backup(p, db_path.stem)) is not None]
+    return sorted(found, key=lambda b: (b.taken_at, b.name), reverse=True)
+
+
+def _fsync_dir(folder: Path) -> None:
+    # Makes the rename itself durable; not possible (nor needed) on Windows.
+    if os.name == "nt":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_file(path: Path) -> None:
+    with path.open("rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def _target_name(folder: Path, stem: str, when: datetime, tag: str) -> Path:
+    base = f"{stem}_{when.strftime(_STAMP)}"
+    suffix = f"_{tag}" if tag else ""
+    candidate, seq = folder / f"{base}{suffix}.db", 1
+    while candidate.exists():  # two backups in one second (e.g. a restore right after one)
+        seq += 1
+        candidate = folder / f"{base}_{seq}{suffix}.db"
+    return candidate
+
+
+def verify_backup(path: Path) -> None:
+    """Raises NotHashplanFileError unless ``path`` is a whole Hashplan database this version can use."""
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)) as conn:
+            ok = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if ok != "ok":
+                raise NotHashplanFileError(f"backup {path} is damaged (integrity check: {ok})")
+            if migrations.application_id(conn) != migrations.APPLICATION_ID:
+                raise NotHashplanFileError(f"{path} is not a Hashplan database")
+            version = migrations.schema_version(conn)
+            if version > migrations.CURRENT_VERSION:
+                raise NotHashplanFileError(f"backup {path} was made by a newer Hashplan (schema {version})")
+    except sqlite3.Error as error:
+        raise NotHashplanFileError(f"backup {path} cannot be read ({error})") from None
+
+
+def create_backup(store: Store, *, tag: str = "", now: datetime | None = None, rotate_after: bool = True) -> BackupInfo:
+    """Writes, verifies and publishes one backup of the open database; then rotates."""
+    when = now or _now()
+    folder = backups_dir(store.path)
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # as private as the database
+    except OSError as error:
+        raise DatabaseError(f"cannot create the backups folder {folder}: {error.strerror}") from None
+    final = _target_name(folder, store.path.stem, when, tag)
+    partial = folder / f".{final.name}.partial"
+    try:
+        with store._lock:  # the store's connection is shared with the UI thread
+            store.conn.execute("VACUUM INTO ?", (str(partial),))
+        os.chmod(partial, 0o600)  # umask is process-wide (threads): set the mode directly
+        verify_backup(partial)
+        _fsync_file(partial)
+        os.replace(partial, final)
+        _fsync_dir(folder)
+    except sqlite3.Error as error:
+        with suppress(OSError):
+            partial.unlink()
+        raise translate(error, partial) from None
+    except OSError as error:
+        with suppress(OSError):
+            partial.unlink()
+        raise DatabaseError(f"cannot write the backup {final}: {error.strerror}") from None
+    except BaseException:
+        with suppress(OSError):
+            partial.unlink()
+        raise
+    if rotate_after:
+        rotate(store.path, now=when)
+    info = parse_backup(final, store.path.stem)
+    assert info is not None
+    return info
+
+
+def backups_to_keep(backups: Iterable[BackupInfo], now: datetime) -> set[Path]:
+    """The newest backup of each of the last 7 days and of each of the last 4 weeks
+    that have backups; a pre-restore backup is kept a week besides (it does not take
+    the day's slot, so the restored-from backup is not dropped because of it)."""
+    keep: set[Path] = set()
+    days: set[date] = set()
+    weeks: set[tuple[int, int]] = set()
+    for info in sorted(backups, key=lambda b: (b.taken_at, b.name), reverse=True):
+        if info.tag in PROTECTED_TAGS:
+            if now - info.taken_at < PROTECT_FOR:
+                keep.add(info.path)
+            continue
+        iso = info.taken_at.isocalendar()
+        week = (iso[0], iso[1])
+        if info.day not in days and len(days) < KEEP_DAILY:
+            days.add(info.day)
+            keep.add(info.path)
+        if week not in weeks and len(weeks) < KEEP_WEEKLY:
+            weeks.add(week)
+            keep.add(info.path)
+    return keep
+
+
+def rotate(db_path: Path, *, now: datetime | None = None) -> list[Path]:
+    """Deletes backups outside the rotation (and stale partial files); returns what went."""
+    when = now or _now()
+    backups = list_backups(db_path)
+    keep = backups_to_keep(backups, when)
+    removed = []
+    for info in backups:
+        if info.path not in keep:
+            with suppress(OSError):
+                info.path.unlink()
+                removed.append(info.path)
+    folder = backups_dir(db_path)
+    for partial in folder.glob(".*.partial") if folder.is_dir() else []:
+        with suppress(OSError):
+            if time.time() - partial.stat().st_mtime > 3600:  # not one being written right now
+                partial.unlink()
+    return removed
+
+
+def restore_into(store: Store, backup: Path) -> None:
+    """Replaces the live database's content with ``backup``'s, in one transaction.
+
+    The caller backs up the current content first (see services.backups). The
+    restored file is migrated if the backup is older, then integrity-checked.
+    """
+    verify_backup(backup)
+    source = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    try:
+        with store._lock:
+            if store.conn.in_transaction:
+                raise DatabaseError(f"{store.path} is busy with another change; try the restore again")
+            source.backup(store.conn)
+            migrations.migrate(store.conn, _now().isoformat(timespec="seconds"))
+            result = store.conn.execute("PRAGMA integrity_check").fetchone()[0]
+            with suppress(sqlite3.Error):  # fold the restored pages into the main file
+                store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.Error as error:
+        raise translate(error, store.path) from None
+    finally:
+        source.close()
+    if result != "ok":
+        raise DatabaseError(f"{store.path} failed its integrity check after the restore: {result}")
+
+
+def set_aside(db_path: Path, *, now: datetime | None = None) -> Path | None:
+    """Moves an unopenable file (and its -wal/-shm) into backups/<stem>/damaged/; returns the copy."""
+    if not db_path.exists():
+        return None
+    folder = backups_dir(db_path) / "damaged"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{db_path.name}.{(now or _now()).strftime(_STAMP)}"
+    shutil.copy2(db_path, target)
+    for suffix in ("-wal", "-shm", "-journal"):
+        side = Path(f"{db_path}{suffix}")
+        if side.exists():
+            # A stale -wal next to the restored file would be replayed into it: move it away.
+            shutil.move(str(side), f"{target}{suffix}")
+    return target
+
+
+def restore_file(db_path: Path, backup: Path, *, now: datetime | None = None) -> Path | None:
+    """Restores a database that cannot be opened: sets the file aside, then renames
+    a fresh copy of ``backup`` over it. Returns where the old file was set aside."""
+    verify_backup(backup)
+    aside = set_aside(db_path, now=now)
+    partial = db_path.with_name(f".{db_path.name}.restoring")
+    try:
+        with (
+            closing(sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro&immutable=1", uri=True)) as source,
+            closing(sqlite3.connect(partial, isolation_level=None)) as dest,
+        ):
+            source.backup(dest)
+            dest.execute("PRAGMA journal_mode = DELETE")
+            if dest.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+                raise DatabaseError(f"the copy of {backup} failed its integrity check; {db_path} was not replaced")
+        _fsync_file(partial)
+        os.replace(partial, db_path)
+        _fsync_dir(db_path.parent)
+    except sqlite3.Error as error:
+        raise translate(error, db_path) from None
+    finally:
+        with suppress(OSError):
+            partial.unlink()
+    return aside

@@ -1,0 +1,164 @@
+"""Backups: written whole and verified, rotated 7 daily + 4 weekly, restored exactly."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from desktop.errors import ValidationError
+from desktop.paths import backups_dir
+from desktop.services.backups import BackupService, restore_unopenable
+from desktop.services.demo import load_demo
+from desktop.services.session import Session, open_session
+from desktop.store.backup import list_backups, rotate
+from tests.integration.cli_runner import run_cli
+
+NOON = datetime(2026, 3, 18, 12, 0, tzinfo=timezone.utc)  # a Wednesday
+
+
+def _integrity(path: Path) -> str:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def _summary(capsys: pytest.CaptureFixture[str], db: Path) -> str:
+    result = run_cli(capsys, "--db", str(db), "summary", "--json", "--at", "2022-01-01")
+    assert result.code == 0, result.err
+    return result.out
+
+
+def test_backup_is_a_verified_single_file_beside_the_data(demo_session: Session) -> None:
+    info = BackupService(demo_session.store).backup_now()
+    assert info.path.parent == backups_dir(demo_session.path)
+    assert info.path.parent.parent.parent == demo_session.path.parent
+    assert info.path.name.startswith("fleet_") and info.path.suffix == ".db"
+    assert [p.name for p in info.path.parent.iterdir()] == [info.path.name]  # no partial, no -wal
+    assert _integrity(info.path) == "ok"
+    with sqlite3.connect(info.path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM batches").fetchone()[0] == demo_session.store.count_batches()
+
+
+def test_cli_round_trip_on_the_demo_gives_identical_summary(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
+    assert run_cli(capsys, "--db", str(db_path), "demo").code == 0
+    before = _summary(capsys, db_path)
+    made = run_cli(capsys, "--db", str(db_path), "backup")
+    assert made.code == 0
+    backup = Path(made.out.strip())
+    assert backup.is_file()
+
+    with open_session(db_path) as session:  # change the data after the backup
+        batch = session.store.list_batches()[-1]
+        session.fleet.delete_batch(batch.id or 0)
+        session.fleet.add_site("Norway Fjord", "NO", 20)
+    assert _summary(capsys, db_path) != before
+
+    restored = run_cli(capsys, "--db", str(db_path), "restore", backup.name)
+    assert restored.code == 0, restored.err
+    assert "restored" in restored.out and "before the restore was backed up" in restored.out
+    assert _summary(capsys, db_path) == before
+    assert _integrity(db_path) == "ok"
+    listed = json.loads(run_cli(capsys, "--db", str(db_path), "backups", "--json").out)
+    assert {row["tag"] for row in listed} == {"", "before-restore"}
+
+
+def test_restore_first_backs_up_the_current_content(demo_session: Session) -> None:
+    service = BackupService(demo_session.store, demo_session.fleet)
+    old = service.backup_now(now=NOON)
+    demo_session.fleet.add_site("Only After", "US")
+    seen: list[str] = []
+    demo_session.fleet.subscribe(seen.append)
+
+    result = service.restore(old, now=NOON + timedelta(minutes=5))
+
+    assert demo_session.store.find_site("Only After") is None  # the live session sees the restore
+    assert seen == ["restore backup"]
+    assert result.safety_backup is not None and result.safety_backup.tag == "before-restore"
+    with sqlite3.connect(result.safety_backup.path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM data_centers WHERE name = 'Only After'").fetchone()[0] == 1
+    assert {b.path for b in service.list_backups()} == {old.path, result.safety_backup.path}
+    assert demo_session.store.audit_entries()[-1].action.startswith("restore from backup")
+
+
+def test_another_window_sees_the_restored_data(demo_session: Session) -> None:
+    service = BackupService(demo_session.store, demo_session.fleet)
+    old = service.backup_now()
+    with open_session(demo_session.path) as other:
+        other.fleet.add_site("Other Window Site")
+        service.restore(old)
+        assert other.store.find_site("Other Window Site") is None
+        other.fleet.add_site("After Restore")  # and can keep writing
+    assert demo_session.store.find_site("After Restore") is not None
+
+
+def test_rotation_keeps_seven_daily_and_four_weekly(demo_session: Session) -> None:
+    service = BackupService(demo_session.store)
+    first = service.backup_now(now=NOON - timedelta(days=59))
+    folder = first.path.parent
+    made = [first.path]
+    for days_ago in range(58, -1, -1):  # one more each day, and a second one on some days
+        when = NOON - timedelta(days=days_ago)
+        for hour in (0, 6) if days_ago % 3 == 0 else (0,):
+            target = folder / f"fleet_{(when + timedelta(hours=hour)).strftime('%Y-%m-%d_%H%M%S')}.db"
+            shutil.copy(first.path, target)
+            made.append(target)
+    rotate(demo_session.path, now=NOON + timedelta(hours=6))
+
+    kept = list_backups(demo_session.path)
+    days = {b.day for b in kept}
+    weeks = {tuple(b.taken_at.isocalendar())[:2] for b in kept}
+    last_7_days = {(NOON - timedelta(days=n)).date() for n in range(7)}
+    assert last_7_days <= days
+    assert len(weeks) == 4
+    assert len(kept) == len({b.day for b in kept})  # one per day kept: the newest
+    assert all(b.taken_at >= NOON - timedelta(days=28) for b in kept)
+    assert len(kept) == 7 + len(weeks - {tuple(d.isocalendar())[:2] for d in last_7_days})
+    assert NOON + timedelta(hours=6) in {b.taken_at for b in kept}  # the later one of the day
+
+
+def test_maybe_daily_backup_makes_one_per_day(session: Session) -> None:
+    service = BackupService(session.store)
+    assert service.maybe_daily_backup(NOON) is not None
+    assert service.maybe_daily_backup(NOON + timedelta(hours=3)) is None
+    assert service.maybe_daily_backup(NOON + timedelta(days=1)) is not None
+    assert len(service.list_backups()) == 2
+
+
+def test_newest_good_backup_skips_a_damaged_one(demo_session: Session) -> None:
+    service = BackupService(demo_session.store)
+    good = service.backup_now(now=NOON)
+    bad = service.backup_now(now=NOON + timedelta(days=1))
+    data = bad.path.read_bytes()
+    bad.path.write_bytes(data[: len(data) // 3])
+    assert service.newest_good_backup() == good
+
+
+def test_a_damaged_database_is_set_aside_and_restored(db_path: Path) -> None:
+    with open_session(db_path) as session:
+        load_demo(session.fleet)
+        BackupService(session.store).backup_now()
+        expected = session.queries.summary()
+    db_path.write_bytes(db_path.read_bytes()[:5000])  # truncated
+
+    result = restore_unopenable(db_path)
+
+    assert result.set_aside is not None and result.set_aside.read_bytes()[:16] == b"SQLite format 3\x00"
+    assert _integrity(db_path) == "ok"
+    with open_session(db_path) as session:
+        assert session.queries.summary() == expected
+
+
+def test_restore_refuses_bad_input_with_exit_2(capsys: pytest.CaptureFixture[str], session: Session) -> None:
+    db = str(session.path)
+    neither = run_cli(capsys, "--db", db, "restore")
+    assert neither.code == 2 and "--newest" in neither.err and len(neither.err.splitlines()) == 1
+    missing = run_cli(capsys, "--db", db, "restore", "no-such-backup.db")
+    assert missing.code == 2 and "no-such-backup.db" in missing.err
+    none_yet = run_cli(capsys, "--db", db, "restore", "--newest")
+    assert none_yet.code == 2 and "no good backup" in none_yet.err
+    with pytest.raises(ValidationError):
+        BackupService(session.store).restore("")
