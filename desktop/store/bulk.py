@@ -7,7 +7,7 @@ so a 100,000-row import stays close to raw executemany speed.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from desktop.domain.entities import Batch, BatchEvent
@@ -67,6 +67,16 @@ def insert_events(store: Store, events: Sequence[BatchEvent]) -> None:
     store.conn.executemany(
         sql, ((e.batch_id, e.kind.value, e.units, e.occurred_on.isoformat(), e.note) for e in events)
     )
+
+
+def insert_event_rows(store: Store, event_rows: Iterable[tuple[int, str, int, str, str]]) -> None:
+    """Like insert_events for rows already in column form (batch_id, kind, units, ISO date, note).
+
+    The generator's path: skips building a million frozen records just to unpack them.
+    """
+    _require_transaction(store)
+    sql = f"INSERT INTO batch_events ({', '.join(_EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(_EVENT_COLUMNS))})"
+    store.conn.executemany(sql, event_rows)
 
 
 def audit_bulk(store: Store, action: str, entity: str, summary: dict[str, Any]) -> None:
