@@ -1,0 +1,141 @@
+"""Writing tables to CSV, XLSX and JSON, atomically (temp file in the folder + os.replace).
+
+A table is a title, a header and rows of typed values (int, float, date, str, None).
+Text cells that a spreadsheet would run as a formula are neutralised in CSV and XLSX
+(see batch_format.neutralise); JSON is written as is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+from desktop.errors import HashplanError
+from desktop.services.batch_format import cell_text, neutralise
+
+
+class ExportError(HashplanError):
+    """An export that could not be written; nothing was left behind."""
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    header: tuple[str, ...]
+    rows: Sequence[dict[str, Any]]
+    widths: dict[str, int] | None = None
+
+
+def atomic_write(path: str | Path, write: Callable[[Path], None], *, suffix: str = ".part") -> Path:
+    """Runs ``write(temp_path)`` then renames the temp file over ``path``; a failure leaves no file."""
+    path = Path(path).expanduser()
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise ExportError(f"cannot write {path}: the folder {parent} does not exist")
+    if path.is_dir():
+        raise ExportError(f"cannot write {path}: it is a folder")
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=parent)
+    except OSError as error:
+        raise ExportError(f"cannot write {path}: {error.strerror or error}") from None
+    os.close(fd)
+    temp = Path(temp_name)
+    try:
+        write(temp)
+        with open(temp, "rb+") as handle:  # the bytes are on disk before the rename
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise ExportError(f"cannot write {path}: {error.strerror or error}; nothing was written") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    return path
+
+
+def _open_text(path: Path) -> IO[str]:
+    return open(path, "w", encoding="utf-8", newline="")
+
+
+def write_csv(path: Path, table: Table) -> None:
+    """UTF-8 without BOM, comma-separated, every text cell neutralised against formulas."""
+    with _open_text(path) as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(table.header)
+        for row in table.rows:
+            writer.writerow([cell_text(c, row.get(c), escape=True) for c in table.header])
+
+
+def write_json(path: Path, payload: Any) -> None:
+    with _open_text(path) as handle:
+        json.dump(payload, handle, ensure_ascii=False, indent=1, default=_json_default)
+        handle.write("\n")
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def rows_as_json(table: Table) -> list[dict[str, Any]]:
+    return [{c: row.get(c) for c in table.header} for row in table.rows]
+
+
+def write_xlsx(path: Path, tables: Sequence[Table]) -> None:
+    """One sheet per table: bold frozen header, numeric and date cells, column widths."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for table in tables:
+        ws = book.create_sheet(table.title)
+        ws.freeze_panes = "A2"
+        for index, column in enumerate(table.header, start=1):
+            width = (table.widths or {}).get(column) or max(10, min(40, len(column) + 2))
+            ws.column_dimensions[get_column_letter(index)].width = width
+        header = []
+        for column in table.header:
+            cell = WriteOnlyCell(ws, value=column)
+            cell.font = bold
+            header.append(cell)
+        ws.append(header)
+        for number, row in enumerate(table.rows, start=2):
+            values = []
+            for column in table.header:
+                value = row.get(column)
+                try:
+                    values.append(_xlsx_cell(ws, WriteOnlyCell, column, value))
+                except IllegalCharacterError:
+                    raise ExportError(
+                        f"{table.title} row {number}, column {column}: the text holds a control character "
+                        "that XLSX cannot store; export as CSV or JSON, or edit the text"
+                    ) from None
+            ws.append(values)
+    book.save(path)
+
+
+def _xlsx_cell(ws: Any, make: Any, column: str, value: Any) -> Any:
+    if isinstance(value, str):
+        return make(ws, value=neutralise(value))
+    cell = make(ws, value=value)
+    if isinstance(value, date):
+        cell.number_format = "yyyy-mm-dd"
+    elif column == "unit_price_usd":
+        cell.number_format = "#,##0.00"
+    return cell

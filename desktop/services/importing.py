@@ -1,0 +1,360 @@
+"""Import of batch files: validate the whole file in memory, then write it all in one transaction.
+
+Sites, models and existing batches are read once; rows are checked without a query each;
+new batches and their events go in with executemany (store.bulk). Rows whose ``id`` names
+an existing batch update it and replace its events (one query each: updates are rare).
+Progress is reported as (done, total) with total = 2 x rows: validation, then writing.
+Cancelling (a threading.Event) is checked between phases and every CHUNK rows; a
+cancelled import rolls back, so nothing is written.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from desktop.domain.entities import Batch, BatchEvent, DataCenter, MinerModel
+from desktop.domain.values import name_key
+from desktop.errors import HashplanError, ImportFileError
+from desktop.services.batch_format import (
+    HEADER,
+    KNOWN_COLUMNS,
+    REQUIRED_COLUMNS,
+    BatchRecord,
+    RowProblems,
+    SiteRow,
+    is_blank,
+    parse_row,
+)
+from desktop.services.import_readers import NotARow, RawTable, is_not_object, read_table
+from desktop.services.session import Session
+from desktop.store import Store
+from desktop.store.bulk import audit_bulk, insert_batches, insert_events, replace_batch_events
+
+Progress = Callable[[int, int], None]
+CHUNK = 2000
+PREVIEW_ROWS = 20
+
+
+class ImportCancelled(HashplanError):
+    def __init__(self, path: str) -> None:
+        super().__init__(f"import of {path} was cancelled: nothing was written")
+
+
+@dataclass
+class ImportPlan:
+    """A validated file: what would be written, and a preview for the dialog."""
+
+    path: Path
+    header: list[str]
+    preview: list[list[str]]
+    total_rows: int
+    problems: list[str] = field(default_factory=list)
+    groups: list[list[BatchRecord]] = field(default_factory=list)  # one list of parts per batch
+    new_sites: dict[str, SiteRow] = field(default_factory=dict)
+    new_models: dict[str, BatchRecord] = field(default_factory=dict)
+    existing: dict[int, Batch] = field(default_factory=dict)
+
+    @property
+    def updates(self) -> int:
+        return sum(1 for g in self.groups if g[0].batch_id in self.existing)
+
+    @property
+    def creates(self) -> int:
+        return len(self.groups) - self.updates
+
+    def raise_problems(self) -> None:
+        if self.problems:
+            raise ImportFileError(str(self.path), self.problems)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    path: Path
+    rows: int
+    batches_created: int
+    batches_updated: int
+    sites_created: int
+    models_created: int
+    dry_run: bool = False
+
+    def describe(self) -> str:
+        verb = "would import" if self.dry_run else "imported"
+        text = (
+            f"{verb} {self.rows:,} rows from {self.path.name}: {self.batches_created:,} batches created, "
+            f"{self.batches_updated:,} updated, {self.sites_created:,} data centers and "
+            f"{self.models_created:,} miner models added"
+        )
+        return text + ("; nothing was written (dry run)" if self.dry_run else "")
+
+
+def _check(cancel: threading.Event | None, path: Path) -> None:
+    if cancel is not None and cancel.is_set():
+        raise ImportCancelled(str(path))
+
+
+def _map_header(header: list[str]) -> tuple[dict[str, int], list[str]]:
+    columns: dict[str, int] = {}
+    problems: list[str] = []
+    for index, raw in enumerate(header):
+        name = str(raw).strip().lstrip("\ufeff").lower()
+        if not name:
+            continue
+        if name not in KNOWN_COLUMNS:
+            problems.append(f"row 1, column {raw}: unknown column (the columns are {', '.join(HEADER)})")
+        elif name in columns:
+            problems.append(f"row 1, column {name}: appears twice")
+        else:
+            columns[name] = index
+    for name in REQUIRED_COLUMNS:
+        if name not in columns:
+            problems.append(f"row 1, column {name}: the column is missing")
+    return columns, problems
+
+
+def plan_import(
+    store: Store,
+    path: str | Path,
+    sheet: str | None = None,
+    *,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> ImportPlan:
+    """Reads and validates every row; the plan lists every problem (nothing is written)."""
+    path = Path(path)
+    table = read_table(path, sheet)
+    _check(cancel, path)
+    columns, problems = _map_header(table.header)
+    preview = [[_show(v) for v in cells] for _, cells in table.rows[:PREVIEW_ROWS]]
+    plan = ImportPlan(path, [str(h) for h in table.header], preview, len(table.rows), problems)
+    if problems:
+        return plan
+    _validate(store, plan, table, columns, progress, cancel)
+    if not plan.problems and not plan.groups and not plan.new_sites:
+        plan.problems.append("row 2: the file has a header but no rows to import")
+    return plan
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return ""
+    if is_not_object(value):
+        return "(not a value)"
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _validate(
+    store: Store,
+    plan: ImportPlan,
+    table: RawTable,
+    columns: dict[str, int],
+    progress: Progress | None,
+    cancel: threading.Event | None,
+) -> None:
+    sites = {s.key for s in store.list_sites()}
+    models = {m.key: m for m in store.list_models()}
+    plan.existing = {b.id or 0: b for b in store.list_batches()}
+    by_id: dict[int, list[BatchRecord]] = {}
+    problems = plan.problems
+    width = len(table.header)
+    total = len(table.rows)
+    for done, (number, cells) in enumerate(table.rows):
+        if done % CHUNK == 0:
+            _check(cancel, plan.path)
+            if progress:
+                progress(done, 2 * total)
+        cells_by_column = {c: (cells[i] if i < len(cells) else None) for c, i in columns.items()}
+        if isinstance(cells, list) and not isinstance(cells, NotARow) and is_blank(dict(enumerate(cells))):
+            continue
+        if isinstance(cells, NotARow):
+            problems.append(f"row {number}: must be an object with the column names as keys")
+            continue
+        nested = [c for c, v in cells_by_column.items() if is_not_object(v)]
+        if nested:
+            problems.extend(f"row {number}, column {c}: must be a single value, not a list or object" for c in nested)
+            continue
+        if len(cells) > width and any(v not in (None, "") for v in cells[width:]):
+            problems.append(f"row {number}: has {len(cells)} cells but the header names {width} columns")
+            continue
+        try:
+            record = parse_row(number, cells_by_column, unescape=table.unescape)
+        except RowProblems as error:
+            problems.extend(f"row {number}, column {c}: {m}" for c, m in error.problems)
+            continue
+        site = record if isinstance(record, SiteRow) else record.site
+        key = name_key(site.name)
+        if key not in sites and key not in plan.new_sites:
+            plan.new_sites[key] = site
+        elif key in plan.new_sites:
+            _fill_site(plan.new_sites, key, site)
+        if isinstance(record, SiteRow):
+            continue
+        problems.extend(_check_model(record, models, plan.new_models))
+        if record.batch_id is None:
+            plan.groups.append([record])
+        elif record.batch_id in by_id:
+            problems.extend(_check_part(by_id[record.batch_id][0], record))
+            by_id[record.batch_id].append(record)
+        else:
+            by_id[record.batch_id] = [record]
+            plan.groups.append(by_id[record.batch_id])
+    if progress:
+        progress(total, 2 * total)
+
+
+def _fill_site(new_sites: dict[str, SiteRow], key: str, site: SiteRow) -> None:
+    # The first row naming a new site wins; later rows only fill what it left empty.
+    first = new_sites[key]
+    if (not first.country and site.country) or (first.capacity_mw is None and site.capacity_mw is not None):
+        new_sites[key] = replace(
+            first,
+            country=first.country or site.country,
+            capacity_mw=first.capacity_mw if first.capacity_mw is not None else site.capacity_mw,
+        )
+
+
+def _check_model(record: BatchRecord, models: dict[str, MinerModel], new: dict[str, BatchRecord]) -> list[str]:
+    key = name_key(record.miner_model)
+    known = models.get(key)
+    if known is not None:
+        ths, watts, source = known.ths, known.watts, "the catalog"
+    elif key in new:
+        ths, watts, source = new[key].ths, new[key].watts, f"row {new[key].row}"
+    elif record.ths is None or record.watts is None:
+        missing = "ths_per_unit" if record.ths is None else "watts_per_unit"
+        return [
+            f"row {record.row}, column {missing}: '{record.miner_model}' is not in the catalog; "
+            "give ths_per_unit and watts_per_unit to add it"
+        ]
+    else:
+        new[key] = record
+        return []
+    found = []
+    if record.ths is not None and record.ths != ths:
+        found.append(f"row {record.row}, column ths_per_unit: {record.miner_model} is {ths:g} TH/s in {source}")
+    if record.watts is not None and record.watts != watts:
+        found.append(f"row {record.row}, column watts_per_unit: {record.miner_model} is {watts:g} W in {source}")
+    return found
+
+
+_PART_FIELDS = ("data_center", "miner_model", "ordered_on", "expected_on", "unit_price_usd", "supplier", "notes")
+
+
+def _check_part(first: BatchRecord, part: BatchRecord) -> list[str]:
+    """Rows sharing an id are parts of one batch: their batch fields must agree."""
+    return [
+        f"row {part.row}, column {column}: batch id {part.batch_id} is also on row {first.row} "
+        f"with a different {column}"
+        for column, a, b in zip(_PART_FIELDS, first.batch_fields(), part.batch_fields(), strict=True)
+        if a != b
+    ]
+
+
+def write_plan(
+    store: Store,
+    plan: ImportPlan,
+    *,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> ImportResult:
+    """Writes a valid plan in ONE transaction; any failure or cancel writes nothing."""
+    plan.raise_problems()
+    path = plan.path
+    total = plan.total_rows
+    _check(cancel, path)
+    with store.write(f"import {path.name}"):
+        site_ids = {s.key: s.id or 0 for s in store.list_sites()}
+        for key, site in plan.new_sites.items():
+            new_site = store.insert_site(DataCenter(site.name, site.country, site.capacity_mw))
+            site_ids[key] = new_site.id or 0
+        model_ids = {m.key: m.id or 0 for m in store.list_models()}
+        for key, record in plan.new_models.items():
+            assert record.ths is not None and record.watts is not None
+            model = store.insert_model(MinerModel(record.miner_model, record.vendor, record.ths, record.watts))
+            model_ids[key] = model.id or 0
+        _check(cancel, path)
+        creates = [g for g in plan.groups if g[0].batch_id not in plan.existing]
+        updates = [g for g in plan.groups if g[0].batch_id in plan.existing]
+        done = 0
+        created_ids: list[int] = []
+        for start in range(0, len(creates), CHUNK):
+            chunk = creates[start : start + CHUNK]
+            ids = insert_batches(store, [_batch(g, site_ids, model_ids) for g in chunk])
+            events: list[BatchEvent] = []
+            for batch_id, group in zip(ids, chunk, strict=True):
+                for record in group:
+                    events.extend(record.events(batch_id))
+            insert_events(store, events)
+            created_ids.extend(ids)
+            done += sum(len(g) for g in chunk)
+            _check(cancel, path)
+            if progress:
+                progress(total + done, 2 * total)
+        for index, group in enumerate(updates):
+            batch_id = group[0].batch_id or 0
+            current = plan.existing[batch_id]
+            batch = replace(_batch(group, site_ids, model_ids), id=batch_id, version=current.version)
+            store.update_batch(batch)
+            replace_batch_events(store, batch_id, [e for r in group for e in r.events(batch_id)])
+            done += len(group)
+            if index % CHUNK == 0:
+                _check(cancel, path)
+                if progress:
+                    progress(total + done, 2 * total)
+        audit_bulk(
+            store,
+            f"import {path.name}",
+            "batch",
+            {
+                "file": str(path),
+                "rows": total,
+                "created": len(created_ids),
+                "created_ids": [created_ids[0], created_ids[-1]] if created_ids else [],
+                "updated_ids": [g[0].batch_id for g in updates],
+            },
+        )
+        _check(cancel, path)
+    if progress:
+        progress(2 * total, 2 * total)
+    return _result(plan, dry_run=False)
+
+
+def _batch(group: list[BatchRecord], site_ids: dict[str, int], model_ids: dict[str, int]) -> Batch:
+    first = group[0]
+    return Batch(
+        data_center_id=site_ids[name_key(first.site.name)],
+        model_id=model_ids[name_key(first.miner_model)],
+        units=sum(r.units for r in group),
+        ordered_on=first.ordered_on,
+        expected_on=first.expected_on,
+        unit_price_cents=first.unit_price_cents,
+        supplier=first.supplier,
+        notes=first.notes,
+    )
+
+
+def _result(plan: ImportPlan, *, dry_run: bool) -> ImportResult:
+    rows = sum(len(g) for g in plan.groups)
+    return ImportResult(plan.path, rows, plan.creates, plan.updates, len(plan.new_sites), len(plan.new_models), dry_run)
+
+
+def import_file(
+    session: Session,
+    path: str | Path,
+    sheet: str | None = None,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> ImportResult:
+    """Validates ``path`` and (unless ``dry_run``) imports it all; raises ImportFileError."""
+    plan = plan_import(session.store, path, sheet, progress=progress, cancel=cancel)
+    plan.raise_problems()
+    if dry_run:
+        return _result(plan, dry_run=True)
+    result = write_plan(session.store, plan, progress=progress, cancel=cancel)
+    session.fleet.notify("import")
+    return result
