@@ -15,12 +15,12 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QStyle, QWidget
 
 from desktop.domain.units import format_usd
 from desktop.errors import HashplanError
-from desktop.resources import resource_path
 from desktop.services.session import Session
 from desktop.ui.dialogs.batch_dialog import BatchDialog, BatchValues
 from desktop.ui.dialogs.event_dialog import EventDialog, EventValues
 from desktop.ui.dialogs.model_dialog import ModelDialog, ModelValues
 from desktop.ui.dialogs.site_dialog import SiteDialog, SiteValues
+from desktop.ui.icons import icon
 from desktop.ui.selection import SelectionContext
 from desktop.ui.undo import (
     AddBatch,
@@ -39,12 +39,9 @@ log = logging.getLogger(__name__)
 
 
 def load_icon(widget: QWidget, name: str, fallback: QStyle.StandardPixmap) -> QIcon:
-    """resources/icons/<name>.svg (or .png) when shipped, else the platform's own icon."""
-    for suffix in (".svg", ".png"):
-        path = resource_path("icons", name + suffix)
-        if path.is_file():
-            return QIcon(str(path))
-    return QIcon.fromTheme(name, widget.style().standardIcon(fallback))
+    """resources/icons/<name>.svg in the palette's colours, else the platform's own icon."""
+    found = icon(name)
+    return found if not found.isNull() else widget.style().standardIcon(fallback)
 
 
 class EditActions(QObject):

@@ -47,9 +47,27 @@ def dump_tables(path: Path, *, skip: tuple[str, ...] = (), drop_columns: tuple[s
 
 
 def records(path: Path) -> Dump:
-    """The operator's records: everything but the audit trail and the row-version counters.
+    """Everything an undo must put back: every table but the audit trail, ids included.
 
-    Versions are edit counters for optimistic locking: an undo is a new change, so they
-    move on (that is what lets another window notice it), while every value is restored.
+    Left out, because an undo is itself a new change: row ``version`` columns and
+    ``*_versions`` tables (change counters that must move on so other windows notice),
+    and zero rows of ``*_deltas`` aggregates (a delta of 0 says nothing).
     """
-    return dump_tables(path, skip=("audit",), drop_columns=("version",))
+    dump = dump_tables(path, skip=("audit",), drop_columns=("version",))
+    result: Dump = {}
+    for table, rows in dump.items():
+        if table.endswith("_versions"):
+            continue
+        if table.endswith("_deltas"):
+            counts = [i for i, name in enumerate(_columns(path, table)) if not name.endswith("_id") and name != "day"]
+            rows = [r for r in rows if any(r[i] for i in counts)]
+        result[table] = rows
+    return result
+
+
+def _columns(path: Path, table: str) -> list[str]:
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return [c[1] for c in con.execute(f"PRAGMA table_info({table})") if c[1] != "version"]
+    finally:
+        con.close()

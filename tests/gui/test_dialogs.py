@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.domain.hashrate import value_at
 from desktop.domain.stages import EventKind
 from desktop.services.session import Session, open_session
 from desktop.ui.dialogs.batch_dialog import BatchDialog
 from desktop.ui.dialogs.event_dialog import EventDialog
+from desktop.ui.dialogs.model_dialog import ModelDialog
 from desktop.ui.edit_actions import EditActions
 from tests.gui.edit_harness import SelectionHarness, dump_tables
 
@@ -400,3 +401,38 @@ def test_a_new_session_starts_with_an_empty_undo_stack(qtbot, actions, demo_sess
         actions.set_session(other)
         assert actions.undo_stack.count() == 0 and not actions.undo.isEnabled()
         assert actions.open_new_batch().fleet is other.fleet
+
+
+def test_tab_moves_through_the_batch_form_in_reading_order(qtbot, actions, demo_session):
+    dialog = actions.open_new_batch()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.units_edit.setFocus()
+    order = []
+    for _ in range(4):  # then Tab walks the date's sections (year, month, day), as Qt does
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        order.append(QApplication.focusWidget())
+    assert order == [
+        dialog.per_unit_radio,
+        dialog.unit_price_edit,
+        dialog.supplier_edit,
+        dialog.ordered_edit,
+    ]
+
+
+def test_new_model_from_the_batch_dialog_is_selected_there(qtbot, actions, demo_session):
+    dialog = actions.open_new_batch()
+
+    def fill_nested() -> None:
+        nested = QApplication.activeModalWidget()
+        assert isinstance(nested, ModelDialog)
+        nested.vendor_edit.setText("Canaan")
+        nested.name_edit.setText("Avalon A1466")
+        nested.ths_edit.setText("150")
+        nested.watts_edit.setText("3230")
+        nested.ok_button.click()
+
+    QTimer.singleShot(0, fill_nested)
+    qtbot.mouseClick(dialog.fields["model"].extra[0], Qt.MouseButton.LeftButton)
+    assert dialog.model_combo.currentText().startswith("Canaan Avalon A1466  ·  150 TH/s")
+    assert actions.undo_stack.count() == 1  # adding the model is undoable on its own

@@ -25,11 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.entities import Batch, MinerModel
-from desktop.domain.ledger import check_units_change
+from desktop.domain.ledger import check_units_change, replay
 from desktop.domain.units import format_hashrate, format_usd
 from desktop.domain.values import cents_to_decimal, parse_money_cents, parse_units
 from desktop.errors import ValidationError
 from desktop.services.fleet import FleetService
+from desktop.ui.dialogs.event_dialog import stage_line
 from desktop.ui.dialogs.form import ISO_DISPLAY, ValidatedDialog, date_edit, number_edit
 
 
@@ -85,8 +86,7 @@ class BatchDialog(ValidatedDialog):
         for site in fleet.store.list_sites():
             self.site_combo.addItem(site.name + (f"  ({site.country})" if site.country else ""), site.id)
         self.model_combo = QComboBox()
-        self.model_combo.setMinimumContentsLength(50)
-        self.model_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.model_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self._fill_models()
         self.units_edit = number_edit("e.g. 2,500")
         self.per_unit_radio = QRadioButton("&Unit price")
@@ -141,6 +141,8 @@ class BatchDialog(ValidatedDialog):
 
         if batch is not None:
             self._load(batch)
+            counts = replay(batch, fleet.store.events_for_batch(batch.id or 0))
+            self.set_header(f"Batch #{batch.id} now: {stage_line(counts)}")
         elif site_id is not None:
             self._select(self.site_combo, site_id)
         self.per_unit_radio.toggled.connect(self._mode_changed)

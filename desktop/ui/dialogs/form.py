@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -110,6 +111,7 @@ class ValidatedDialog(QDialog):
         self.setModal(True)
         self.fields: dict[str, FormField] = {}
         self._checking = False
+        self._tab_chain: list[QWidget] = []  # focus order = the order rows were added
 
         self.header = QLabel()
         self.header.setWordWrap(True)
@@ -195,6 +197,7 @@ class ValidatedDialog(QDialog):
             extra.append(trailing)
         column.addLayout(line)
         column.addWidget(reason)
+        self._tab_chain += [widget, *(w for w in extra if w.focusPolicy() != Qt.FocusPolicy.NoFocus)]
         caption = QLabel(f"{label}:")
         caption.setBuddy(widget)
         if isinstance(widget, QPlainTextEdit):  # multi-line: caption on the first line
@@ -231,6 +234,8 @@ class ValidatedDialog(QDialog):
         caption = QLabel(f"{label}:" if label else "")
         caption.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.form.addRow(caption, widget)
+        focusable = (widget, *widget.findChildren(QAbstractButton))
+        self._tab_chain += [w for w in focusable if w.focusPolicy() != Qt.FocusPolicy.NoFocus]
 
     def add_separator(self, title: str = "") -> None:
         """A thin line (with an optional caption) between the inputs and the read-out."""
@@ -244,6 +249,12 @@ class ValidatedDialog(QDialog):
             font.setBold(True)
             caption.setFont(font)
             self.form.addRow(caption)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        chain = [*self._tab_chain, *self.buttons.buttons()]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
+        super().showEvent(event)
 
     def set_header(self, html: str) -> None:
         self.header.setText(html)
