@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -436,3 +437,43 @@ def test_new_model_from_the_batch_dialog_is_selected_there(qtbot, actions, demo_
     qtbot.mouseClick(dialog.fields["model"].extra[0], Qt.MouseButton.LeftButton)
     assert dialog.model_combo.currentText().startswith("Canaan Avalon A1466  ·  150 TH/s")
     assert actions.undo_stack.count() == 1  # adding the model is undoable on its own
+
+
+# -- in the main window -------------------------------------------------------------------
+
+
+def test_a_batch_logged_in_the_window_shows_in_table_chart_and_tiles(qtbot, main_window, demo_db, capsys):
+    from desktop.domain.units import format_hashrate
+    from tests.integration.cli_runner import run_cli
+
+    chart, panel, session = main_window.chart, main_window.batch_panel, main_window.session
+    far = date(2030, 1, 1)
+    planned_before, deployed_before = chart.value_on("planned", far), chart.value_on("deployed", far)
+    dialog = main_window.edit_actions.open_new_batch()
+    fill_batch(qtbot, dialog, session)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    new_id = max(b.id or 0 for b in session.store.list_batches())
+
+    qtbot.waitUntil(lambda: main_window.selected_batch_id() == new_id, timeout=5000)
+    assert panel.cell_text(new_id, "Units") == "1,200"
+    assert panel.cell_text(new_id, "Cost (USD)") == "3,168,000.00"
+    assert chart.value_on("planned", far) == pytest.approx(planned_before + 1200 * 140)
+    assert chart.value_on("planned", date(2026, 5, 14)) == pytest.approx(planned_before)
+    assert chart.value_on("deployed", far) == pytest.approx(deployed_before)
+
+    for kind, units, day in (("shipped", "1200", 10), ("delivered", "1200", 20), ("deployed", "500", 25)):
+        main_window.edit_actions.record_event.trigger()
+        event = main_window.edit_actions.dialog
+        assert isinstance(event, EventDialog) and event.batch_id == new_id
+        pick(event.kind_combo, EventKind(kind))
+        type_into(qtbot, event.units_edit, units)
+        event.date_edit.setDate(QDate(2026, 4, day))
+        qtbot.mouseClick(event.ok_button, Qt.MouseButton.LeftButton)
+        assert not event.isVisible()
+    qtbot.waitUntil(lambda: chart.value_on("deployed", far) > deployed_before, timeout=5000)
+    assert chart.value_on("deployed", date(2026, 4, 25)) == pytest.approx(deployed_before + 500 * 140)
+    assert chart.value_on("deployed", date(2026, 4, 24)) == pytest.approx(deployed_before)
+
+    total = json.loads(run_cli(capsys, "--db", str(demo_db), "summary", "--json").out)["total"]
+    assert main_window.kpi_tiles.texts()["planned"] == format_hashrate(total["planned_ths"])
+    assert main_window.kpi_tiles.texts()["deployed"] == format_hashrate(total["deployed_ths"])
