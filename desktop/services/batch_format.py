@@ -47,7 +47,6 @@ from desktop.domain.ledger import StageCounts
 from desktop.domain.stages import EventKind, Stage, parse_stage
 from desktop.domain.values import (
     clean_name,
-    clean_text,
     parse_date,
     parse_money_cents,
     parse_non_negative,
@@ -93,6 +92,7 @@ MAX_TEXT_LENGTH = 10_000
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 _DIGITS = re.compile(r"^\d{1,9}$")
+_MONEY = re.compile(r"^(\d{1,12})(?:\.(\d{1,2}))?$")
 
 
 def neutralise(text: str) -> str:
@@ -102,6 +102,24 @@ def neutralise(text: str) -> str:
 
 def unneutralise(text: str) -> str:
     return text[1:] if text.startswith("'") else text
+
+
+# XLSX text is XML: a carriage return would read back as a line feed and control
+# characters cannot be stored at all. OOXML's own escape (_xHHHH_, with a literal
+# "_xHHHH_" written as "_x005F_xHHHH_") carries them; Excel reads and writes the same.
+_XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ufffe\uffff]")
+_XML_LITERAL = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_XML_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def xlsx_escape(text: str) -> str:
+    if "_x" in text:
+        text = _XML_LITERAL.sub(r"_x005F_\1", text)
+    return _XML_UNSAFE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
+def xlsx_unescape(text: str) -> str:
+    return _XML_ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
 
 
 @dataclass(frozen=True)
@@ -202,33 +220,60 @@ def _date(column: str, value: Any) -> date | None:
         if value.time() != datetime.min.time():
             raise ValidationError(column, f"'{value}' has a time of day; give a date as YYYY-MM-DD")
         return value.date()
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:  # the common case; anything odd goes through parse_date for its message
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
     return parse_date(column, value, required=False)
 
 
+def _money(column: str, value: Any) -> int:
+    match = _MONEY.match(value) if isinstance(value, str) else None
+    if match:  # plain "950" or "950.5" or "950.00": exact integer cents without Decimal
+        cents = match.group(2) or ""
+        return int(match.group(1)) * 100 + int((cents + "00")[:2])
+    return parse_money_cents(column, value)
+
+
+_STAGES = {s.value: s for s in Stage}
+
+
+def _stage(column: str, value: Any) -> Stage:
+    return _STAGES.get(value) if isinstance(value, str) and value in _STAGES else parse_stage(_text(value))
+
+
+def _name(column: str, value: Any) -> str:
+    return clean_name(column, _text(value))
+
+
 class _Checker:
-    """Collects every problem of a row instead of stopping at the first."""
+    """Collects every problem of a row instead of stopping at the first.
+
+    Cells are normalised once: blank text becomes None, and in CSV/XLSX text columns
+    lose the one leading apostrophe that export adds (see neutralise).
+    """
 
     def __init__(self, cells: Mapping[str, Any], unescape: bool) -> None:
-        self.cells = cells
-        self.unescape = unescape
         self.problems: list[tuple[str, str]] = []
-
-    def raw(self, column: str) -> Any:
-        value = self.cells.get(column)
-        if isinstance(value, str):
-            if self.unescape:
-                value = unneutralise(value)
-            if len(value) > MAX_TEXT_LENGTH:
-                self.problems.append((column, f"is {len(value):,} characters long (at most {MAX_TEXT_LENGTH:,})"))
-                return None
-        return value
+        values: dict[str, Any] = {}
+        for column, value in cells.items():
+            if isinstance(value, str):
+                if unescape and column in TEXT_COLUMNS and value[:1] == "'":
+                    value = value[1:]
+                if len(value) > MAX_TEXT_LENGTH:
+                    self.problems.append((column, f"is {len(value):,} characters long (at most {MAX_TEXT_LENGTH:,})"))
+                    value = None
+                elif not value or value.isspace():
+                    value = None
+            values[column] = value
+        self.values = values
 
     def check(self, column: str, parse: Any, *args: Any) -> Any:
-        value = self.raw(column)
-        if column in REQUIRED_COLUMNS and _empty(value):
-            self.problems.append((column, "is required"))
-            return None
-        if _empty(value):
+        value = self.values.get(column)
+        if value is None:
+            if column in REQUIRED_COLUMNS:
+                self.problems.append((column, "is required"))
             return None
         try:
             return parse(column, value, *args)
@@ -237,35 +282,39 @@ class _Checker:
             return None
 
     def text(self, column: str) -> str:
-        value = self.raw(column)
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = _text(value)
-        return clean_text(value) if isinstance(value, str) or value is None else _text(value)
+        value = self.values.get(column)
+        if value is None:
+            return ""
+        return value.strip() if isinstance(value, str) else _text(value)
+
+    def empty(self, columns: tuple[str, ...]) -> bool:
+        values = self.values
+        return all(values.get(c) is None for c in columns)
 
 
-def is_blank(cells: Mapping[str, Any]) -> bool:
+def is_blank(cells: Mapping[Any, Any]) -> bool:
     return all(_empty(v) for v in cells.values())
 
 
 def parse_row(row: int, cells: Mapping[str, Any], *, unescape: bool) -> BatchRecord | SiteRow:
     """Validates one row (column name -> cell); raises RowProblems listing every problem."""
     c = _Checker(cells, unescape)
-    site_name = c.check("data_center", lambda col, v: clean_name(col, _text(v)))
+    site_name = c.check("data_center", _name)
     capacity = c.check(CAPACITY_COLUMN, parse_non_negative, "MW")
     site = SiteRow(row, site_name or "", c.text("country"), capacity)
-    if all(_empty(cells.get(col)) for col in _BATCH_COLUMNS):
+    if c.empty(_BATCH_COLUMNS):
         if c.problems:
             raise RowProblems(c.problems)
         return site
-    batch_id = c.check("id", lambda col, v: _units(col, v))
-    model = c.check("miner_model", lambda col, v: clean_name(col, _text(v)))
+    batch_id = c.check("id", _units)
+    model = c.check("miner_model", _name)
     ths = c.check("ths_per_unit", parse_positive, "TH/s")
     watts = c.check("watts_per_unit", parse_positive, "W")
     units = c.check("units", _units)
     ordered_on = c.check("ordered_on", _date)
     expected_on = c.check("expected_on", _date)
-    price = c.check("unit_price_usd", parse_money_cents)
-    status = c.check("status", lambda col, v: parse_stage(_text(v)))
+    price = c.check("unit_price_usd", _money)
+    status = c.check("status", _stage)
     deployed_units = c.check("deployed_units", _units)
     deployed_on = c.check("deployed_on", _date)
     if ordered_on and expected_on and expected_on < ordered_on:

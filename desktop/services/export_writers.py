@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from desktop.errors import HashplanError
-from desktop.services.batch_format import cell_text, neutralise
+from desktop.services.batch_format import cell_text, neutralise, xlsx_escape
 
 
 class ExportError(HashplanError):
@@ -132,7 +132,7 @@ def write_xlsx(path: Path, tables: Sequence[Table]) -> None:
 
 def _xlsx_cell(ws: Any, make: Any, column: str, value: Any) -> Any:
     if isinstance(value, str):
-        return make(ws, value=neutralise(value))
+        return make(ws, value=xlsx_escape(neutralise(value)))
     cell = make(ws, value=value)
     if isinstance(value, date):
         cell.number_format = "yyyy-mm-dd"

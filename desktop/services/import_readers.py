@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.errors import ImportFileError
+from desktop.services.batch_format import KNOWN_COLUMNS, REQUIRED_COLUMNS, xlsx_unescape
 
 MAX_IMPORT_BYTES = 40 * 1024 * 1024
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
@@ -34,6 +35,7 @@ class RawTable:
     header: list[str]
     rows: list[tuple[int, Cells]]
     unescape: bool  # CSV and XLSX carry OWASP apostrophes; JSON does not
+    text_only: bool = False  # CSV: every cell is a str
 
 
 def _refuse(path: Path, problem: str) -> ImportFileError:
@@ -99,7 +101,6 @@ def _decode(path: Path) -> str:
 
 def _sniff_delimiter(text: str) -> str:
     first = text.split("\n", 1)[0]
-    from desktop.services.batch_format import KNOWN_COLUMNS
 
     def known(delimiter: str) -> int:
         cells = next(csv.reader([first], delimiter=delimiter), [])
@@ -135,10 +136,12 @@ def _read_csv(path: Path) -> RawTable:
         csv.field_size_limit(old_limit)
     if header is None or not any(cell.strip() for cell in header):
         raise _refuse(path, "row 1: the file has no header row")
-    return RawTable(header, rows, unescape=True)
+    return RawTable(header, rows, unescape=True, text_only=True)
 
 
 def _cell(value: Any) -> Any:
+    if isinstance(value, str):
+        return xlsx_unescape(value)
     if isinstance(value, datetime) and value.time() == time(0):
         return value.date()
     if isinstance(value, time):
@@ -197,8 +200,6 @@ def _read_json(path: Path) -> RawTable:
                 if key not in seen:
                     seen.add(key)
                     header.append(str(key))
-    from desktop.services.batch_format import REQUIRED_COLUMNS
-
     for column in REQUIRED_COLUMNS:  # a JSON list may be empty; still report missing columns
         if not data and column not in seen:
             header.append(column)

@@ -161,21 +161,32 @@ def _validate(
     problems = plan.problems
     width = len(table.header)
     total = len(table.rows)
+    items = list(columns.items())
+    text_only = table.text_only
     for done, (number, cells) in enumerate(table.rows):
         if done % CHUNK == 0:
             _check(cancel, plan.path)
             if progress:
                 progress(done, 2 * total)
-        cells_by_column = {c: (cells[i] if i < len(cells) else None) for c, i in columns.items()}
-        if isinstance(cells, list) and not isinstance(cells, NotARow) and is_blank(dict(enumerate(cells))):
-            continue
         if isinstance(cells, NotARow):
             problems.append(f"row {number}: must be an object with the column names as keys")
             continue
-        nested = [c for c, v in cells_by_column.items() if is_not_object(v)]
-        if nested:
-            problems.extend(f"row {number}, column {c}: must be a single value, not a list or object" for c in nested)
+        if text_only:  # CSV: every cell is text, so a cheap join finds blank rows
+            if not "".join(cells).strip():
+                continue
+        elif is_blank(dict(enumerate(cells))):
             continue
+        if len(cells) >= width:
+            cells_by_column = {c: cells[i] for c, i in items}
+        else:
+            cells_by_column = {c: (cells[i] if i < len(cells) else None) for c, i in items}
+        if not text_only:
+            nested = [c for c, v in cells_by_column.items() if is_not_object(v)]
+            if nested:
+                problems.extend(
+                    f"row {number}, column {c}: must be a single value, not a list or object" for c in nested
+                )
+                continue
         if len(cells) > width and any(v not in (None, "") for v in cells[width:]):
             problems.append(f"row {number}: has {len(cells)} cells but the header names {width} columns")
             continue
