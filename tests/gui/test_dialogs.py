@@ -307,9 +307,9 @@ def event_dialog(harness: SelectionHarness, session: Session, fresh_batch: int) 
 def test_event_units_default_to_what_the_stage_holds_and_follow_the_kind(event_dialog):
     assert "1,500 ordered · 1,000 on site" in event_dialog.header.text()
     assert event_dialog.kind() is EventKind.SHIPPED
-    assert event_dialog.units_edit.text() == "1500"
+    assert event_dialog.units_edit.text() == "1,500"
     pick(event_dialog.kind_combo, EventKind.DEPLOYED)
-    assert event_dialog.units_edit.text() == "1000"
+    assert event_dialog.units_edit.text() == "1,000"
     pick(event_dialog.kind_combo, EventKind.RETIRED)
     assert event_dialog.units_edit.text() == ""
     assert not event_dialog.ok_button.isEnabled()
@@ -477,3 +477,21 @@ def test_a_batch_logged_in_the_window_shows_in_table_chart_and_tiles(qtbot, main
     total = json.loads(run_cli(capsys, "--db", str(demo_db), "summary", "--json").out)["total"]
     assert main_window.kpi_tiles.texts()["planned"] == format_hashrate(total["planned_ths"])
     assert main_window.kpi_tiles.texts()["deployed"] == format_hashrate(total["deployed_ths"])
+
+
+def test_a_batch_needs_a_data_center_first_and_says_so(harness, session):
+    dialog = EditActions(harness, session, harness).open_new_batch()
+    assert not dialog.ok_button.isEnabled()
+    assert shown_reason(dialog, "data_center") == "No data center yet: add one first (Edit > New data center)"
+
+
+def test_reasons_follow_a_switch_to_the_dark_palette(qtbot, actions):
+    from desktop.ui.dialogs.form import error_colour
+    from desktop.ui.look import dark_palette
+
+    dialog = actions.open_new_model()
+    reason = dialog.fields["ths"].reason
+    light = reason.palette().color(reason.foregroundRole())
+    dialog.setPalette(dark_palette())
+    dark = reason.palette().color(reason.foregroundRole())
+    assert light != dark and dark == error_colour(dark_palette())

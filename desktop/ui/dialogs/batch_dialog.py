@@ -145,6 +145,9 @@ class BatchDialog(ValidatedDialog):
             self.set_header(f"Batch #{batch.id} now: {stage_line(counts)}")
         elif site_id is not None:
             self._select(self.site_combo, site_id)
+        # An empty site list or catalog is worth saying at once: nothing to type fixes it.
+        self.fields["data_center"].touched = self.site_combo.count() == 0
+        self.fields["model"].touched = self.model_combo.count() == 0
         self.per_unit_radio.toggled.connect(self._mode_changed)
         self._mode_changed()
         self.units_edit.setFocus()

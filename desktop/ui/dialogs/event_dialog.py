@@ -75,7 +75,7 @@ class EventDialog(ValidatedDialog):
         self.note_edit.setPlaceholderText("optional, e.g. container MSCU 123456")
         self.held_label = QLabel()
         self.held_label.setMinimumWidth(150)
-        self._paint(self.held_label, muted_colour(self.palette()))
+        self.paint(self.held_label, muted_colour)
 
         self.add_field("event", "&Event", self.kind_combo)
         self.add_field(
@@ -113,7 +113,7 @@ class EventDialog(ValidatedDialog):
         except HashplanError:
             held = 0
         self.held_label.setText(f"of {held:,} {kind.source.label}")
-        self.units_edit.setText(str(held) if held else "")
+        self.units_edit.setText(f"{held:,}" if held else "")
         self.fields["units"].touched = False
         self.revalidate()
         if not held:  # say why there is no default rather than "required"

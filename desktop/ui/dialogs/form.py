@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QEvent, Qt
 from PySide6.QtGui import QColor, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -112,6 +112,7 @@ class ValidatedDialog(QDialog):
         self.fields: dict[str, FormField] = {}
         self._checking = False
         self._tab_chain: list[QWidget] = []  # focus order = the order rows were added
+        self._painted: list[tuple[QLabel, Callable[[QPalette], QColor]]] = []
 
         self.header = QLabel()
         self.header.setWordWrap(True)
@@ -125,7 +126,7 @@ class ValidatedDialog(QDialog):
         self.general_error = self._reason_label()
         self.status = QLabel()
         self.status.setWordWrap(True)
-        self._paint(self.status, muted_colour(self.palette()))
+        self.paint(self.status, muted_colour)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button: QPushButton = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -155,14 +156,23 @@ class ValidatedDialog(QDialog):
         font = label.font()
         font.setPointSizeF(max(font.pointSizeF() * 0.9, 7.0))
         label.setFont(font)
-        self._paint(label, error_colour(self.palette()))
+        self.paint(label, error_colour)
         return label
 
-    @staticmethod
-    def _paint(label: QLabel, colour: QColor) -> None:
+    def paint(self, label: QLabel, colour: Callable[[QPalette], QColor]) -> None:
+        """Colours a label from the dialog's palette, again whenever the palette changes."""
+        self._painted.append((label, colour))
         palette = label.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, colour)
+        palette.setColor(QPalette.ColorRole.WindowText, colour(self.palette()))
         label.setPalette(palette)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:  # the system switched light/dark
+            for label, colour in self._painted:
+                palette = label.palette()
+                palette.setColor(QPalette.ColorRole.WindowText, colour(self.palette()))
+                label.setPalette(palette)
+        super().changeEvent(event)
 
     def add_field(
         self,
@@ -189,7 +199,7 @@ class ValidatedDialog(QDialog):
         if suffix:
             unit = QLabel(suffix)
             unit.setMinimumWidth(36)
-            self._paint(unit, muted_colour(self.palette()))
+            self.paint(unit, muted_colour)
             line.addWidget(unit)
             extra.append(unit)
         if trailing is not None:
