@@ -55,9 +55,15 @@ class FleetCommand(QUndoCommand):
             step()
         except HashplanError as error:
             log.warning("%s of '%s' refused: %s", verb.lower(), self.text(), error)
-            self.setObsolete(True)  # QUndoStack drops it: the records no longer match it
-            if self.on_error is not None:
-                self.on_error(f"{verb} {self.text()}", error)
+            self._drop(verb, error)
+        except Exception as error:  # never a traceback in the user's face
+            log.exception("%s of '%s' failed", verb.lower(), self.text())
+            self._drop(verb, HashplanError(f"unexpected {type(error).__name__}; the log file has the details"))
+
+    def _drop(self, verb: str, error: HashplanError) -> None:
+        self.setObsolete(True)  # QUndoStack drops it: the records no longer match it
+        if self.on_error is not None:
+            self.on_error(f"{verb} {self.text()}", error)
 
 
 def execute(stack: QUndoStack, command: FleetCommand, on_error: ErrorHandler | None = None) -> None:

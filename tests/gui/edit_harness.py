@@ -6,7 +6,10 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QWidget
+
+from desktop.services.session import Session
 
 Dump = dict[str, list[tuple[Any, ...]]]
 
@@ -71,3 +74,46 @@ def _columns(path: Path, table: str) -> list[str]:
         return [c[1] for c in con.execute(f"PRAGMA table_info({table})") if c[1] != "version"]
     finally:
         con.close()
+
+
+# -- driving the dialogs as a user would ------------------------------------------------
+
+
+def site_id(session: Session, name: str) -> int:
+    site = session.store.find_site(name)
+    assert site is not None and site.id is not None
+    return site.id
+
+
+def model_id(session: Session, name: str) -> int:
+    model = session.store.find_model(name)
+    assert model is not None and model.id is not None
+    return model.id
+
+
+def pick(combo, item_id: int) -> None:
+    index = combo.findData(item_id)
+    assert index >= 0
+    combo.setCurrentIndex(index)
+
+
+def type_into(qtbot, edit, text: str) -> None:
+    edit.clear()
+    qtbot.keyClicks(edit, text)
+
+
+def shown_reason(dialog, name: str) -> str:
+    field = dialog.fields[name]
+    return field.reason.text() if field.reason.isVisibleTo(dialog) else ""
+
+
+def fill_batch(qtbot, dialog, session: Session, **overrides: str) -> None:
+    values = {"units": "1,200", "price": "2,640", "supplier": "Bitmain", "notes": "lot 7"} | overrides
+    pick(dialog.site_combo, site_id(session, "Texas"))
+    pick(dialog.model_combo, model_id(session, "Antminer S19 XP"))
+    type_into(qtbot, dialog.units_edit, values["units"])
+    type_into(qtbot, dialog.unit_price_edit, values["price"])
+    type_into(qtbot, dialog.supplier_edit, values["supplier"])
+    dialog.ordered_edit.setDate(QDate(2026, 3, 2))
+    dialog.expected_edit.setDate(QDate(2026, 5, 15))
+    dialog.notes_edit.setPlainText(values["notes"])

@@ -31,7 +31,8 @@ from desktop.domain.values import cents_to_decimal, parse_money_cents, parse_uni
 from desktop.errors import ValidationError
 from desktop.services.fleet import FleetService
 from desktop.ui.dialogs.event_dialog import stage_line
-from desktop.ui.dialogs.form import ISO_DISPLAY, ValidatedDialog, date_edit, number_edit
+from desktop.ui.dialogs.form import ValidatedDialog
+from desktop.ui.dialogs.widgets import ISO_DISPLAY, date_edit, number_edit
 
 
 @dataclass(frozen=True)

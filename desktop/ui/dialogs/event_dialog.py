@@ -18,7 +18,8 @@ from desktop.domain.stages import EventKind, Stage
 from desktop.domain.values import parse_units
 from desktop.errors import HashplanError
 from desktop.services.fleet import FleetService
-from desktop.ui.dialogs.form import ISO_DISPLAY, ValidatedDialog, date_edit, muted_colour, number_edit
+from desktop.ui.dialogs.form import ValidatedDialog
+from desktop.ui.dialogs.widgets import ISO_DISPLAY, date_edit, muted_colour, number_edit
 
 _VERBS = {
     EventKind.SHIPPED: "Shipped (ordered → in transit)",

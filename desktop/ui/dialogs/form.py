@@ -9,11 +9,12 @@ HashplanError it raises is shown in the dialog, which stays open.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from PySide6.QtCore import QDate, QEvent, Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -34,58 +35,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import HashplanError, ValidationError
+from desktop.ui.dialogs.widgets import error_colour, muted_colour, reason_text
 
+log = logging.getLogger(__name__)
 Validator = Callable[[], object]
-
-ISO_DISPLAY = "yyyy-MM-dd"
-
-
-def reason_text(message: str) -> str:
-    """A service message ("is required", "must be more than 0 ...") as a sentence under a field."""
-    text = message.strip()
-    if text.startswith("is "):
-        text = text[3:]
-    return text[:1].upper() + text[1:] if text else text
-
-
-def error_colour(palette: QPalette) -> QColor:
-    """A muted red that reads on the light and the dark palette."""
-    dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
-    return QColor("#ff8a80") if dark else QColor("#b3261e")
-
-
-def muted_colour(palette: QPalette) -> QColor:
-    return palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText)
-
-
-def date_edit(value: QDate | None = None) -> QDateEdit:
-    """A date field with a calendar popup, shown as ISO 8601."""
-    edit = QDateEdit(value or QDate.currentDate())
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat(ISO_DISPLAY)
-    edit.setMinimumDate(QDate(1990, 1, 1))
-    edit.setMaximumDate(QDate(2200, 12, 31))
-    return edit
-
-
-def number_edit(placeholder: str = "") -> QLineEdit:
-    """A free-text number field: text (not a spin box) so every typo gets a reason."""
-    edit = QLineEdit()
-    edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    edit.setPlaceholderText(placeholder)
-    return edit
-
-
-def widget_text(widget: QWidget) -> str:
-    if isinstance(widget, QLineEdit):
-        return widget.text()
-    if isinstance(widget, QPlainTextEdit):
-        return widget.toPlainText()
-    if isinstance(widget, QComboBox):
-        return widget.currentText()
-    if isinstance(widget, QDateEdit):
-        return widget.date().toString(ISO_DISPLAY)
-    raise TypeError(f"no text for {type(widget).__name__}")
+UNEXPECTED = "Something unexpected went wrong ({error}); nothing was saved. The log file has the details."
 
 
 @dataclass
@@ -320,6 +274,9 @@ class ValidatedDialog(QDialog):
                         target.touched = True  # a cross-field problem is always shown
                 except HashplanError as error:
                     general = str(error)
+                except Exception as error:  # a bug must not reach the user as a traceback
+                    log.exception("checking %s", self.windowTitle())
+                    general = UNEXPECTED.format(error=type(error).__name__)
             self._show(errors, general)
             self.update_readout()
             valid = not errors and not general
@@ -363,5 +320,9 @@ class ValidatedDialog(QDialog):
             self.submit()
         except HashplanError as error:
             self.show_error(error)
+            return
+        except Exception as error:
+            log.exception("saving %s", self.windowTitle())
+            self.show_error(HashplanError(UNEXPECTED.format(error=type(error).__name__)))
             return
         super().accept()

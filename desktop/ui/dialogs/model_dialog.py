@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from desktop.domain.values import clean_name, parse_positive
 from desktop.services.fleet import FleetService
-from desktop.ui.dialogs.form import ValidatedDialog, number_edit
+from desktop.ui.dialogs.form import ValidatedDialog
+from desktop.ui.dialogs.widgets import number_edit
 
 
 class ModelValues:

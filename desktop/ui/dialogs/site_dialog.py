@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
 from desktop.domain.entities import DataCenter
 from desktop.domain.values import clean_name, parse_non_negative
 from desktop.services.fleet import FleetService
-from desktop.ui.dialogs.form import ValidatedDialog, number_edit
+from desktop.ui.dialogs.form import ValidatedDialog
+from desktop.ui.dialogs.widgets import number_edit
 
 
 class SiteValues:

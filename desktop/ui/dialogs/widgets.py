@@ -1,0 +1,45 @@
+"""Small pieces the edit dialogs share: date and number inputs, colours, reason wording."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QDateEdit, QLineEdit
+
+ISO_DISPLAY = "yyyy-MM-dd"
+
+
+def reason_text(message: str) -> str:
+    """A service message ("is required", "must be more than 0 ...") as a sentence under a field."""
+    text = message.strip()
+    if text.startswith("is "):
+        text = text[3:]
+    return text[:1].upper() + text[1:] if text else text
+
+
+def error_colour(palette: QPalette) -> QColor:
+    """A muted red that reads on the light and the dark palette."""
+    dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
+    return QColor("#ff8a80") if dark else QColor("#b3261e")
+
+
+def muted_colour(palette: QPalette) -> QColor:
+    return palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText)
+
+
+def date_edit(value: QDate | None = None) -> QDateEdit:
+    """A date field with a calendar popup, shown as ISO 8601."""
+    edit = QDateEdit(value or QDate.currentDate())
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat(ISO_DISPLAY)
+    edit.setMinimumDate(QDate(1990, 1, 1))
+    edit.setMaximumDate(QDate(2200, 12, 31))
+    return edit
+
+
+def number_edit(placeholder: str = "") -> QLineEdit:
+    """A free-text number field: text (not a spin box) so every typo gets a reason."""
+    edit = QLineEdit()
+    edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    edit.setPlaceholderText(placeholder)
+    return edit
