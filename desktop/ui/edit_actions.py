@@ -93,7 +93,7 @@ class EditActions(QObject):
         self.undo.setStatusTip("Undo the last change")
         self.redo = self.undo_stack.createRedoAction(self, "&Redo")
         self.redo.setIcon(load_icon(parent, "redo", sp.SP_ArrowForward))
-        self.redo.setShortcut(QKeySequence("Ctrl+Shift+Z"))
+        self.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])  # Ctrl+Y: Windows habit
         self.redo.setStatusTip("Redo the change just undone")
 
         self.new_site.triggered.connect(self.open_new_site)

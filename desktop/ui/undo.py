@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from desktop.domain.entities import Batch, BatchEvent, BatchSnapshot, DataCenter, MinerModel
-from desktop.errors import HashplanError
+from desktop.errors import ConflictError, HashplanError
 from desktop.services.fleet import FleetService
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,12 @@ class FleetCommand(QUndoCommand):
             self.on_error(f"{verb} {self.text()}", error)
 
 
+def _check_unchanged(current: Batch | DataCenter, expected: Batch | DataCenter, what: str) -> None:
+    """An edit's undo must not silently overwrite what another window saved since."""
+    if replace(current, version=0) != replace(expected, version=0):
+        raise ConflictError(f"{what} was changed elsewhere since; undoing would overwrite that change")
+
+
 def execute(stack: QUndoStack, command: FleetCommand, on_error: ErrorHandler | None = None) -> None:
     """Performs the command's change and pushes it; a refusal raises and pushes nothing."""
     command.perform()
@@ -111,16 +118,17 @@ class EditSite(FleetCommand):
         self.after = self.fleet.edit_site(self.site_id, *self._values, version=self._version)
         self.setText(f"edit data center {self.after.name}")
 
-    def _put(self, site: DataCenter) -> None:
+    def _put(self, expected: DataCenter, site: DataCenter) -> None:
+        _check_unchanged(self.fleet.store.get_site(self.site_id), expected, f"data center '{expected.name}'")
         self.fleet.edit_site(self.site_id, site.name, site.country, site.capacity_mw, site.notes)
 
     def revert(self) -> None:
-        assert self.before is not None
-        self._put(self.before)
+        assert self.before is not None and self.after is not None
+        self._put(self.after, self.before)
 
     def reapply(self) -> None:
-        assert self.after is not None
-        self._put(self.after)
+        assert self.before is not None and self.after is not None
+        self._put(self.before, self.after)
 
 
 class DeleteSite(FleetCommand):
@@ -200,11 +208,13 @@ class EditBatch(FleetCommand):
         self.after = self.fleet.edit_batch(self.batch_id, version=self._version, **self._values)
 
     def revert(self) -> None:
-        assert self.before is not None
+        assert self.before is not None and self.after is not None
+        _check_unchanged(self.fleet.store.get_batch(self.batch_id), self.after, f"batch #{self.batch_id}")
         self.fleet.replace_batch(self.before)
 
     def reapply(self) -> None:
-        assert self.after is not None
+        assert self.before is not None and self.after is not None
+        _check_unchanged(self.fleet.store.get_batch(self.batch_id), self.before, f"batch #{self.batch_id}")
         self.fleet.replace_batch(self.after)
 
 

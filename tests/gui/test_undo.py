@@ -165,3 +165,29 @@ def test_an_undo_that_no_longer_fits_is_explained_and_dropped(actions, demo_sess
     assert errors == ["Undo add data center Quebec: data_center: 'Quebec' still has batches; delete or move them first"]
     assert dump_tables(demo_session.path) == before
     assert actions.undo_stack.count() == 0 and not actions.undo.isEnabled()
+
+
+def test_undoing_an_edit_never_overwrites_a_change_made_elsewhere(qtbot, actions, demo_session, harness, monkeypatch):
+    errors: list[str] = []
+    monkeypatch.setattr(actions, "show_error", lambda title, error: errors.append(str(error)))
+    batch = demo_session.store.list_batches()[0]
+    harness.batch_id = batch.id
+    dialog = actions.open_edit_batch()
+    dialog.unit_price_edit.setText("1,000")
+    press_ok(qtbot, dialog)
+    with open_session(demo_session.path) as other:  # another window changes the supplier
+        other.fleet.edit_batch(
+            batch.id or 0,
+            batch.data_center_id,
+            batch.model_id,
+            batch.units,
+            batch.ordered_on,
+            batch.expected_on,
+            "1000",
+            "Broker Ltd",
+            batch.notes,
+        )
+    before = records(demo_session.path)
+    actions.undo.trigger()
+    assert records(demo_session.path) == before
+    assert errors == [f"batch #{batch.id} was changed elsewhere since; undoing would overwrite that change"]
