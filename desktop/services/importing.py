@@ -53,6 +53,7 @@ class ImportPlan:
     preview: list[list[str]]
     total_rows: int
     problems: list[str] = field(default_factory=list)
+    preview_numbers: list[int] = field(default_factory=list)  # spreadsheet row of each preview row
     groups: list[list[BatchRecord]] = field(default_factory=list)  # one list of parts per batch
     new_sites: dict[str, SiteRow] = field(default_factory=dict)
     new_models: dict[str, BatchRecord] = field(default_factory=dict)
@@ -130,6 +131,7 @@ def plan_import(
     columns, problems = _map_header(table.header)
     preview = [[_show(v) for v in cells] for _, cells in table.rows[:PREVIEW_ROWS]]
     plan = ImportPlan(path, [str(h) for h in table.header], preview, len(table.rows), problems)
+    plan.preview_numbers = [number for number, _ in table.rows[:PREVIEW_ROWS]]
     if problems:
         return plan
     _validate(store, plan, table, columns, progress, cancel)

@@ -1,0 +1,97 @@
+"""The File menu's Import…, Export… and Export Chart… actions.
+
+Dialogs open non-blocking (``open()``) so the window keeps painting and tests can drive
+them; each ``open_*`` returns its dialog.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from desktop.errors import HashplanError
+from desktop.services.session import Session
+from desktop.ui.charts.chart_export import export_chart
+from desktop.ui.dialogs.export_dialog import ExportDialog
+from desktop.ui.dialogs.import_dialog import ImportDialog
+
+log = logging.getLogger(__name__)
+
+
+class FileTransferActions(QObject):
+    imported = Signal(object)  # ImportResult
+    exported = Signal(object)  # ExportResult or the chart's path
+
+    def __init__(
+        self,
+        parent: QWidget,
+        session: Session,
+        chart_provider: Callable[[], object],
+        site_provider: Callable[[], int | None] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.parent_widget = parent
+        self.session = session
+        self.chart_provider = chart_provider
+        self.site_provider = site_provider or (lambda: None)
+        self.dialog: ImportDialog | ExportDialog | None = None
+
+        self.import_action = QAction("&Import Batches…", self)
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.setStatusTip("Import batches from a CSV, XLSX or JSON file (all rows or none)")
+        self.import_action.triggered.connect(self.open_import)
+        self.export_action = QAction("&Export…", self)
+        self.export_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        self.export_action.setStatusTip("Export batches, the summary or the chart series to CSV, XLSX or JSON")
+        self.export_action.triggered.connect(self.open_export)
+        self.export_chart_action = QAction("Export &Chart…", self)
+        self.export_chart_action.setStatusTip("Save the hash-rate chart as a PNG or SVG image")
+        self.export_chart_action.triggered.connect(self.choose_chart_file)
+
+    def actions(self) -> list[QAction]:
+        return [self.import_action, self.export_action, self.export_chart_action]
+
+    def set_session(self, session: Session) -> None:
+        """The window swapped its database: later dialogs work on the new one."""
+        self.session = session
+
+    def open_import(self) -> ImportDialog:
+        dialog = ImportDialog(self.parent_widget, self.session)
+        dialog.imported.connect(self.imported.emit)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_export(self) -> ExportDialog:
+        dialog = ExportDialog(self.parent_widget, self.session, self.site_provider())
+        dialog.exported.connect(self.exported.emit)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def choose_chart_file(self) -> None:
+        name, chosen = QFileDialog.getSaveFileName(
+            self.parent_widget, "Export Chart", "hashrate.png", "PNG image (*.png);;SVG image (*.svg)"
+        )
+        if not name:
+            return
+        if not name.lower().endswith((".png", ".svg")):
+            name += ".svg" if "svg" in chosen.lower() else ".png"
+        self.save_chart(name)
+
+    def save_chart(self, path: str) -> bool:
+        try:
+            saved = export_chart(self.chart_provider(), path)
+        except HashplanError as error:
+            QMessageBox.warning(self.parent_widget, "Export Chart", str(error))
+            return False
+        except Exception as error:  # a rendering failure must not take the window down
+            log.exception("chart export failed")
+            QMessageBox.warning(self.parent_widget, "Export Chart", f"the chart could not be saved: {error}")
+            return False
+        self.exported.emit(saved)
+        return True
