@@ -54,6 +54,7 @@ from desktop.domain.values import (
     parse_units,
 )
 from desktop.errors import ValidationError
+from desktop.services.cell_escape import neutralise
 
 HEADER: tuple[str, ...] = (
     "id",
@@ -89,37 +90,8 @@ TEXT_COLUMNS = frozenset({"data_center", "country", "miner_model", "vendor", "su
 # Columns that make a row a batch; a row with all of them empty is a data-center row.
 _BATCH_COLUMNS = tuple(c for c in HEADER if c not in ("data_center", "country"))
 MAX_TEXT_LENGTH = 10_000
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 _DIGITS = re.compile(r"^\d{1,9}$")
 _MONEY = re.compile(r"^(\d{1,12})(?:\.(\d{1,2}))?$")
-
-
-def neutralise(text: str) -> str:
-    """OWASP CSV-injection defence, reversible: prefix one apostrophe where needed."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def unneutralise(text: str) -> str:
-    return text[1:] if text.startswith("'") else text
-
-
-# XLSX text is XML: a carriage return would read back as a line feed and control
-# characters cannot be stored at all. OOXML's own escape (_xHHHH_, with a literal
-# "_xHHHH_" written as "_x005F_xHHHH_") carries them; Excel reads and writes the same.
-_XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ufffe\uffff]")
-_XML_LITERAL = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
-_XML_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
-
-
-def xlsx_escape(text: str) -> str:
-    if "_x" in text:
-        text = _XML_LITERAL.sub(r"_x005F_\1", text)
-    return _XML_UNSAFE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
-
-
-def xlsx_unescape(text: str) -> str:
-    return _XML_ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from desktop.errors import HashplanError
-from desktop.services.batch_format import cell_text, neutralise, xlsx_escape
+from desktop.services.batch_format import cell_text
+from desktop.services.cell_escape import neutralise, xlsx_escape
 
 
 class ExportError(HashplanError):

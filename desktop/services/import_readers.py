@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from desktop.errors import ImportFileError
-from desktop.services.batch_format import KNOWN_COLUMNS, REQUIRED_COLUMNS, xlsx_unescape
+from desktop.services.batch_format import KNOWN_COLUMNS, REQUIRED_COLUMNS
+from desktop.services.cell_escape import xlsx_unescape
 
 MAX_IMPORT_BYTES = 40 * 1024 * 1024
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
@@ -103,7 +104,10 @@ def _sniff_delimiter(text: str) -> str:
     first = text.split("\n", 1)[0]
 
     def known(delimiter: str) -> int:
-        cells = next(csv.reader([first], delimiter=delimiter), [])
+        try:
+            cells = next(csv.reader([first], delimiter=delimiter), [])
+        except csv.Error:  # e.g. a lone CR: the real read below reports it with its row
+            return 0
         return sum(cell.strip().lower() in KNOWN_COLUMNS for cell in cells)
 
     return ";" if known(";") > known(",") else ","

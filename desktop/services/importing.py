@@ -293,6 +293,7 @@ def write_plan(
         updates = [g for g in plan.groups if g[0].batch_id in plan.existing]
         done = 0
         created_ids: list[int] = []
+        replaced: dict[int, list[dict[str, Any]]] = {}  # the events each update replaced, for the audit
         for start in range(0, len(creates), CHUNK):
             chunk = creates[start : start + CHUNK]
             ids = insert_batches(store, [_batch(g, site_ids, model_ids) for g in chunk])
@@ -310,8 +311,8 @@ def write_plan(
             batch_id = group[0].batch_id or 0
             current = plan.existing[batch_id]
             batch = replace(_batch(group, site_ids, model_ids), id=batch_id, version=current.version)
-            store.update_batch(batch)
-            replace_batch_events(store, batch_id, [e for r in group for e in r.events(batch_id)])
+            store.update_batch(batch)  # audits the batch's fields before and after
+            replaced[batch_id] = replace_batch_events(store, batch_id, [e for r in group for e in r.events(batch_id)])
             done += len(group)
             if index % CHUNK == 0:
                 _check(cancel, path)
@@ -327,6 +328,7 @@ def write_plan(
                 "created": len(created_ids),
                 "created_ids": [created_ids[0], created_ids[-1]] if created_ids else [],
                 "updated_ids": [g[0].batch_id for g in updates],
+                "replaced_events": replaced,
             },
         )
         _check(cancel, path)

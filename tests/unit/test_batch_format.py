@@ -17,13 +17,10 @@ from desktop.services.batch_format import (
     RowProblems,
     SiteRow,
     export_rows,
-    neutralise,
     parse_row,
     stage_parts,
-    unneutralise,
-    xlsx_escape,
-    xlsx_unescape,
 )
+from desktop.services.cell_escape import neutralise, unneutralise, xlsx_escape, xlsx_unescape
 
 ROW = {
     "data_center": "Kazakhstan",
