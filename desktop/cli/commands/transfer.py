@@ -50,6 +50,5 @@ COMMANDS = [
         "export batches, the summary or the chart series to CSV, XLSX or JSON",
         _configure_export,
         _run_export,
-        readonly=True,
     ),
 ]
