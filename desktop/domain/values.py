@@ -37,7 +37,7 @@ def clean_text(text: str | None) -> str:
 def parse_date(field: str, value: str | date | None, *, required: bool = True) -> date | None:
     if isinstance(value, date):
         return value
-    text = (value or "").strip()
+    text = "" if value is None else str(value).strip()  # a JSON import may give a number
     if not text:
         if required:
             raise ValidationError(field, "is required (a date as YYYY-MM-DD)")

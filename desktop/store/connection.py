@@ -79,8 +79,11 @@ def connect(path: Path, *, readonly: bool = False) -> tuple[sqlite3.Connection, 
     exactly as they were. With a -wal present (another window has the file open, or a
     crash left committed changes in it) the checks run on the normal connection, since
     only that one reads the WAL; SQLite removes the -wal/-shm again when it closes.
-    A read-only open with no -wal stays immutable: a snapshot that needs no -shm, so
-    a file in a read-only folder opens too.
+    A file we cannot write (read-only file or folder) with no -wal stays on the
+    immutable connection: it needs no -shm, so a file in a read-only folder opens too;
+    it is a snapshot (a change made meanwhile by someone who can write shows after
+    reopening). A read-only open of a writable file (the GUI's reader, ``backup``)
+    uses ``mode=ro`` instead, which follows other writers: immutable would not.
     """
     created = not path.exists()
     inspected = False
@@ -93,7 +96,8 @@ def connect(path: Path, *, readonly: bool = False) -> tuple[sqlite3.Connection, 
             raise DatabaseError(f"cannot create the folder {path.parent}: {error.strerror}") from None
     else:
         _check_header(path)
-        readonly = readonly or not _is_writable(path)
+        writable = _is_writable(path)
+        readonly = readonly or not writable
         if not any(side.exists() for side in _side_files(path)):
             probe = _connect_or_raise(path, "immutable")
             try:
@@ -101,7 +105,7 @@ def connect(path: Path, *, readonly: bool = False) -> tuple[sqlite3.Connection, 
             except BaseException:
                 probe.close()
                 raise
-            if readonly:
+            if not writable:
                 return probe, False, True
             probe.close()
             inspected = True

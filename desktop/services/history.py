@@ -1,0 +1,134 @@
+"""The audit trail for people: entries, CSV export, and bringing back a deleted batch."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from desktop.domain.entities import Batch, BatchSnapshot
+from desktop.errors import DatabaseError, NotFoundError, ValidationError
+from desktop.services.fleet import FleetService
+from desktop.store import rows
+from desktop.store.store import AuditEntry
+
+CSV_COLUMNS = ("id", "when", "action", "record", "record_id", "before", "after")
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    entry: AuditEntry
+
+    @property
+    def when_local(self) -> str:
+        try:
+            return datetime.fromisoformat(self.entry.at).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            return self.entry.at
+
+    @property
+    def record(self) -> str:
+        return self.entry.entity.replace("_", " ")
+
+    @property
+    def is_batch_delete(self) -> bool:
+        e = self.entry
+        return e.entity == "batch" and e.after is None and isinstance(e.before, dict) and "units" in e.before
+
+    def change_text(self) -> str:
+        """What changed, in one line: the fields that differ, or what was added/removed."""
+        before, after = self.entry.before, self.entry.after
+        if before is None and after is not None:
+            return "added: " + _short(after)
+        if after is None and before is not None:
+            return "deleted: " + _short(before)
+        if isinstance(before, dict) and isinstance(after, dict):
+            changed = [f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in after if before.get(k) != after.get(k)]
+            changed = [c for c in changed if not c.startswith("version:")]
+            return "; ".join(changed) or "no field changed"
+        return ""
+
+
+def _short(record: dict[str, Any]) -> str:
+    shown = {k: v for k, v in record.items() if k not in ("events", "version", "name_key") and v not in ("", None)}
+    text = ", ".join(f"{k}={v}" for k, v in shown.items())
+    events = record.get("events")
+    if events:
+        text += f", {len(events)} events"
+    return text
+
+
+def history(fleet: FleetService, batch_id: int | None = None) -> list[HistoryEntry]:
+    """Newest first: one batch's entries (with its events'), or everything."""
+    store = fleet.store
+    if batch_id is None:
+        entries = store.audit_entries()
+    else:
+        entries = store.audit_entries("batch", batch_id)
+        entries += [
+            e
+            for e in store.audit_entries()
+            if e.entity == "batch_event" and batch_id in (_batch_of(e.before), _batch_of(e.after))
+        ]
+    return [HistoryEntry(e) for e in sorted(entries, key=lambda e: e.id, reverse=True)]
+
+
+def _batch_of(record: Any) -> int | None:
+    return record.get("batch_id") if isinstance(record, dict) else None
+
+
+def export_csv(entries: list[HistoryEntry], path: Path) -> int:
+    """Writes the entries to ``path`` (atomically: a temp file, then a rename); returns rows."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with partial.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(CSV_COLUMNS)
+            for h in entries:
+                e = h.entry
+                writer.writerow(
+                    [
+                        e.id,
+                        e.at,
+                        e.action,
+                        e.entity,
+                        "" if e.entity_id is None else e.entity_id,
+                        "" if e.before is None else json.dumps(e.before, sort_keys=True),
+                        "" if e.after is None else json.dumps(e.after, sort_keys=True),
+                    ]
+                )
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, path)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise DatabaseError(f"cannot write {path}: {error.strerror}") from None
+    return len(entries)
+
+
+def snapshot_from_audit(entry: HistoryEntry) -> BatchSnapshot:
+    """The batch and its events as they were just before the delete this entry records."""
+    if not entry.is_batch_delete:
+        raise ValidationError("history", f"entry #{entry.entry.id} is not the delete of a batch")
+    before = dict(entry.entry.before or {})
+    events = before.pop("events", []) or []
+    try:
+        batch: Batch = rows.batch_from_row(before)
+        return BatchSnapshot(batch, tuple(rows.event_from_row(e) for e in events))
+    except (KeyError, TypeError, ValueError) as error:
+        raise ValidationError("history", f"entry #{entry.entry.id} cannot be read back ({error})") from None
+
+
+def restore_deleted_batch(fleet: FleetService, entry: HistoryEntry) -> Batch:
+    """Puts a deleted batch back with its id and events (refused if the id is in use)."""
+    snapshot = snapshot_from_audit(entry)
+    batch_id = snapshot.batch.id or 0
+    try:
+        fleet.store.get_batch(batch_id)
+    except NotFoundError:
+        return fleet.restore_batch(snapshot)
+    raise ValidationError("history", f"batch #{batch_id} exists (it was restored already, or the id is in use)")

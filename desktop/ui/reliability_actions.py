@@ -1,0 +1,157 @@
+"""File > Back up now, File > Restore from backup..., History...; the daily backup.
+
+Backups and restores run on a QThreadPool thread (a large file takes a second or more).
+The worker only touches the store; listeners are told on the UI thread afterwards.
+A backup is made when the window opens and, while it stays open, once a day
+(checked hourly: BackupService.maybe_daily_backup makes at most one per day).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from desktop.services.backups import BackupService, RestoreResult
+from desktop.services.session import Session
+from desktop.store.backup import BackupInfo
+from desktop.ui.dialogs.history_dialog import HistoryDialog
+from desktop.ui.dialogs.restore_dialog import RestoreDialog
+from desktop.ui.selection import SelectionContext
+from desktop.ui.workers.backup_worker import BackupTask
+
+log = logging.getLogger(__name__)
+DAILY_CHECK_MS = 60 * 60 * 1000
+
+
+class ReliabilityActions(QObject):
+    message = Signal(str)  # a sentence for the status bar
+    backup_written = Signal(object)  # BackupInfo
+    restored = Signal(object)  # RestoreResult: the window clears its undo stack
+    failed = Signal(str)
+
+    def __init__(
+        self,
+        parent: QWidget,
+        session: Session,
+        selection: SelectionContext | None = None,
+        *,
+        daily_check_ms: int = DAILY_CHECK_MS,
+        backup_on_open: bool = True,
+    ) -> None:
+        super().__init__(parent)
+        self.parent_widget = parent
+        self.session = session
+        self.selection = selection
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)  # one backup or restore at a time, in order
+        self.dialog: RestoreDialog | HistoryDialog | None = None
+
+        self.back_up_now = QAction("&Back up now", self)
+        self.back_up_now.setStatusTip("Write a checked copy of the database to its backups folder")
+        self.back_up_now.triggered.connect(lambda: self.start_backup(manual=True))
+        self.restore_from_backup = QAction("&Restore from backup...", self)
+        self.restore_from_backup.setStatusTip("Go back to an earlier backup (the current data is backed up first)")
+        self.restore_from_backup.triggered.connect(self.open_restore_dialog)
+        self.show_history = QAction("&History...", self, shortcut="Ctrl+H")
+        self.show_history.setStatusTip("Every change to the selected batch (or all), exportable; undelete a batch")
+        self.show_history.triggered.connect(self.open_history)
+
+        self.daily_timer = QTimer(self)
+        self.daily_timer.setInterval(daily_check_ms)
+        self.daily_timer.timeout.connect(self.daily_backup)
+        self.daily_timer.start()
+        self.set_session(session)
+        if backup_on_open:
+            QTimer.singleShot(0, self.daily_backup)
+
+    def actions(self) -> list[QAction]:
+        return [self.back_up_now, self.restore_from_backup]
+
+    def set_session(self, session: Session) -> None:
+        self.session = session
+        self.service = BackupService(session.store)  # no listeners: they are told on the UI thread
+        self.restore_from_backup.setEnabled(not session.store.readonly)
+
+    # -- backups -----------------------------------------------------------------------
+
+    def daily_backup(self) -> None:
+        if not self.session.store.readonly:
+            self._run(self.service.maybe_daily_backup, "the daily backup", self._backup_done, loud=False)
+
+    def start_backup(self, *, manual: bool = False) -> None:
+        self.message.emit("Backing up...")
+        self._run(self.service.backup_now, "the backup", self._backup_done)
+
+    def _backup_done(self, info: BackupInfo | None) -> None:
+        if info is None:
+            return  # the daily check found today's backup
+        self.message.emit(f"Backed up to {info.path}")
+        self.backup_written.emit(info)
+
+    # -- restore -----------------------------------------------------------------------
+
+    def open_restore_dialog(self) -> RestoreDialog:
+        dialog = RestoreDialog(self.service.list_backups(), str(self.service.folder), self.parent_widget)
+        dialog.accepted.connect(lambda: self._restore_chosen(dialog))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def confirm_restore(self, info: BackupInfo) -> bool:
+        when = info.taken_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        answer = QMessageBox.question(
+            self.parent_widget,
+            "Restore from backup",
+            f"Replace all data in {self.session.path.name} with the backup from {when}?\n\n"
+            "The data as it is now is backed up first; other windows on this file will show the restored data.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _restore_chosen(self, dialog: RestoreDialog) -> None:
+        info = dialog.chosen()
+        if info is not None and self.confirm_restore(info):
+            self.restore(info)
+
+    def restore(self, info: BackupInfo) -> None:
+        self.message.emit(f"Restoring {info.name}...")
+        self._run(lambda: self.service.restore(info), "the restore", self._restore_done)
+
+    def _restore_done(self, result: RestoreResult) -> None:
+        self.session.fleet.notify("restore backup")  # views re-read; on the UI thread
+        saved = f"; the data before it is in {result.safety_backup.name}" if result.safety_backup else ""
+        self.message.emit(f"Restored the backup {result.restored_from.name}{saved}")
+        self.restored.emit(result)
+
+    # -- history -----------------------------------------------------------------------
+
+    def open_history(self) -> HistoryDialog:
+        batch_id = self.selection.selected_batch_id() if self.selection is not None else None
+        dialog = HistoryDialog(self.session, batch_id, self.parent_widget)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    # -- worker plumbing ---------------------------------------------------------------
+
+    def _run(self, work: Callable[[], Any], what: str, on_done: Callable[[Any], None], *, loud: bool = True) -> None:
+        task = BackupTask(work, what)
+        task.signals.done.connect(on_done)
+        task.signals.failed.connect(lambda message: self._failed(message, loud=loud))
+        self.pool.start(task)
+
+    def _failed(self, message: str, *, loud: bool) -> None:
+        self.message.emit(message)
+        self.failed.emit(message)
+        if loud:  # the daily backup only tells the status bar (and the log)
+            QMessageBox.warning(self.parent_widget, "Backup and restore", message)
+
+    def wait(self) -> None:
+        """Blocks until queued backups finish (closing the window, tests)."""
+        self.pool.waitForDone()

@@ -1,0 +1,173 @@
+"""Back up now, Restore from backup, History, the read-only banner, the open-failure dialog."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+
+from desktop.errors import ConflictError, NewerSchemaError, NotHashplanFileError
+from desktop.services.backups import BackupService
+from desktop.services.session import Session, open_session
+from desktop.ui.conflict import ConflictChoice, choice_of, conflict_box
+from desktop.ui.dialogs.history_dialog import HistoryDialog
+from desktop.ui.dialogs.open_failure_dialog import OpenFailureChoice, OpenFailureDialog
+from desktop.ui.reliability_actions import ReliabilityActions
+from desktop.ui.widgets.readonly_banner import ReadOnlyBanner
+
+
+class _Selection:
+    def __init__(self, batch_id: int | None = None) -> None:
+        self.batch_id = batch_id
+
+    def selected_site_id(self) -> int | None:
+        return None
+
+    def selected_batch_id(self) -> int | None:
+        return self.batch_id
+
+
+@pytest.fixture
+def host(qtbot) -> QWidget:
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    return widget
+
+
+@pytest.fixture(autouse=True)
+def _no_modal_boxes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a, **k: shown.append(text))
+    return shown
+
+
+def test_back_up_now_writes_a_backup_off_the_ui_thread(qtbot, host: QWidget, demo_session: Session) -> None:
+    actions = ReliabilityActions(host, demo_session, backup_on_open=False)
+    with qtbot.waitSignal(actions.backup_written, timeout=10_000) as written:
+        actions.back_up_now.trigger()
+    info = written.args[0]
+    assert info.path.is_file() and info.path.parent == BackupService(demo_session.store).folder
+    assert [b.path for b in BackupService(demo_session.store).list_backups()] == [info.path]
+
+
+def test_opening_makes_the_daily_backup_once(qtbot, host: QWidget, demo_session: Session) -> None:
+    actions = ReliabilityActions(host, demo_session)
+    qtbot.waitUntil(lambda: len(BackupService(demo_session.store).list_backups()) == 1, timeout=10_000)
+    actions.daily_backup()  # the hourly check on the same day adds none
+    actions.wait()
+    assert len(BackupService(demo_session.store).list_backups()) == 1
+
+
+def test_restore_from_backup_lists_backups_and_restores_after_confirming(
+    qtbot, host: QWidget, demo_session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = BackupService(demo_session.store).backup_now()
+    demo_session.fleet.add_site("Added After Backup")
+    actions = ReliabilityActions(host, demo_session, backup_on_open=False)
+    asked: list[str] = []
+    monkeypatch.setattr(actions, "confirm_restore", lambda info: asked.append(info.name) or True)
+    seen: list[str] = []
+    demo_session.fleet.subscribe(seen.append)
+
+    dialog = actions.open_restore_dialog()
+    assert dialog.table.rowCount() == 1 and "KB" in dialog.table.item(0, 1).text()
+    assert dialog.chosen() == old
+    dialog.grab().save(str(Path(demo_session.path).parent / "restore-dialog.png"))
+    with qtbot.waitSignal(actions.restored, timeout=10_000) as done:
+        dialog.restore_button.click()
+
+    assert asked == [old.name]
+    assert demo_session.store.find_site("Added After Backup") is None
+    assert seen == ["restore backup"]  # the views re-read, on the UI thread
+    assert done.args[0].safety_backup.tag == "before-restore"
+
+
+def test_restore_is_off_on_a_read_only_session(host: QWidget, demo_session: Session) -> None:
+    with open_session(demo_session.path, readonly=True) as reader:
+        actions = ReliabilityActions(host, reader, backup_on_open=False)
+        assert not actions.restore_from_backup.isEnabled()
+
+
+def test_history_shows_a_batch_exports_csv_and_restores_a_deleted_batch(
+    qtbot, host: QWidget, demo_session: Session, tmp_path: Path, _no_modal_boxes: list[str]
+) -> None:
+    batch = demo_session.store.list_batches()[0]
+    snapshot = demo_session.fleet.delete_batch(batch.id or 0)
+    actions = ReliabilityActions(host, demo_session, _Selection(batch.id), backup_on_open=False)
+
+    dialog = actions.open_history()
+    assert isinstance(dialog, HistoryDialog)
+    actions_shown = [dialog.model.index(r, 1).data() for r in range(dialog.model.rowCount())]
+    assert actions_shown[0] == f"delete batch #{batch.id}"
+    records = [dialog.model.index(r, 2).data() for r in range(dialog.model.rowCount())]
+    assert records.count("batch event") == len(snapshot.events) == 4  # its events' history too
+    assert not dialog.restore_button.isEnabled()
+    dialog.table.selectRow(0)
+    assert dialog.restore_button.isEnabled()
+    dialog.grab().save(str(tmp_path / "history.png"))
+
+    out = tmp_path / "history.csv"
+    assert dialog.export_to(out) == dialog.model.rowCount()
+    with out.open(newline="", encoding="utf-8") as handle:
+        exported = list(csv.DictReader(handle))
+    assert exported[0]["action"] == f"delete batch #{batch.id}" and '"events"' in exported[0]["before"]
+
+    with qtbot.waitSignal(dialog.batch_restored) as restored:
+        dialog.restore_button.click()
+    assert restored.args == [batch.id]
+    assert demo_session.store.get_batch(batch.id or 0).units == batch.units
+    assert demo_session.store.events_for_batch(batch.id or 0) == list(snapshot.events)
+    again = next(r for r in range(dialog.model.rowCount()) if dialog.model.entries[r].is_batch_delete)
+    dialog.table.selectRow(again)  # the same delete entry once more: refused, clearly
+    dialog.restore_button.click()
+    assert _no_modal_boxes and f"batch #{batch.id} exists" in _no_modal_boxes[-1]
+
+
+def test_read_only_banner_names_the_file_and_why(qtbot, tmp_path: Path) -> None:
+    path = tmp_path / "fleet.db"
+    path.write_bytes(b"")
+    banner = ReadOnlyBanner(path)
+    qtbot.addWidget(banner)
+    assert str(path) in banner.label.text() and "Read-only" in banner.label.text()
+    banner.grab().save(str(tmp_path / "banner.png"))
+
+
+def test_open_failure_dialog_offers_the_newest_good_backup(qtbot, db_path: Path) -> None:
+    with open_session(db_path) as session:
+        session.fleet.add_site("Kazakhstan")
+        good = BackupService(session.store).backup_now()
+    db_path.write_bytes(db_path.read_bytes()[:3000])
+    error = NotHashplanFileError(f"{db_path} is damaged")
+
+    dialog = OpenFailureDialog(db_path, error)
+    qtbot.addWidget(dialog)
+    assert "damaged" in dialog.problem.text()
+    assert any(str(db_path) in label.text() for label in dialog.findChildren(QLabel))
+    assert dialog.backup == good and dialog.restore_button.isEnabled()
+    assert good.name in dialog.advice.text()
+    dialog.grab().save(str(db_path.parent / "open-failure.png"))
+    dialog.restore_button.click()
+    assert dialog.choice is OpenFailureChoice.RESTORE
+
+
+def test_open_failure_dialog_never_offers_restore_over_a_newer_file(qtbot, db_path: Path) -> None:
+    with open_session(db_path) as session:
+        BackupService(session.store).backup_now()
+    dialog = OpenFailureDialog(db_path, NewerSchemaError(f"{db_path} was written by a newer Hashplan"))
+    qtbot.addWidget(dialog)
+    assert not dialog.restore_button.isEnabled()
+    dialog.quit_button.click()
+    assert dialog.choice is OpenFailureChoice.QUIT
+
+
+def test_conflict_question_offers_reload_overwrite_or_cancel(qtbot) -> None:
+    box = conflict_box(None, ConflictError("batch #3 was changed elsewhere since it was opened"))
+    qtbot.addWidget(box)
+    assert "batch #3" in box.text()
+    names = {b.objectName() for b in box.buttons()}
+    assert {"conflictReload", "conflictOverwrite"} <= names
+    assert choice_of(box) is ConflictChoice.CANCEL  # nothing clicked: nothing overwritten
+    next(b for b in box.buttons() if b.objectName() == "conflictOverwrite").click()
+    assert choice_of(box) is ConflictChoice.OVERWRITE
