@@ -1,0 +1,88 @@
+"""Starts the desktop app: QApplication, look, the database (first run), the main window."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from desktop import __version__
+from desktop.errors import HashplanError
+from desktop.paths import APP_NAME, resolve_db_path
+from desktop.services.demo import load_demo
+from desktop.services.session import Session, open_session
+from desktop.ui.first_run import ask_first_run, is_empty
+from desktop.ui.icons import app_icon
+from desktop.ui.look import apply_look
+from desktop.ui.main_window import MainWindow
+from desktop.ui.settings import WindowSettings
+
+log = logging.getLogger(__name__)
+_windows: list[MainWindow] = []  # open windows; Qt owns none of them (top-level)
+
+FirstRunQuestion = Callable[[Session, QWidget | None], bool]
+
+
+def application() -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+        apply_look(app)
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def _prepare(session: Session, *, demo: bool, ask: FirstRunQuestion, parent: QWidget | None) -> None:
+    """``--demo`` loads the demo into a database without batches; an empty one asks."""
+    if session.store.count_batches():
+        return
+    if demo or (is_empty(session) and ask(session, parent)):
+        load_demo(session.fleet)
+
+
+def open_window(
+    path: Path,
+    *,
+    demo: bool = False,
+    parent: QWidget | None = None,
+    settings: WindowSettings | None = None,
+    ask: FirstRunQuestion = ask_first_run,
+) -> MainWindow | None:
+    """Opens the database at ``path`` in a new window; errors go to a message box, not a traceback."""
+    settings = settings or WindowSettings()
+    try:
+        session = open_session(path)
+    except HashplanError as error:
+        QMessageBox.critical(parent, "Cannot open the database", str(error))
+        return None
+    try:
+        _prepare(session, demo=demo, ask=ask, parent=parent)
+    except HashplanError as error:
+        QMessageBox.warning(parent, "Demo data not loaded", str(error))
+    try:
+        window = MainWindow(session, settings)
+    except Exception:
+        session.close()
+        raise
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    settings.add_recent_file(session.path)
+    _windows.append(window)
+    window.destroyed.connect(lambda *_: _windows.remove(window) if window in _windows else None)
+    window.show()
+    return window
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    app = application()
+    window = open_window(resolve_db_path(getattr(args, "db", None)), demo=bool(getattr(args, "demo", False)))
+    if window is None:
+        return 2
+    return app.exec()

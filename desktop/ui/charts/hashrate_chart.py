@@ -1,0 +1,261 @@
+"""Deployed vs planned hash rate over time (pyqtgraph), for one site or all of them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+
+from desktop.domain.units import hashrate_unit
+from desktop.ui.charts.series_math import DAY_S, stack, step_lines, step_points, to_date, to_seconds, value_at
+from desktop.ui.icons import icon
+from desktop.ui.workers.snapshot import FleetSnapshot
+
+DEPLOYED_COLOUR = "#e8820c"
+PLANNED_COLOUR = "#4c6ef5"
+TARGET_COLOUR = "#d6336c"
+SITE_COLOURS = ("#e8820c", "#12b886", "#7950f2", "#fab005", "#15aabf", "#e64980", "#82c91e", "#868e96")
+MARGIN_DAYS = 21
+TODAY_REACH_DAYS = 365  # the default view shows "today" when the data ends less than this before it
+
+
+class HashrateChart(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel("Hash rate: deployed vs planned", self)
+        self.title.setObjectName("panelTitle")
+        self.readout = QLabel("", self)
+        self.readout.setObjectName("chartReadout")
+        self.stacked_box = QCheckBox("Stacked by site", self)
+        self.stacked_box.setToolTip("Show the deployed hash rate of each data center stacked (All sites)")
+        self.reset_button = QToolButton(self)
+        self.reset_button.setIcon(icon("reset-view"))
+        self.reset_button.setText("Reset view")
+        self.reset_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.reset_button.setToolTip("Fit the whole curve again after zooming or panning")
+        self.reset_button.clicked.connect(self.reset_view)
+        self.stacked_box.toggled.connect(lambda _: self._redraw())
+
+        self.plot_widget = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem(orientation="bottom", utcOffset=0)})
+        self.plot_widget.setAccessibleName("Hash rate chart")
+        self.plot_widget.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.plot_item: pg.PlotItem = self.plot_widget.getPlotItem()
+        self.plot_item.showGrid(x=True, y=True, alpha=0.15)
+        self.plot_item.setDownsampling(auto=True, mode="peak")
+        self.plot_item.setClipToView(True)
+        self.plot_item.getViewBox().setLimits(yMin=0)
+        self.plot_item.getAxis("left").enableAutoSIPrefix(False)
+        self.plot_item.hideButtons()  # our own reset button replaces pyqtgraph's "A"
+        self.legend = self.plot_item.addLegend(offset=(12, 8))
+
+        self.deployed_item = pg.PlotDataItem(name="Deployed (cumulative)")
+        self.planned_item = pg.PlotDataItem(name="Planned (by expected date)")
+        self.target_item = pg.ScatterPlotItem(name="Target", symbol="star", size=16)
+        self.plot_item.addItem(self.planned_item)
+        self.plot_item.addItem(self.deployed_item)
+        self.plot_item.addItem(self.target_item)
+        self.deployed_item.setZValue(10)
+        self.planned_item.setZValue(9)
+        self.target_item.setZValue(11)
+        self.today_line = pg.InfiniteLine(angle=90, movable=False, label="today", labelOpts={"position": 0.93})
+        self.cursor_line = pg.InfiniteLine(angle=90, movable=False)
+        self.cursor_line.setVisible(False)
+        self.plot_item.addItem(self.today_line, ignoreBounds=True)
+        self.plot_item.addItem(self.cursor_line, ignoreBounds=True)
+        self._stack_items: list[pg.PlotDataItem] = []
+        self._target_labels: list[pg.TextItem] = []
+        self._user_view = False  # the operator zoomed or panned: refreshes keep the view
+        self.plot_item.getViewBox().sigRangeChangedManually.connect(self._on_manual_range)
+        self._mouse = pg.SignalProxy(self.plot_widget.scene().sigMouseMoved, rateLimit=60, slot=self._on_mouse_moved)
+
+        self._snapshot: FleetSnapshot | None = None
+        self._site_id: int | None = None
+        self._series: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._scale = 1.0
+        self._unit = "TH/s"
+
+        bar = QHBoxLayout()
+        bar.setSpacing(8)
+        bar.addWidget(self.title)
+        bar.addSpacing(12)
+        bar.addWidget(self.readout, 1)
+        bar.addWidget(self.stacked_box)
+        bar.addWidget(self.reset_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addLayout(bar)
+        layout.addWidget(self.plot_widget, 1)
+        self.apply_palette()
+
+    # -- data ----------------------------------------------------------------------------
+
+    def set_data(self, snapshot: FleetSnapshot, site_id: int | None) -> None:
+        if site_id != self._site_id:
+            self._user_view = False
+        self._snapshot, self._site_id = snapshot, site_id
+        self._redraw()
+
+    def series_values(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """The corners of each curve: x in UTC epoch seconds, y in TH/s (not scaled)."""
+        return {name: (x.copy(), y.copy()) for name, (x, y) in self._series.items()}
+
+    def value_on(self, name: str, day: date) -> float:
+        x, y = self._series[name]
+        return value_at(x, y, to_seconds(day))
+
+    @property
+    def unit(self) -> str:
+        return self._unit
+
+    def _redraw(self) -> None:
+        if self._snapshot is None:
+            return
+        snapshot, site_id = self._snapshot, self._site_id
+        series = snapshot.series(site_id)
+        deployed = step_points(series.deployed)
+        planned = step_points(series.planned)
+        self._series = {"deployed": deployed, "planned": planned}
+        targets = snapshot.targets_for(site_id)
+        biggest = max([0.0, *deployed[1], *planned[1], *(t.ths for t in targets)])
+        self._unit, self._scale = hashrate_unit(biggest)
+        self.plot_item.setLabel("left", f"Hash rate ({self._unit})")
+
+        today = to_seconds(date.today())
+        corners = [today, *deployed[0], *planned[0], *(to_seconds(t.due_on) for t in targets)]
+        end = max(corners) + MARGIN_DAYS * DAY_S
+        for item, (x, y) in ((self.deployed_item, deployed), (self.planned_item, planned)):
+            xs, ys = step_lines(x, y, end)
+            item.setData(xs, ys / self._scale)
+        self.today_line.setPos(today)
+        self._draw_targets(targets)
+        self._draw_stack(snapshot, site_id, end)
+        where = snapshot.site_name(site_id)
+        self.title.setText(f"Hash rate: {where}")
+        self.stacked_box.setEnabled(site_id is None and len(snapshot.sites) > 1)
+        if not self._user_view:
+            self.reset_view()
+
+    def _draw_targets(self, targets: list) -> None:
+        for label in self._target_labels:
+            self.plot_item.removeItem(label)
+        self._target_labels = []
+        spots = [{"pos": (to_seconds(t.due_on), t.ths / self._scale)} for t in targets]
+        self.target_item.setData(spots)
+        for target in targets:
+            text = f"target {target.ths / self._scale:,.0f} {self._unit}"
+            label = pg.TextItem(text, color=TARGET_COLOUR, anchor=(1.05, 1.1))
+            label.setPos(to_seconds(target.due_on), target.ths / self._scale)
+            self.plot_item.addItem(label, ignoreBounds=True)
+            self._target_labels.append(label)
+
+    def _draw_stack(self, snapshot: FleetSnapshot, site_id: int | None, end: float) -> None:
+        for item in self._stack_items:
+            self.plot_item.removeItem(item)
+            self.legend.removeItem(item)
+        self._stack_items = []
+        stacked = self.stacked_box.isChecked() and self.stacked_box.isEnabled()
+        self.deployed_item.setFillLevel(None if stacked else 0.0)
+        if not stacked:
+            return
+        layers = [step_points(snapshot.series(site.id).deployed) for site in snapshot.sites]
+        x, cumulative = stack(layers)
+        for i, (site, y) in enumerate(zip(snapshot.sites, cumulative, strict=True)):
+            if not len(x) or not y.any():
+                continue
+            xs, ys = step_lines(x, y, end)
+            colour = QColor(SITE_COLOURS[i % len(SITE_COLOURS)])
+            fill = QColor(colour)
+            fill.setAlpha(110)
+            item = pg.PlotDataItem(xs, ys / self._scale, pen=pg.mkPen(colour, width=1), fillLevel=0, brush=fill)
+            item.setZValue(5 - i * 0.01)  # lower layers over higher ones: each shows its own band
+            self.plot_item.addItem(item)
+            self.legend.addItem(item, f"Deployed: {site.name}")
+            self._stack_items.append(item)
+        self._series.update({f"site:{s.name}": (x, y) for s, y in zip(snapshot.sites, cumulative, strict=True)})
+
+    # -- interaction ---------------------------------------------------------------------
+
+    def reset_view(self) -> None:
+        """Fits the data: first step to the last step or target (and today when it is near)."""
+        self._user_view = False
+        today = to_seconds(date.today())
+        xs = [x for x, _ in self._series.values() if len(x)]
+        corners = np.concatenate(xs) if xs else np.array([today])
+        targets = self._snapshot.targets_for(self._site_id) if self._snapshot else []
+        first = float(corners.min())
+        last = max([float(corners.max()), *(to_seconds(t.due_on) for t in targets)])
+        if today - last <= TODAY_REACH_DAYS * DAY_S:
+            last = max(last, today)
+        first = min(first, last - 30 * DAY_S)
+        margin = max((last - first) * 0.04, 3 * DAY_S)
+        top = max([1.0, *(float(y.max()) for _, y in self._series.values() if len(y)), *(t.ths for t in targets)])
+        view = self.plot_item.getViewBox()
+        view.setXRange(first - margin, last + margin, padding=0)
+        view.setYRange(0, top / self._scale * 1.1, padding=0)
+
+    def _on_manual_range(self, *args: object) -> None:
+        self._user_view = True
+
+    def readout_at(self, day: date) -> str:
+        if not self._series:
+            return ""
+        parts = [day.isoformat()]
+        for name in ("deployed", "planned"):
+            x, y = self._series[name]
+            parts.append(f"{name} {value_at(x, y, to_seconds(day)) / self._scale:,.2f} {self._unit}")
+        return "   ".join(parts)
+
+    def _on_mouse_moved(self, event: tuple[QPointF]) -> None:
+        pos = event[0]
+        if not self.plot_item.sceneBoundingRect().contains(pos) or not self._series:
+            self.cursor_line.setVisible(False)
+            self.readout.setText("")
+            return
+        point = self.plot_item.getViewBox().mapSceneToView(pos)
+        try:
+            day = to_date(point.x())
+        except (OverflowError, OSError, ValueError):
+            return
+        self.cursor_line.setPos(to_seconds(day))
+        self.cursor_line.setVisible(True)
+        self.readout.setText(self.readout_at(day))
+
+    # -- look ----------------------------------------------------------------------------
+
+    def apply_palette(self) -> None:
+        palette = self.palette()
+        text = palette.color(QPalette.ColorRole.Text)
+        muted = QColor(text)
+        muted.setAlphaF(0.55)
+        self.plot_widget.setBackground(palette.color(QPalette.ColorRole.Base))
+        for name in ("left", "bottom"):
+            axis = self.plot_item.getAxis(name)
+            axis.setPen(pg.mkPen(muted))
+            axis.setTextPen(pg.mkPen(text))
+        self.legend.setLabelTextColor(text)
+        background = QColor(palette.color(QPalette.ColorRole.Base))
+        background.setAlpha(220)
+        self.legend.setBrush(pg.mkBrush(background))
+        self.legend.setPen(pg.mkPen(muted))
+        fill = QColor(DEPLOYED_COLOUR)
+        fill.setAlpha(45)
+        self.deployed_item.setPen(pg.mkPen(DEPLOYED_COLOUR, width=2.5))
+        self.deployed_item.setBrush(pg.mkBrush(fill))
+        self.deployed_item.setFillLevel(0.0)
+        self.planned_item.setPen(pg.mkPen(PLANNED_COLOUR, width=2, style=Qt.PenStyle.DashLine))
+        self.target_item.setBrush(pg.mkBrush(TARGET_COLOUR))
+        self.target_item.setPen(pg.mkPen(TARGET_COLOUR))
+        self.today_line.setPen(pg.mkPen(muted, width=1, style=Qt.PenStyle.DotLine))
+        self.today_line.label.setColor(muted)
+        self.cursor_line.setPen(pg.mkPen(muted, width=1))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self.apply_palette()
+            self._redraw()
+        super().changeEvent(event)

@@ -1,0 +1,122 @@
+"""One place that knows when the data changed and hands every view a fresh snapshot.
+
+Two sources of change:
+- this process: FleetService calls us after each commit -> refresh at once;
+- other processes (another window, the command line): a QTimer polls SQLite's
+  ``PRAGMA data_version`` on the window's connection (cheap, no table read) and
+  refreshes only when it moved.
+Reads run on a one-thread QThreadPool through a separate read-only connection;
+requests that arrive while a read runs are folded into one follow-up read.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+
+from desktop.errors import HashplanError
+from desktop.services.session import Session
+from desktop.ui.workers.snapshot import FleetSnapshot, empty_snapshot
+from desktop.ui.workers.snapshot_worker import ReadConnection, SnapshotWorker
+
+log = logging.getLogger(__name__)
+
+POLL_INTERVAL_MS = 500
+
+
+class DataRefresher(QObject):
+    changed = Signal(object)  # FleetSnapshot: every view redraws from it
+    busy_changed = Signal(bool)
+    failed = Signal(str)
+
+    def __init__(self, session: Session, parent: QObject | None = None, *, poll_ms: int = POLL_INTERVAL_MS) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.snapshot: FleetSnapshot = empty_snapshot()
+        self._connection = ReadConnection(session.path)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._running: SnapshotWorker | None = None
+        self._pending = False
+        self._requests = 0
+        self._closed = False
+        self._last_version = self._data_version()
+        session.fleet.subscribe(self._on_commit)
+        self._timer = QTimer(self)
+        self._timer.setInterval(poll_ms)
+        self._timer.timeout.connect(self._poll)
+        self._timer.start()
+
+    # -- triggers ------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Read everything again (now, or right after the read in flight)."""
+        if self._closed:
+            return
+        if self._running is not None:
+            self._pending = True
+            return
+        self._requests += 1
+        worker = SnapshotWorker(self._connection, self._requests)
+        worker.setAutoDelete(False)  # we hold it until its signal arrived
+        worker.signals.loaded.connect(self._on_loaded)
+        worker.signals.failed.connect(self._on_failed)
+        self._running = worker
+        self.busy_changed.emit(True)
+        self._pool.start(worker)
+
+    def is_busy(self) -> bool:
+        return self._running is not None or self._pending
+
+    def _on_commit(self, action: str) -> None:
+        self._last_version = self._data_version()
+        self.refresh()
+
+    def _poll(self) -> None:
+        version = self._data_version()
+        if version != self._last_version:
+            self._last_version = version
+            log.debug("data_version moved to %s: another process wrote", version)
+            self.refresh()
+
+    def _data_version(self) -> int:
+        try:
+            return self.session.store.data_version()
+        except HashplanError:
+            return self._last_version if hasattr(self, "_last_version") else 0
+        except Exception:  # a closed connection while shutting down
+            return getattr(self, "_last_version", 0)
+
+    # -- results -------------------------------------------------------------------------
+
+    def _finish(self) -> None:
+        self._running = None
+        if self._pending and not self._closed:
+            self._pending = False
+            self.refresh()
+        else:
+            self.busy_changed.emit(False)
+
+    def _on_loaded(self, snapshot: FleetSnapshot, request: int) -> None:
+        if self._closed:
+            return
+        self.snapshot = snapshot
+        self._finish()
+        self.changed.emit(snapshot)
+
+    def _on_failed(self, message: str, request: int) -> None:
+        if self._closed:
+            return
+        self._finish()
+        self.failed.emit(message)
+
+    def close(self) -> None:
+        """Stops polling, waits for a read in flight, closes the read connection."""
+        if self._closed:
+            return
+        self._closed = True
+        self._timer.stop()
+        self.session.fleet.unsubscribe(self._on_commit)
+        self._pool.waitForDone()
+        self._connection.close()

@@ -1,0 +1,300 @@
+"""The main window: a thin assembly of the panels, the chart, the menus and live refresh."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import __version__
+from desktop.services.session import Session
+from desktop.ui.charts.hashrate_chart import HashrateChart
+from desktop.ui.edit_actions import EditActions
+from desktop.ui.icons import app_icon, icon
+from desktop.ui.live_refresh import POLL_INTERVAL_MS, DataRefresher
+from desktop.ui.panels.batch_panel import BatchPanel
+from desktop.ui.panels.kpi_tiles import KpiTiles
+from desktop.ui.panels.site_list_panel import SiteListPanel
+from desktop.ui.settings import WindowSettings
+from desktop.ui.workers.snapshot import FleetSnapshot
+
+
+class MainWindow(QMainWindow):
+    """Implements SelectionContext: actions and dialogs ask it what is selected."""
+
+    def __init__(self, session: Session, settings: WindowSettings | None = None, *, poll_ms: int = POLL_INTERVAL_MS):
+        super().__init__()
+        self.session = session
+        self.settings = settings or WindowSettings()
+        self.setWindowTitle(f"Hashplan - {session.path.name}")
+        self.setWindowIcon(app_icon())
+
+        self.refresher = DataRefresher(session, self, poll_ms=poll_ms)
+        self.kpi_tiles = KpiTiles(self)
+        self.site_list = SiteListPanel(self)
+        self.batch_panel = BatchPanel(self)
+        self.chart = HashrateChart(self)
+        self.chart.stacked_box.setChecked(self.settings.chart_stacked())
+        self._build_layout()
+        self.edit_actions = EditActions(self, session, self)
+        self._select_next: tuple[str, int] | None = None  # what was just added, once it is read
+        self._build_actions()
+        self._build_menus()
+        self._build_status_bar()
+
+        self.refresher.changed.connect(self._show_snapshot)
+        self.refresher.busy_changed.connect(self._set_busy)
+        self.refresher.failed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
+        self.site_list.site_selected.connect(self._on_site_selected)
+        self.batch_panel.batch_activated.connect(self._edit_batch)
+        self.batch_panel.selection_changed.connect(lambda _: self.edit_actions.update_enabled())
+        self.edit_actions.site_added.connect(lambda site_id: self._select_when_read("site", site_id))
+        self.edit_actions.batch_added.connect(lambda batch_id: self._select_when_read("batch", batch_id))
+        self._shown_once = False
+        self._restore_settings()
+        self.refresher.refresh()
+
+    # -- SelectionContext ----------------------------------------------------------------
+
+    def selected_site_id(self) -> int | None:
+        return self.site_list.selected_site_id()
+
+    def selected_batch_id(self) -> int | None:
+        return self.batch_panel.selected_batch_id()
+
+    # -- assembly ------------------------------------------------------------------------
+
+    def _build_layout(self) -> None:
+        self.right_splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.right_splitter.setObjectName("rightSplitter")
+        self.right_splitter.addWidget(self.batch_panel)
+        self.right_splitter.addWidget(self.chart)
+        self.right_splitter.setStretchFactor(0, 1)
+        self.right_splitter.setStretchFactor(1, 1)
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.main_splitter.setObjectName("mainSplitter")
+        self.main_splitter.addWidget(self.site_list)
+        self.main_splitter.addWidget(self.right_splitter)
+        self.main_splitter.setStretchFactor(1, 1)
+        self.main_splitter.setSizes([260, 1100])
+        self.right_splitter.setSizes([330, 470])
+        for splitter in (self.main_splitter, self.right_splitter):
+            splitter.setChildrenCollapsible(False)
+            splitter.setHandleWidth(10)
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(12, 10, 12, 6)
+        layout.setSpacing(10)
+        layout.addWidget(self.kpi_tiles)
+        layout.addWidget(self.main_splitter, 1)
+        self.setCentralWidget(central)
+        # Tab: sites -> search -> stage -> model -> table -> chart controls.
+        chain = [self.site_list.view, self.batch_panel.search, self.batch_panel.stage_filter]
+        chain += [
+            self.batch_panel.model_filter,
+            self.batch_panel.table,
+            self.chart.stacked_box,
+            self.chart.reset_button,
+        ]
+        for first, second in itertools.pairwise(chain):
+            self.setTabOrder(first, second)
+
+    def _build_actions(self) -> None:
+        self.find_action = QAction(icon("search"), "&Find batches", self, shortcut=QKeySequence.StandardKey.Find)
+        self.find_action.triggered.connect(self.batch_panel.focus_search)
+        self.refresh_action = QAction(icon("refresh"), "&Refresh", self, shortcut=QKeySequence.StandardKey.Refresh)
+        self.refresh_action.triggered.connect(self.refresher.refresh)
+        self.reset_view_action = QAction(icon("reset-view"), "Reset chart &view", self, shortcut="Ctrl+0")
+        self.reset_view_action.triggered.connect(self.chart.reset_view)
+        self.stacked_action = QAction("&Stacked by site", self, checkable=True)
+        self.stacked_action.setChecked(self.chart.stacked_box.isChecked())
+        self.stacked_action.toggled.connect(self.chart.stacked_box.setChecked)
+        self.chart.stacked_box.toggled.connect(self.stacked_action.setChecked)
+        self.quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        self.about_action = QAction("&About Hashplan", self)
+        self.about_action.triggered.connect(self.show_about)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self._build_file_menu(bar.addMenu("&File"))
+        edit_menu = bar.addMenu("&Edit")
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in self.edit_actions.edit_menu_actions():
+            edit_menu.addSeparator() if action is None else edit_menu.addAction(action)
+        ea = self.edit_actions
+        toolbar.addActions([ea.new_batch, ea.edit_batch, ea.record_event, ea.delete_batch])
+        toolbar.addSeparator()
+        toolbar.addActions([ea.undo, ea.redo])
+        toolbar.addSeparator()
+        self.batch_panel.set_context_actions(ea.batch_context_actions())
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.find_action)
+        toolbar.addAction(self.refresh_action)
+        view_menu = bar.addMenu("&View")
+        view_menu.addActions([self.refresh_action, self.stacked_action, self.reset_view_action])
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+    def _build_file_menu(self, menu: QMenu) -> None:
+        """File: New, Open, Open recent | import/export (their helpers hook in below) | Quit."""
+        self.file_menu = menu
+        new_action = menu.addAction("&New database...", self.new_database)
+        new_action.setShortcut("Ctrl+Shift+N")  # Ctrl+N is "new batch"
+        menu.addAction("&Open...", QKeySequence.StandardKey.Open, self.open_database)
+        self.recent_menu = menu.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.file_transfer_separator = menu.addSeparator()
+        # Hook: FileTransferActions (import/export) and reliability actions are added here.
+        self.file_quit_separator = menu.addSeparator()
+        menu.addAction(self.quit_action)
+
+    def _build_status_bar(self) -> None:
+        self.busy_bar = QProgressBar(self)
+        self.busy_bar.setRange(0, 0)  # indeterminate: reading the database
+        self.busy_bar.setMaximumWidth(120)
+        self.busy_bar.setMaximumHeight(12)
+        self.busy_bar.setTextVisible(False)
+        self.busy_bar.setVisible(False)
+        self.path_label = QLabel(str(self.session.path), self)
+        self.path_label.setObjectName("mutedLabel")
+        self.statusBar().addPermanentWidget(self.busy_bar)
+        self.statusBar().addPermanentWidget(self.path_label)
+
+    # -- data flow -----------------------------------------------------------------------
+
+    def _show_snapshot(self, snapshot: FleetSnapshot) -> None:
+        self.site_list.set_snapshot(snapshot)  # may select a site: that redraws the rest
+        pending = self._select_next  # kept until a snapshot holds the new item
+        if pending and pending[0] == "site" and self.site_list.model.row_of(pending[1]) >= 0:
+            self.site_list.select_site(pending[1])
+            self._select_next = None
+        self._show_site(self.selected_site_id())
+        if pending and pending[0] == "batch" and self.batch_panel.select_batch(pending[1]):
+            self._select_next = None
+        self.edit_actions.update_enabled()
+
+    def _select_when_read(self, kind: str, item_id: int) -> None:
+        self._select_next = (kind, item_id)
+
+    def _on_site_selected(self, site_id: int | None) -> None:
+        self._show_site(site_id)
+        self.edit_actions.update_enabled()
+
+    def _show_site(self, site_id: int | None) -> None:
+        snapshot = self.refresher.snapshot
+        self.batch_panel.set_rows(snapshot, site_id)
+        self.kpi_tiles.show_figures(snapshot.figures(site_id))
+        self.chart.set_data(snapshot, site_id)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy_bar.setVisible(busy)
+        if busy:
+            self.statusBar().showMessage("Reading the database...")
+        else:
+            self.statusBar().clearMessage()
+
+    def _edit_batch(self, batch_id: int) -> None:
+        if self.batch_panel.select_batch(batch_id):
+            self.edit_actions.edit_batch.trigger()
+
+    # -- files ---------------------------------------------------------------------------
+
+    def new_database(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "New database",
+            str(self.session.path.parent / "fleet.db"),
+            "Hashplan databases (*.db);;All files (*)",
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )
+        if path:
+            self.switch_to(Path(path))
+
+    def open_database(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open database", str(self.session.path.parent), "Hashplan databases (*.db);;All files (*)"
+        )
+        if path:
+            self.switch_to(Path(path))
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for path in self.settings.recent_files():
+            self.recent_menu.addAction(str(path), lambda p=path: self.switch_to(p))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("No recent databases").setEnabled(False)
+
+    def switch_to(self, path: Path) -> MainWindow | None:
+        """Opens ``path`` in a fresh window in this one's place; on failure this one stays."""
+        from desktop.ui.app import open_window
+
+        if path.expanduser().resolve() == self.session.path.resolve():
+            return self
+        self._save_settings()
+        window = open_window(path, parent=self, settings=self.settings)
+        if window is not None:
+            window.setGeometry(self.geometry())
+            self.close()
+        return window
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Hashplan",
+            f"<b>Hashplan {__version__}</b><p>Plan and track Bitcoin-miner deployments per data center."
+            f"<p>Database: <code>{self.session.path}</code>",
+        )
+
+    # -- settings ------------------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        if geometry := self.settings.geometry():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 900)
+        if state := self.settings.window_state():
+            self.restoreState(state)
+        self.site_list.select_site(self.settings.last_site_id(self.session.path))
+
+    def _save_settings(self) -> None:
+        self.settings.set_geometry(self.saveGeometry())
+        self.settings.set_window_state(self.saveState())
+        for splitter in (self.main_splitter, self.right_splitter):
+            self.settings.set_splitter_state(splitter.objectName(), splitter.saveState())
+        self.settings.set_last_site_id(self.session.path, self.selected_site_id())
+        self.settings.set_chart_stacked(self.chart.stacked_box.isChecked())
+        self.settings.sync()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_once:  # splitters take their sizes once laid out at full size
+            self._shown_once = True
+            QTimer.singleShot(0, self._restore_splitters)
+
+    def _restore_splitters(self) -> None:
+        for splitter in (self.main_splitter, self.right_splitter):
+            if state := self.settings.splitter_state(splitter.objectName()):
+                splitter.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._save_settings()
+        self.refresher.close()
+        self.session.close()
+        super().closeEvent(event)

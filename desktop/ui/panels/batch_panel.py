@@ -1,0 +1,197 @@
+"""The batch table with its filters: stage, model and free-text search (Ctrl+F)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.stages import Stage
+from desktop.ui.models.batch_table_model import BATCH_ID_ROLE, COLUMN_INDEX, BatchFilterProxy, BatchTableModel
+from desktop.ui.workers.snapshot import FleetSnapshot
+
+
+class BatchPanel(QWidget):
+    batch_activated = Signal(int)  # double-click or Enter on a batch
+    selection_changed = Signal(object)  # int | None
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = BatchTableModel(self)
+        self.proxy = BatchFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self._context_actions: list[QAction] = []
+
+        self.title = QLabel("Batches", self)
+        self.title.setObjectName("panelTitle")
+        self.title.setMinimumWidth(60)  # a narrow window clips the title rather than growing
+        self.search = QLineEdit(self)
+        self.search.setObjectName("batchSearch")
+        self.search.setPlaceholderText("Search batches: model, supplier, notes, status (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search batches")
+        self.stage_filter = QComboBox(self)
+        self.stage_filter.setAccessibleName("Filter by stage")
+        self.stage_filter.addItem("All stages", None)
+        for stage in Stage:
+            self.stage_filter.addItem(f"With units {stage.label}", stage.value)
+        self.model_filter = QComboBox(self)
+        self.model_filter.setAccessibleName("Filter by model")
+        self.model_filter.addItem("All models", None)
+        for combo in (self.stage_filter, self.model_filter):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(9)
+        self.search.setMinimumWidth(120)
+        self.count_label = QLabel("", self)
+        self.count_label.setObjectName("mutedLabel")
+
+        self.table = QTableView(self)
+        self.table.setObjectName("batchTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setAccessibleName("Batches")
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._show_context_menu)
+        self.table.doubleClicked.connect(self._on_double_clicked)
+        self.table.activated.connect(self._on_double_clicked)
+        self.table.selectionModel().currentRowChanged.connect(self._emit_selection)
+
+        filters = QHBoxLayout()
+        filters.setSpacing(8)
+        filters.addWidget(self.title)
+        filters.addSpacing(8)
+        filters.addWidget(self.search, 3)
+        filters.addWidget(self.stage_filter, 1)
+        filters.addWidget(self.model_filter, 1)
+        filters.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addLayout(filters)
+        layout.addWidget(self.table)
+
+        self.search.textChanged.connect(self._apply_filters)
+        self.stage_filter.currentIndexChanged.connect(self._apply_filters)
+        self.model_filter.currentIndexChanged.connect(self._apply_filters)
+        self.proxy.rowsInserted.connect(self._update_count)
+        self.proxy.rowsRemoved.connect(self._update_count)
+        self.proxy.modelReset.connect(self._update_count)
+        self.proxy.layoutChanged.connect(self._update_count)
+        self.setTabOrder(self.search, self.stage_filter)
+        self.setTabOrder(self.stage_filter, self.model_filter)
+        self.setTabOrder(self.model_filter, self.table)
+        self._sized = False
+
+    # -- data ----------------------------------------------------------------------------
+
+    def set_rows(self, snapshot: FleetSnapshot, site_id: int | None) -> None:
+        selected = self.selected_batch_id()
+        self._update_model_filter(snapshot)
+        self.model.set_rows(snapshot.rows_for(site_id))
+        self.title.setText(f"Batches: {snapshot.site_name(site_id)}")
+        if selected is not None:
+            self.select_batch(selected)
+        self._update_count()
+        if not self._sized and self.model.rowCount():
+            self.table.resizeColumnsToContents()
+            self._sized = True
+
+    def _update_model_filter(self, snapshot: FleetSnapshot) -> None:
+        used = {row.model.id for row in snapshot.rows}
+        models = sorted((m for m in snapshot.models if m.id in used), key=lambda m: m.label.casefold())
+        wanted = [(m.label, m.id) for m in models]
+        current = [
+            (self.model_filter.itemText(i), self.model_filter.itemData(i)) for i in range(1, self.model_filter.count())
+        ]
+        if wanted == current:
+            return
+        chosen = self.model_filter.currentData()
+        self.model_filter.blockSignals(True)
+        self.model_filter.clear()
+        self.model_filter.addItem("All models", None)
+        for label, model_id in wanted:
+            self.model_filter.addItem(label, model_id)
+        self.model_filter.setCurrentIndex(max(0, self.model_filter.findData(chosen)))
+        self.model_filter.blockSignals(False)
+        self._apply_filters()
+
+    def _apply_filters(self) -> None:
+        stage = self.stage_filter.currentData()
+        self.proxy.set_filters(
+            stage=Stage(stage) if stage else None, model_id=self.model_filter.currentData(), text=self.search.text()
+        )
+        self._update_count()
+
+    def _update_count(self, *args: object) -> None:
+        shown, total = self.proxy.rowCount(), len(self.model.all_rows())
+        self.count_label.setText(f"{total:,} batches" if shown == total else f"{shown:,} of {total:,} batches")
+
+    # -- selection -----------------------------------------------------------------------
+
+    def selected_batch_id(self) -> int | None:
+        index = self.table.selectionModel().currentIndex()
+        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row(), QModelIndex()):
+            return None
+        return index.data(BATCH_ID_ROLE)
+
+    def select_batch(self, batch_id: int) -> bool:
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            if index.data(BATCH_ID_ROLE) == batch_id:
+                flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+                self.table.selectionModel().setCurrentIndex(index, flags)
+                return True
+        return False
+
+    def visible_batch_ids(self) -> list[int]:
+        return [self.proxy.index(row, 0).data(BATCH_ID_ROLE) for row in range(self.proxy.rowCount())]
+
+    def cell_text(self, batch_id: int, column: str) -> str:
+        for row in range(self.proxy.rowCount()):
+            if self.proxy.index(row, 0).data(BATCH_ID_ROLE) == batch_id:
+                return str(self.proxy.index(row, COLUMN_INDEX[column]).data())
+        raise KeyError(batch_id)
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def set_context_actions(self, actions: list[QAction]) -> None:
+        self._context_actions = actions
+
+    def _show_context_menu(self, pos: QPoint) -> None:
+        if not self._context_actions:
+            return
+        menu = QMenu(self.table)
+        menu.addActions(self._context_actions)
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    def _on_double_clicked(self, index: QModelIndex) -> None:
+        batch_id = index.data(BATCH_ID_ROLE)
+        if batch_id is not None:
+            self.batch_activated.emit(int(batch_id))
+
+    def _emit_selection(self, *args: object) -> None:
+        self.selection_changed.emit(self.selected_batch_id())

@@ -1,0 +1,91 @@
+"""The figures on top: deployed, planned, % of plan, in transit, power against capacity."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from desktop.domain.hashrate import SiteFigures
+from desktop.domain.units import format_hashrate, format_mw
+
+
+class KpiTile(QFrame):
+    def __init__(self, key: str, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("kpiTile")
+        self.setProperty("warning", False)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setMinimumWidth(130)
+        self.key = key
+        self.title_label = QLabel(title, self)
+        self.title_label.setObjectName("kpiTitle")
+        self.value_label = QLabel("-", self)
+        self.value_label.setObjectName("kpiValue")
+        self.value_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail_label = QLabel("", self)
+        self.detail_label.setObjectName("kpiDetail")
+        # Details may be cut on a narrow window (the tooltip has them): tiles must not set its width.
+        for label in (self.title_label, self.value_label, self.detail_label):
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 10, 14, 10)
+        layout.setSpacing(2)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.value_label)
+        layout.addWidget(self.detail_label)
+
+    def show_figure(self, value: str, detail: str, *, warning: bool = False) -> None:
+        self.value_label.setText(value)
+        self.detail_label.setText(detail)
+        self.setToolTip(f"{self.title_label.text()}: {value}\n{detail}")
+        self.setAccessibleDescription(f"{self.title_label.text()}: {value}, {detail}")
+        if bool(self.property("warning")) != warning:
+            self.setProperty("warning", warning)
+            self.style().unpolish(self)  # re-apply the [warning="true"] style sheet rule
+            self.style().polish(self)
+
+    @property
+    def warning(self) -> bool:
+        return bool(self.property("warning"))
+
+
+class KpiTiles(QWidget):
+    """Five tiles; ``show_figures`` fills them from one SiteFigures (a site or the total)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tiles: dict[str, KpiTile] = {}
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(10)
+        for key, title in (
+            ("deployed", "Deployed hash rate"),
+            ("planned", "Planned hash rate"),
+            ("percent", "% of plan"),
+            ("in_transit", "Units in transit"),
+            ("power", "Deployed power / capacity"),
+        ):
+            tile = KpiTile(key, title, self)
+            self.tiles[key] = tile
+            layout.addWidget(tile)
+        self.figures: SiteFigures | None = None
+
+    def show_figures(self, figures: SiteFigures) -> None:
+        self.figures = figures
+        units = figures.units
+        self.tiles["deployed"].show_figure(format_hashrate(figures.deployed_ths), f"{units.deployed:,} units hashing")
+        self.tiles["planned"].show_figure(format_hashrate(figures.planned_ths), f"{units.active:,} active units")
+        self.tiles["percent"].show_figure(
+            f"{figures.percent_of_plan:.1f} %", f"{units.ordered:,} ordered, {units.on_site:,} on site"
+        )
+        self.tiles["in_transit"].show_figure(f"{units.in_transit:,}", "units shipped, not delivered")
+        capacity = "no capacity set" if figures.capacity_mw is None else f"of {format_mw(figures.capacity_mw)}"
+        detail = f"{capacity}, planned {format_mw(figures.planned_power_mw)}"
+        if figures.over_capacity:
+            detail = f"planned load {format_mw(figures.planned_power_mw)} exceeds {format_mw(figures.capacity_mw)}"
+        self.tiles["power"].show_figure(format_mw(figures.deployed_power_mw), detail, warning=figures.over_capacity)
+
+    def texts(self) -> dict[str, str]:
+        """What the operator reads on each tile (tests compare it with ``summary --json``)."""
+        return {key: tile.value_label.text() for key, tile in self.tiles.items()}

@@ -1,0 +1,80 @@
+"""What the window remembers between runs (QSettings): geometry, splitters, selection, recent files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+MAX_RECENT = 8
+
+
+class WindowSettings:
+    """Typed access to QSettings; tests pass their own ini-file QSettings."""
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        self.qsettings = settings if settings is not None else QSettings()
+
+    def _bytes(self, key: str) -> QByteArray | None:
+        value = self.qsettings.value(key)
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    # -- window --------------------------------------------------------------------------
+
+    def geometry(self) -> QByteArray | None:
+        return self._bytes("window/geometry")
+
+    def set_geometry(self, value: QByteArray) -> None:
+        self.qsettings.setValue("window/geometry", value)
+
+    def window_state(self) -> QByteArray | None:
+        return self._bytes("window/state")
+
+    def set_window_state(self, value: QByteArray) -> None:
+        self.qsettings.setValue("window/state", value)
+
+    def splitter_state(self, name: str) -> QByteArray | None:
+        return self._bytes(f"splitters/{name}")
+
+    def set_splitter_state(self, name: str, value: QByteArray) -> None:
+        self.qsettings.setValue(f"splitters/{name}", value)
+
+    # -- selection and view --------------------------------------------------------------
+
+    def last_site_id(self, db_path: Path) -> int | None:
+        """The site last selected in this database (ids mean nothing in another file)."""
+        if self.qsettings.value("selection/database") != str(db_path):
+            return None
+        value = self.qsettings.value("selection/site_id")
+        try:
+            return int(value) if value not in (None, "", "all") else None
+        except (TypeError, ValueError):
+            return None
+
+    def set_last_site_id(self, db_path: Path, site_id: int | None) -> None:
+        self.qsettings.setValue("selection/database", str(db_path))
+        self.qsettings.setValue("selection/site_id", "all" if site_id is None else site_id)
+
+    def chart_stacked(self) -> bool:
+        return str(self.qsettings.value("chart/stacked", "false")).lower() == "true"
+
+    def set_chart_stacked(self, stacked: bool) -> None:
+        self.qsettings.setValue("chart/stacked", "true" if stacked else "false")
+
+    # -- recent files --------------------------------------------------------------------
+
+    def recent_files(self) -> list[Path]:
+        value = self.qsettings.value("files/recent", [])
+        items = [value] if isinstance(value, str) else list(value or [])
+        return [Path(item) for item in items if item][:MAX_RECENT]
+
+    def add_recent_file(self, path: Path) -> None:
+        path = Path(path).expanduser().resolve()
+        recent = [p for p in self.recent_files() if p != path]
+        self.qsettings.setValue("files/recent", [str(p) for p in [path, *recent][:MAX_RECENT]])
+
+    def clear_recent_files(self) -> None:
+        self.qsettings.setValue("files/recent", [])
+
+    def sync(self) -> None:
+        self.qsettings.sync()

@@ -1,0 +1,170 @@
+"""The main window on the demo data: what an operator sees, and that it stays right."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from desktop.domain.units import format_hashrate, format_mw
+from desktop.services.session import open_session
+from desktop.ui.app import open_window
+from desktop.ui.main_window import MainWindow
+from desktop.ui.models.batch_table_model import COLUMN_INDEX
+from tests.integration.cli_runner import run_cli
+
+
+def select_site(window: MainWindow, name: str) -> None:
+    row = window.site_list.model.names().index(name)
+    window.site_list.view.setCurrentIndex(window.site_list.model.index(row))
+
+
+def test_demo_shows_sites_batches_and_totals(main_window: MainWindow) -> None:
+    assert main_window.site_list.model.names() == ["All sites", "Kazakhstan", "Texas"]
+    assert main_window.selected_site_id() is None
+    assert main_window.batch_panel.visible_batch_ids() == [1, 2, 3, 4, 5, 6, 7]
+    assert main_window.batch_panel.count_label.text() == "7 batches"
+    assert main_window.batch_panel.cell_text(7, "Units") == "2,500"
+    assert main_window.batch_panel.cell_text(7, "Cost (USD)") == "6,600,000.00"
+    assert main_window.batch_panel.cell_text(1, "Deployed") == "1,819"
+
+
+def test_kpi_tiles_agree_with_summary_json(main_window: MainWindow, demo_db: Path, capsys) -> None:
+    result = run_cli(capsys, "--db", str(demo_db), "summary", "--json")
+    total = json.loads(result.out)["total"]
+    assert main_window.kpi_tiles.texts() == {
+        "deployed": format_hashrate(total["deployed_ths"]),
+        "planned": format_hashrate(total["planned_ths"]),
+        "percent": f"{100 * total['deployed_ths'] / total['planned_ths']:.1f} %",
+        "in_transit": f"{total['units']['in_transit']:,}",
+        "power": format_mw(total["deployed_power_mw"]),
+    }
+    assert main_window.kpi_tiles.texts()["deployed"] == "145.56 PH/s"
+    assert main_window.kpi_tiles.texts()["in_transit"] == "4,033"
+
+
+def test_selecting_a_site_filters_table_tiles_and_chart(qtbot, main_window: MainWindow) -> None:
+    select_site(main_window, "Texas")
+    assert main_window.batch_panel.visible_batch_ids() == []
+    assert main_window.kpi_tiles.texts()["planned"] == "0.00 TH/s"
+    assert main_window.chart.title.text() == "Hash rate: Texas"
+    select_site(main_window, "Kazakhstan")
+    assert len(main_window.batch_panel.visible_batch_ids()) == 7
+    assert main_window.kpi_tiles.tiles["power"].detail_label.text().startswith("of 40.00 MW")
+
+
+def test_filters_by_stage_model_and_text(qtbot, main_window: MainWindow) -> None:
+    panel = main_window.batch_panel
+    panel.stage_filter.setCurrentIndex(panel.stage_filter.findText("With units in transit"))
+    assert panel.visible_batch_ids() == [4, 5, 6]
+    assert panel.count_label.text() == "3 of 7 batches"
+    panel.stage_filter.setCurrentIndex(0)
+    panel.model_filter.setCurrentIndex(panel.model_filter.findText("MicroBT Whatsminer M20S"))
+    assert panel.visible_batch_ids() == [3, 7]
+    panel.model_filter.setCurrentIndex(0)
+    qtbot.keyClicks(panel.search, "secondary")
+    assert panel.visible_batch_ids() == [6]
+
+
+def test_ctrl_f_focuses_the_search(qtbot, main_window: MainWindow) -> None:
+    main_window.activateWindow()
+    main_window.batch_panel.table.setFocus()
+    qtbot.keyClick(main_window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: main_window.batch_panel.search.hasFocus())
+
+
+def test_sorting_by_ths_uses_numbers_not_text(main_window: MainWindow) -> None:
+    main_window.batch_panel.table.sortByColumn(COLUMN_INDEX["TH/s"], Qt.SortOrder.DescendingOrder)
+    # As text "170,000.0" would sort last; as numbers: 170,000 > 81,249 > ... > 24,556.5 > 20,250.
+    assert main_window.batch_panel.visible_batch_ids() == [7, 4, 3, 2, 5, 1, 6]
+
+
+def test_adding_a_batch_updates_window_at_once(qtbot, main_window: MainWindow) -> None:
+    fleet = main_window.session.fleet
+    before = main_window.chart.series_values()["planned"][1][-1]
+    fleet.add_batch("Texas", "Antminer S19j Pro", 300, "2021-08-01", "2021-12-01", "3100")
+    qtbot.waitUntil(lambda: len(main_window.batch_panel.visible_batch_ids()) == 8, timeout=1000)
+    assert main_window.chart.series_values()["planned"][1][-1] == before + 300 * 100.0
+    assert main_window.kpi_tiles.texts()["planned"] == format_hashrate(before + 300 * 100.0)
+
+
+def test_paging_fetches_rows_in_chunks(qtbot, main_window: MainWindow) -> None:
+    model = main_window.batch_panel.model
+    rows = model.all_rows()
+    model._chunk = 3  # small chunks on the demo's 7 rows
+    model.set_rows(rows[:1])  # a different set of rows: reset
+    model._shown = 0
+    model.set_rows(rows)
+    assert model.rowCount() == 3 and model.canFetchMore()
+    model.fetchMore()
+    assert model.rowCount() == 6
+    main_window.batch_panel.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    assert model.rowCount() == 7 and not model.canFetchMore()
+
+
+def test_window_remembers_geometry_splitters_and_site(qtbot, open_main_window, demo_db: Path, window_settings) -> None:
+    window = open_main_window(demo_db)
+    window.resize(790, 700)  # the offscreen screen is 800 x 800: restoring clamps to it
+    qtbot.waitUntil(lambda: window.main_splitter.width() == window.centralWidget().width() - 24)
+    select_site(window, "Texas")
+    total = sum(window.main_splitter.sizes())
+    left = total - window.right_splitter.minimumSizeHint().width() - 10  # neither side at its minimum
+    window.main_splitter.setSizes([left, total - left])
+    sizes = window.main_splitter.sizes()
+    assert sizes[0] == left > window.site_list.minimumWidth()
+    window.close()
+
+    again = open_main_window(demo_db, window_settings)
+    assert (again.width(), again.height()) == (790, 700)
+    qtbot.waitUntil(lambda: again.main_splitter.sizes() == sizes)
+    assert again.site_list.model.names()[again.site_list.view.currentIndex().row()] == "Texas"
+    assert again.batch_panel.title.text() == "Batches: Texas"
+
+
+def test_empty_database_offers_the_demo(qtbot, tmp_path: Path, window_settings) -> None:
+    asked = []
+    window = open_window(tmp_path / "new.db", settings=window_settings, ask=lambda s, p: asked.append(s) or True)
+    assert window is not None
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.site_list.model.names() == ["All sites", "Kazakhstan", "Texas"])
+    assert len(asked) == 1
+    assert window_settings.recent_files() == [(tmp_path / "new.db").resolve()]
+
+
+def test_start_empty_leaves_the_database_empty(qtbot, tmp_path: Path, window_settings) -> None:
+    window = open_window(tmp_path / "empty.db", settings=window_settings, ask=lambda s, p: False)
+    assert window is not None
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.site_list.model.names() == ["All sites"])
+    assert window.batch_panel.visible_batch_ids() == []
+
+
+def test_demo_flag_loads_without_asking(qtbot, tmp_path: Path, window_settings) -> None:
+    def never(session, parent):
+        raise AssertionError("--demo must not ask")
+
+    window = open_window(tmp_path / "d.db", demo=True, settings=window_settings, ask=never)
+    assert window is not None
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: len(window.batch_panel.visible_batch_ids()) == 7)
+
+
+def test_unopenable_file_shows_a_message_not_a_traceback(qtbot, tmp_path: Path, monkeypatch, window_settings) -> None:
+    shown = []
+    monkeypatch.setattr("desktop.ui.app.QMessageBox.critical", lambda parent, title, text: shown.append(text))
+    bad = tmp_path / "notes.db"
+    bad.write_text("not a database at all, just some text that is long enough" * 10)
+    assert open_window(bad, settings=window_settings) is None
+    assert len(shown) == 1 and "notes.db" in shown[0] and "Traceback" not in shown[0]
+
+
+def test_opening_another_database_replaces_the_window(qtbot, main_window: MainWindow, tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+    with open_session(other) as session:
+        session.fleet.add_site("Norway", "Norway", "12")
+    replacement = main_window.switch_to(other)
+    assert replacement is not None and replacement is not main_window
+    qtbot.addWidget(replacement)
+    qtbot.waitUntil(lambda: replacement.site_list.model.names() == ["All sites", "Norway"])
+    assert replacement.session.path == other
