@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from desktop.domain.entities import Batch, BatchEvent, MinerModel
-from desktop.domain.hashrate import FleetSummary, SiteFigures, Step, deployed_curve, planned_curve, summarize
-from desktop.domain.ledger import StageCounts, replay
-from desktop.domain.stages import EventKind, Stage
-from desktop.store import Store
+import numpy as np
+
+from desktop.domain.entities import Batch, MinerModel
+from desktop.domain.hashrate import FleetSummary, SiteFigures, Step, deployed_power_mw, total_of
+from desktop.domain.ledger import StageCounts
+from desktop.domain.stages import Stage
+from desktop.store import Store, fleet_reads
 
 
 @dataclass(frozen=True)
@@ -50,19 +52,85 @@ class BatchRow:
         return self.counts.status
 
 
+@dataclass(frozen=True)
+class CurveArrays:
+    """A step curve as numpy arrays: day ordinals (date.toordinal()) and cumulative TH/s."""
+
+    days: np.ndarray
+    ths: np.ndarray
+
+    def steps(self) -> list[Step]:
+        return [(date.fromordinal(d), v) for d, v in zip(self.days.tolist(), self.ths.tolist(), strict=True)]
+
+    def epoch_seconds(self) -> np.ndarray:
+        """x values for a pyqtgraph DateAxisItem (UTC midnight of each day)."""
+        return (self.days - _EPOCH_ORDINAL).astype(np.float64) * 86_400.0
+
+
+@dataclass(frozen=True)
+class ChartArrays:
+    deployed: CurveArrays
+    planned: CurveArrays
+
+    def series(self) -> ChartSeries:
+        return ChartSeries(self.deployed.steps(), self.planned.steps())
+
+
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+def _curve(days: np.ndarray, deltas: np.ndarray) -> CurveArrays:
+    """Per-day changes (days ascending, one row each) cumulated and rounded as domain.hashrate does."""
+    return CurveArrays(days, np.round(np.cumsum(deltas), 6))
+
+
 class FleetQueries:
+    """Read-side figures from the v3 aggregates: no replay of events, whatever the fleet's size.
+
+    Each answer equals the domain's replay (domain.hashrate.summarize, deployed_curve,
+    planned_curve; tests/unit/test_fast_queries.py checks it on random fleets), up to
+    float rounding in the last of six decimals.
+    """
+
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def _load(
-        self, data_center_id: int | None = None
-    ) -> tuple[dict[int, MinerModel], list[Batch], dict[int, list[BatchEvent]]]:
-        models = {m.id or 0: m for m in self.store.list_models()}
-        return models, self.store.list_batches(data_center_id), self.store.events_by_batch(data_center_id)
+    def _models(self) -> dict[int, MinerModel]:
+        return {m.id or 0: m for m in self.store.list_models()}
 
     def summary(self, at: date | None = None) -> FleetSummary:
-        models, batches, events = self._load()
-        return summarize(self.store.list_sites(), models, batches, events, at or date.today())
+        """Per-site and total figures as they stood at the end of ``at`` (default today)."""
+        at = at or date.today()
+        models = self._models()
+        counts: dict[int, list[int]] = {}
+        rates: dict[int, list[float]] = {}
+        for site_id, model_id, *stage_units in fleet_reads.stage_counts_at(self.store, at):
+            model = models.get(model_id)
+            if model is None:  # only all-zero rows can name a deleted model
+                continue
+            site_counts = counts.setdefault(site_id, [0] * len(Stage))
+            for i, n in enumerate(stage_units):
+                site_counts[i] += n
+            active = sum(stage_units[:4])
+            acc = rates.setdefault(site_id, [0.0, 0.0, 0.0, 0.0])
+            acc[0] += stage_units[3] * model.ths
+            acc[1] += active * model.ths
+            acc[2] += deployed_power_mw(stage_units[3], model.watts)
+            acc[3] += active * model.watts / 1_000_000
+        figures = tuple(
+            SiteFigures(
+                name=site.name,
+                units=StageCounts(*counts.get(site.id or 0, [0] * len(Stage))),
+                deployed_ths=round(rates.get(site.id or 0, _ZERO)[0], 6),
+                planned_ths=round(rates.get(site.id or 0, _ZERO)[1], 6),
+                deployed_power_mw=round(rates.get(site.id or 0, _ZERO)[2], 6),
+                planned_power_mw=round(rates.get(site.id or 0, _ZERO)[3], 6),
+                capacity_mw=site.capacity_mw,
+                data_center_id=site.id,
+            )
+            for site in self.store.list_sites()
+        )
+        return FleetSummary(as_of=at, sites=figures, total=total_of(figures))
 
     def site_figures(self, data_center_id: int | None, at: date | None = None) -> SiteFigures:
         summary = self.summary(at)
@@ -70,30 +138,62 @@ class FleetQueries:
             return summary.total
         return next(f for f in summary.sites if f.data_center_id == data_center_id)
 
+    def chart_arrays(self, data_center_id: int | None = None) -> ChartArrays:
+        """Both curves as numpy arrays (for the chart: no list of tuples on the way)."""
+        rows = fleet_reads.curve_days(self.store, data_center_id)
+        days = rows[:, 0].astype(np.int64)
+        deploys, plans = rows[:, 1] != 0, rows[:, 3] != 0
+        return ChartArrays(_curve(days[deploys], rows[deploys, 2]), _curve(days[plans], rows[plans, 4]))
+
     def series(self, data_center_id: int | None = None) -> ChartSeries:
-        models, batches, events = self._load(data_center_id)
-        return ChartSeries(deployed_curve(batches, events, models), planned_curve(batches, events, models))
+        return self.chart_arrays(data_center_id).series()
 
     def series_by_site(self) -> dict[str, ChartSeries]:
         return {site.name: self.series(site.id) for site in self.store.list_sites()}
 
-    def batch_rows(self, data_center_id: int | None = None) -> list[BatchRow]:
-        models, batches, events = self._load(data_center_id)
+    def batch_count(self, data_center_id: int | None = None) -> int:
+        """How many rows batch_rows has (the table's row count before it pages them in)."""
+        return fleet_reads.batch_count(self.store, data_center_id)
+
+    def batch_rows(
+        self, data_center_id: int | None = None, offset: int = 0, limit: int | None = None
+    ) -> list[BatchRow]:
+        """Batches in order-date order with their stage counts; ``offset``/``limit`` give one page.
+
+        Counts come from batch_stage_counts (kept by the store), so a page of 500 rows
+        costs a few milliseconds on a fleet of 100,000 batches and 1,000,000 events.
+        """
+        models = self._models()
         names = {s.id: s.name for s in self.store.list_sites()}
         result = []
-        for batch in batches:
-            batch_events = events.get(batch.id or 0, [])
-            deploys = [e.occurred_on for e in batch_events if e.kind is EventKind.DEPLOYED]
+        for row in fleet_reads.batch_page(self.store, data_center_id, offset, limit):
+            (batch_id, site_id, model_id, units, ordered_on, expected_on, price, supplier, notes, version) = row[:10]
+            deployed_on = row[16]
+            batch = Batch(
+                data_center_id=site_id,
+                model_id=model_id,
+                units=units,
+                ordered_on=date.fromisoformat(ordered_on),
+                expected_on=date.fromisoformat(expected_on),
+                unit_price_cents=price,
+                supplier=supplier,
+                notes=notes,
+                id=batch_id,
+                version=version,
+            )
             result.append(
                 BatchRow(
                     batch,
-                    names.get(batch.data_center_id, "?"),
-                    models[batch.model_id],
-                    replay(batch, batch_events),
-                    max(deploys) if deploys else None,
+                    names.get(site_id, "?"),
+                    models[model_id],
+                    StageCounts(*row[10:16]),
+                    date.fromisoformat(deployed_on) if deployed_on else None,
                 )
             )
         return result
+
+
+_ZERO = [0.0, 0.0, 0.0, 0.0]
 
 
 def figures_to_json(figures: SiteFigures, *, with_name: bool = True) -> dict[str, Any]:

@@ -7,11 +7,12 @@ so a 100,000-row import stays close to raw executemany speed.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from desktop.domain.entities import Batch, BatchEvent
-from desktop.store import rows
+from desktop.store import aggregates, rows
 from desktop.store.connection import utc_now
 from desktop.store.store import Store
 
@@ -33,6 +34,23 @@ def _require_transaction(store: Store) -> None:
         raise RuntimeError("bulk writes must run inside Store.write()")
 
 
+@contextmanager
+def _trigger_lifted(store: Store, name: str) -> Iterator[None]:
+    """Runs the body without one aggregate trigger; the caller books the rows set-wise.
+
+    A row trigger costs ~10 us a row even when it does nothing (measured: 1,000,000 events
+    in 20 s with it, 6 s without), and a few GROUP BY statements book the whole insert.
+    DDL is transactional in SQLite: the trigger is back before the commit, and a failure or
+    crash rolls its removal back with the rows, so no other connection ever sees it missing.
+    """
+    store.conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+    try:
+        yield
+    finally:
+        # IF NOT EXISTS: after SQLite rolled the whole transaction back it is there already.
+        store.conn.execute(aggregates.trigger(name).replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1))
+
+
 def insert_batches(store: Store, batches: Sequence[Batch]) -> list[int]:
     """Inserts new batches (ids assigned in order); returns their ids."""
     _require_transaction(store)
@@ -41,6 +59,16 @@ def insert_batches(store: Store, batches: Sequence[Batch]) -> list[int]:
     start = int(store.conn.execute("SELECT COALESCE(MAX(id), 0) FROM batches").fetchone()[0]) + 1
     ids = list(range(start, start + len(batches)))
     sql = f"INSERT INTO batches (id, {', '.join(_BATCH_COLUMNS)}) VALUES ({', '.join('?' * (len(_BATCH_COLUMNS) + 1))})"
+    with _trigger_lifted(store, "fleet_batch_added"):
+        try:
+            _insert_batch_rows(store, sql, ids, batches)
+        finally:  # book whatever landed, even if a caller catches a failure and commits
+            for statement in aggregates.book_new_batches():
+                store.conn.execute(statement, (ids[0], ids[-1]))
+    return ids
+
+
+def _insert_batch_rows(store: Store, sql: str, ids: list[int], batches: Sequence[Batch]) -> None:
     store.conn.executemany(
         sql,
         (
@@ -58,15 +86,11 @@ def insert_batches(store: Store, batches: Sequence[Batch]) -> list[int]:
             for i, b in zip(ids, batches, strict=True)
         ),
     )
-    return ids
 
 
 def insert_events(store: Store, events: Sequence[BatchEvent]) -> None:
     _require_transaction(store)
-    sql = f"INSERT INTO batch_events ({', '.join(_EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(_EVENT_COLUMNS))})"
-    store.conn.executemany(
-        sql, ((e.batch_id, e.kind.value, e.units, e.occurred_on.isoformat(), e.note) for e in events)
-    )
+    insert_event_rows(store, ((e.batch_id, e.kind.value, e.units, e.occurred_on.isoformat(), e.note) for e in events))
 
 
 def insert_event_rows(store: Store, event_rows: Iterable[tuple[int, str, int, str, str]]) -> None:
@@ -76,7 +100,13 @@ def insert_event_rows(store: Store, event_rows: Iterable[tuple[int, str, int, st
     """
     _require_transaction(store)
     sql = f"INSERT INTO batch_events ({', '.join(_EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(_EVENT_COLUMNS))})"
-    store.conn.executemany(sql, event_rows)
+    last_before = int(store.conn.execute("SELECT COALESCE(MAX(id), 0) FROM batch_events").fetchone()[0])
+    with _trigger_lifted(store, "fleet_event_added"):
+        try:
+            store.conn.executemany(sql, event_rows)
+        finally:  # book whatever landed, even if a caller catches a failure and commits
+            for statement in aggregates.book_new_events():
+                store.conn.execute(statement, (last_before,))
 
 
 def audit_bulk(store: Store, action: str, entity: str, summary: dict[str, Any]) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from desktop.store.aggregates import V3_FLEET_AGGREGATES
+
 APPLICATION_ID = 0x48415348  # "HASH": marks a file as Hashplan's
 
 _V1_BASE = [
@@ -77,7 +79,8 @@ _V2_TARGETS_AND_ROW_VERSIONS = [
     "ALTER TABLE batches ADD COLUMN version INTEGER NOT NULL DEFAULT 1",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1_BASE, _V2_TARGETS_AND_ROW_VERSIONS]
+# Running aggregates kept by triggers (see aggregates.py): summary and charts at fleet scale.
+MIGRATIONS: list[list[str]] = [_V1_BASE, _V2_TARGETS_AND_ROW_VERSIONS, V3_FLEET_AGGREGATES]
 CURRENT_VERSION = len(MIGRATIONS)
 
 

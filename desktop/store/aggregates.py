@@ -1,0 +1,272 @@
+"""Schema v3: running aggregates that make the summary, charts and batch table fast at fleet scale.
+
+Kept exact by triggers in the same transaction as every write (the Store's, an import's,
+a restore's: any INSERT/UPDATE/DELETE on batches or batch_events); store.bulk lifts the
+row triggers and books a whole insert in a few set-wise statements instead.
+
+- ``batch_stage_counts``: each batch's units per stage with all its events applied, and
+  its latest deployment date: the batch table without replaying events.
+- ``fleet_day_deltas`` (data center, model, day): the change in units per stage that day
+  (+units ordered on a batch's order date, -source/+target on an event's date), plus the
+  planned-curve step of the batches expected that day (active units, how many batches).
+- ``fleet_model_days`` (model, day): the same summed over data centers (the fleet's curves).
+- ``fleet_month_deltas`` (data center, model, 'YYYY-MM'): the stage changes per month, so
+  an as-of summary sums ~months plus one partial month instead of every day.
+
+Everything is whole units; hash rate and power are units x the model's figures at read
+time, so the aggregates stay exact over any number of writes and a model edit needs no
+rewrite.
+"""
+
+from __future__ import annotations
+
+STAGE_COLUMNS = ("ordered", "in_transit", "on_site", "deployed", "retired", "cancelled")
+PLAN_COLUMNS = ("planned_units", "planned_batches")
+_ALL = (*STAGE_COLUMNS, *PLAN_COLUMNS)
+_NO_STAGE = ", ".join("0" for _ in STAGE_COLUMNS)
+
+# The change an event of kind ``k`` moving ``u`` units makes to each stage column
+# (domain.stages._TRANSITIONS written as SQL).
+_EVENT_DELTA = {
+    "ordered": "CASE WHEN {k} IN ('shipped','cancelled') THEN -{u} ELSE 0 END",
+    "in_transit": "CASE {k} WHEN 'shipped' THEN {u} WHEN 'delivered' THEN -{u} ELSE 0 END",
+    "on_site": "CASE {k} WHEN 'delivered' THEN {u} WHEN 'deployed' THEN -{u} ELSE 0 END",
+    "deployed": "CASE {k} WHEN 'deployed' THEN {u} WHEN 'retired' THEN -{u} ELSE 0 END",
+    "retired": "CASE WHEN {k} = 'retired' THEN {u} ELSE 0 END",
+    "cancelled": "CASE WHEN {k} = 'cancelled' THEN {u} ELSE 0 END",
+}
+LEAVES_PLAN = "('retired','cancelled')"  # events that take units out of the planned total
+
+
+def event_delta(kind: str, units: str, sign: str = "") -> list[str]:
+    """SQL expressions, one per stage column, for an event (``sign`` '-' takes it back)."""
+    return [f"{sign}({_EVENT_DELTA[c].format(k=kind, u=units)})" for c in STAGE_COLUMNS]
+
+
+def _pairs(kind: str, units: str, sign: str = "") -> list[tuple[str, str]]:
+    return list(zip(STAGE_COLUMNS, event_delta(kind, units, sign), strict=True))
+
+
+# -- booking: a "source" SELECT yields (site, model, day, 6 stage deltas, 2 plan deltas) rows
+
+_SOURCE_NAMES = ("s", "m", "d", *(f"c{i}" for i in range(len(_ALL))))
+
+
+def _named(*values: str) -> str:
+    """The first SELECT of a source names its columns (a trigger body cannot use WITH)."""
+    return ", ".join(f"{v} AS {n}" for v, n in zip(values, _SOURCE_NAMES, strict=True))
+
+
+def _event_source(ref: str, sign: str = "") -> str:
+    """Rows for one event from its NEW/OLD values (an AFTER DELETE trigger has no row left)."""
+    stage = event_delta(f"{ref}.kind", f"{ref}.units", sign)
+    plan_sign = "" if sign else "-"
+    return (
+        f"SELECT {_named('b.data_center_id', 'b.model_id', f'{ref}.occurred_on', *stage, '0', '0')} "
+        f"FROM batches b WHERE b.id = {ref}.batch_id "
+        f"UNION ALL SELECT b.data_center_id, b.model_id, b.expected_on, {_NO_STAGE}, {plan_sign}{ref}.units, 0 "
+        f"FROM batches b WHERE b.id = {ref}.batch_id AND {ref}.kind IN {LEAVES_PLAN}"
+    )
+
+
+def _events_source(
+    where: str, *, site: str = "b.data_center_id", model: str = "b.model_id", sign: str = "", with_plan: bool = True
+) -> str:
+    """Rows for the stored events ``e`` (joined to their batch ``b``) matching ``where``.
+
+    ``with_plan`` False leaves out the plan steps: a batch move books its plan step whole.
+    """
+    stage = event_delta("e.kind", "e.units", sign)
+    rows = (
+        f"SELECT {_named(site, model, 'e.occurred_on', *stage, '0', '0')} "
+        f"FROM batch_events e JOIN batches b ON b.id = e.batch_id WHERE {where}"
+    )
+    if with_plan:
+        rows += (
+            f" UNION ALL SELECT {site}, {model}, b.expected_on, {_NO_STAGE}, -e.units, 0 "
+            f"FROM batch_events e JOIN batches b ON b.id = e.batch_id WHERE ({where}) AND e.kind IN {LEAVES_PLAN}"
+        )
+    return rows
+
+
+def _batch_source(ref: str, sign: str = "", active: str | None = None, where: str = "") -> str:
+    """Rows for batch row(s) ``ref`` (NEW/OLD, or the table): its order and its plan step."""
+    units = active or f"{ref}.units"
+    source = f" FROM batches {ref} WHERE {where}" if where else ""
+    first = _named(f"{ref}.data_center_id", f"{ref}.model_id", f"{ref}.ordered_on", f"{sign}{ref}.units", *"0" * 7)
+    return (
+        f"SELECT {first}{source} "
+        f"UNION ALL SELECT {ref}.data_center_id, {ref}.model_id, {ref}.expected_on, {_NO_STAGE}, "
+        f"{sign}({units}), {sign}1{source}"
+    )
+
+
+def _upserts(source: str) -> list[str]:
+    """Adds the source's rows into the three aggregate tables."""
+    sums = ", ".join(f"SUM(c{i})" for i in range(len(_ALL)))
+    stage_sums = ", ".join(f"SUM(c{i})" for i in range(len(STAGE_COLUMNS)))
+
+    def add(columns: tuple[str, ...]) -> str:
+        return ", ".join(f"{c} = {c} + excluded.{c}" for c in columns)
+
+    return [
+        f"""INSERT INTO fleet_day_deltas (data_center_id, model_id, day, {", ".join(_ALL)})
+            SELECT s, m, d, {sums} FROM ({source}) WHERE true GROUP BY s, m, d
+            ON CONFLICT (data_center_id, model_id, day) DO UPDATE SET {add(_ALL)}""",
+        f"""INSERT INTO fleet_model_days (model_id, day, {", ".join(_ALL)})
+            SELECT m, d, {sums} FROM ({source}) WHERE true GROUP BY m, d
+            ON CONFLICT (model_id, day) DO UPDATE SET {add(_ALL)}""",
+        f"""INSERT INTO fleet_month_deltas (data_center_id, model_id, month, {", ".join(STAGE_COLUMNS)})
+            SELECT s, m, substr(d, 1, 7), {stage_sums} FROM ({source}) WHERE true GROUP BY s, m, substr(d, 1, 7)
+            ON CONFLICT (data_center_id, model_id, month) DO UPDATE SET {add(STAGE_COLUMNS)}""",
+    ]
+
+
+def _counts_update(ref: str, sign: str) -> str:
+    sets = ", ".join(f"{c} = {c} + {d}" for c, d in _pairs(f"{ref}.kind", f"{ref}.units", sign))
+    return f"UPDATE batch_stage_counts SET {sets}"
+
+
+def _body(statements: list[str]) -> str:
+    return "\n".join(f"        {s};" for s in statements)
+
+
+def _int_columns(columns: tuple[str, ...]) -> str:
+    return ", ".join(f"{c} INTEGER NOT NULL DEFAULT 0" for c in columns)
+
+
+TABLES = [
+    f"""CREATE TABLE batch_stage_counts (
+        batch_id INTEGER PRIMARY KEY,
+        {_int_columns(STAGE_COLUMNS)},
+        deployed_on TEXT
+    )""",
+    f"""CREATE TABLE fleet_day_deltas (
+        data_center_id INTEGER NOT NULL,
+        model_id INTEGER NOT NULL,
+        day TEXT NOT NULL,
+        {_int_columns(_ALL)},
+        PRIMARY KEY (data_center_id, model_id, day)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX fleet_days_by_day ON fleet_day_deltas(day)",
+    f"""CREATE TABLE fleet_model_days (
+        model_id INTEGER NOT NULL,
+        day TEXT NOT NULL,
+        {_int_columns(_ALL)},
+        PRIMARY KEY (model_id, day)
+    ) WITHOUT ROWID""",
+    f"""CREATE TABLE fleet_month_deltas (
+        data_center_id INTEGER NOT NULL,
+        model_id INTEGER NOT NULL,
+        month TEXT NOT NULL,
+        {_int_columns(STAGE_COLUMNS)},
+        PRIMARY KEY (data_center_id, model_id, month)
+    ) WITHOUT ROWID""",
+    # The batch table pages through batches in order-date order (all sites, or one).
+    "CREATE INDEX batches_by_order ON batches(ordered_on, id)",
+    "CREATE INDEX batches_by_site_order ON batches(data_center_id, ordered_on, id)",
+]
+
+
+def _moved_events(ref: str, sign: str) -> str:
+    return _events_source(
+        f"e.batch_id = {ref}.id", site=f"{ref}.data_center_id", model=f"{ref}.model_id", sign=sign, with_plan=False
+    )
+
+
+def _left_plan(ref: str) -> str:
+    return f"(SELECT COALESCE(SUM(units), 0) FROM batch_events WHERE batch_id = {ref}.id AND kind IN {LEAVES_PLAN})"
+
+
+TRIGGERS = [
+    f"""CREATE TRIGGER fleet_event_added AFTER INSERT ON batch_events BEGIN
+{_body(_upserts(_event_source("NEW")))}
+        {_counts_update("NEW", "")},
+            deployed_on = CASE WHEN NEW.kind = 'deployed' AND (deployed_on IS NULL OR NEW.occurred_on > deployed_on)
+                THEN NEW.occurred_on ELSE deployed_on END
+            WHERE batch_id = NEW.batch_id;
+    END""",
+    f"""CREATE TRIGGER fleet_event_removed AFTER DELETE ON batch_events BEGIN
+{_body(_upserts(_event_source("OLD", "-")))}
+        {_counts_update("OLD", "-")},
+            deployed_on = CASE WHEN OLD.kind = 'deployed' THEN (SELECT MAX(occurred_on) FROM batch_events
+                WHERE batch_id = OLD.batch_id AND kind = 'deployed') ELSE deployed_on END
+            WHERE batch_id = OLD.batch_id;
+    END""",
+    # An event's fields never change in place (edits are delete + insert); be exact if one does.
+    f"""CREATE TRIGGER fleet_event_changed AFTER UPDATE OF batch_id, kind, units, occurred_on ON batch_events
+    BEGIN
+{_body(_upserts(_event_source("OLD", "-")))}
+        {_counts_update("OLD", "-")} WHERE batch_id = OLD.batch_id;
+{_body(_upserts(_event_source("NEW")))}
+        {_counts_update("NEW", "")} WHERE batch_id = NEW.batch_id;
+        UPDATE batch_stage_counts SET deployed_on = (SELECT MAX(occurred_on) FROM batch_events
+            WHERE batch_id = batch_stage_counts.batch_id AND kind = 'deployed')
+            WHERE batch_id IN (OLD.batch_id, NEW.batch_id);
+    END""",
+    f"""CREATE TRIGGER fleet_batch_added AFTER INSERT ON batches BEGIN
+        INSERT INTO batch_stage_counts (batch_id, ordered) VALUES (NEW.id, NEW.units);
+{_body(_upserts(_batch_source("NEW")))}
+    END""",
+    # BEFORE: the events go first (their trigger books them out while the batch still says
+    # where they count); then the batch's order and its whole plan step come out.
+    f"""CREATE TRIGGER fleet_batch_removed BEFORE DELETE ON batches BEGIN
+        DELETE FROM batch_events WHERE batch_id = OLD.id;
+{_body(_upserts(_batch_source("OLD", "-")))}
+        DELETE FROM batch_stage_counts WHERE batch_id = OLD.id;
+    END""",
+    # A batch edit that moves it (site, model, units, dates): book all of it out and back in.
+    f"""CREATE TRIGGER fleet_batch_changed AFTER UPDATE OF data_center_id, model_id, units, ordered_on, expected_on
+        ON batches
+        WHEN OLD.data_center_id IS NOT NEW.data_center_id OR OLD.model_id IS NOT NEW.model_id
+            OR OLD.units IS NOT NEW.units OR OLD.ordered_on IS NOT NEW.ordered_on
+            OR OLD.expected_on IS NOT NEW.expected_on
+    BEGIN
+{_body(_upserts(_batch_source("OLD", "-", active=f"OLD.units - {_left_plan('OLD')}")))}
+{_body(_upserts(_moved_events("OLD", "-")))}
+{_body(_upserts(_batch_source("NEW", "", active=f"NEW.units - {_left_plan('NEW')}")))}
+{_body(_upserts(_moved_events("NEW", "")))}
+        UPDATE batch_stage_counts SET ordered = ordered + NEW.units - OLD.units WHERE batch_id = NEW.id;
+    END""",
+]
+
+
+def trigger(name: str) -> str:
+    """The CREATE TRIGGER statement of one trigger (store.bulk lifts and restores them)."""
+    return next(t for t in TRIGGERS if t.split()[2] == name)
+
+
+def book_new_batches() -> list[str]:
+    """Statements (params: first id, last id) booking freshly inserted batches set-wise."""
+    return [
+        "INSERT INTO batch_stage_counts (batch_id, ordered) SELECT id, units FROM batches WHERE id BETWEEN ?1 AND ?2",
+        *_upserts(_batch_source("nb", where="nb.id BETWEEN ?1 AND ?2")),
+    ]
+
+
+def book_new_events() -> list[str]:
+    """Statements (param: the largest event id before the insert) booking the new events."""
+    per_batch = ", ".join(f"SUM({d})" for d in event_delta("kind", "units"))
+    adds = ", ".join(f"{c} = {c} + excluded.{c}" for c in STAGE_COLUMNS)
+    return [
+        f"""INSERT INTO batch_stage_counts (batch_id, {", ".join(STAGE_COLUMNS)}, deployed_on)
+            SELECT batch_id, {per_batch}, MAX(CASE WHEN kind = 'deployed' THEN occurred_on END)
+            FROM batch_events WHERE id > ?1 GROUP BY batch_id
+            ON CONFLICT (batch_id) DO UPDATE SET {adds},
+                deployed_on = CASE WHEN excluded.deployed_on IS NOT NULL
+                    AND (deployed_on IS NULL OR excluded.deployed_on > deployed_on)
+                    THEN excluded.deployed_on ELSE deployed_on END""",
+        *_upserts(_events_source("e.id > ?1")),
+    ]
+
+
+def _backfill() -> list[str]:
+    """Aggregates of the rows already there (a v2 file upgrading), booked set-wise."""
+    return [
+        "INSERT INTO batch_stage_counts (batch_id, ordered) SELECT id, units FROM batches WHERE true",
+        *[s.replace("?1", "0") for s in book_new_events()],
+        *_upserts(_batch_source("nb", where="true")),
+    ]
+
+
+V3_FLEET_AGGREGATES: list[str] = [*TABLES, *_backfill(), *TRIGGERS]

@@ -1,0 +1,115 @@
+"""Reads over the v3 aggregates (aggregates.py): small result sets, whatever the fleet's size.
+
+Each returns plain tuples or numpy arrays; services/reports.py turns them into the
+domain's figures (hash rate and power = units x the model's figures).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from desktop.store.aggregates import STAGE_COLUMNS
+from desktop.store.store import Store
+
+_STAGES = ", ".join(f"SUM({c})" for c in STAGE_COLUMNS)
+_STAGE_LIST = ", ".join(STAGE_COLUMNS)
+# julianday('0001-01-01') is 1721425.5 and date(1, 1, 1).toordinal() is 1.
+_ORDINAL = "CAST(julianday(day) - 1721424.5 AS INTEGER)"
+
+
+def _rows(store: Store, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    with store._lock:  # the Store's connection is shared with worker threads
+        return store.conn.execute(sql, params).fetchall()
+
+
+def stage_counts_at(store: Store, at: date) -> list[tuple[int, int, int, int, int, int, int, int]]:
+    """(site, model, ordered, in_transit, on_site, deployed, retired, cancelled) as of ``at``.
+
+    Whole months before ``at``'s month from fleet_month_deltas, then the days of its month
+    up to ``at``: batches ordered later and events dated later are not counted.
+    """
+    month_start = at.replace(day=1).isoformat()
+    return _rows(
+        store,
+        f"""SELECT s, m, {_STAGES.replace("SUM(", "SUM(x.")} FROM (
+            SELECT data_center_id AS s, model_id AS m, {_STAGE_LIST} FROM fleet_month_deltas WHERE month < ?1
+            UNION ALL
+            SELECT data_center_id, model_id, {_STAGE_LIST} FROM fleet_day_deltas WHERE day >= ?2 AND day <= ?3
+        ) AS x GROUP BY s, m""",
+        (month_start[:7], month_start, at.isoformat()),
+    )
+
+
+def latest_day(store: Store) -> date | None:
+    row = _rows(store, "SELECT MAX(day) FROM fleet_model_days")[0]
+    return date.fromisoformat(row[0]) if row[0] else None
+
+
+def curve_days(store: Store, data_center_id: int | None) -> np.ndarray:
+    """Per day with a step: (day ordinal, has a deployment or retirement, deployed TH/s change,
+    has a batch expected, planned TH/s change), summed over models in SQL (~4,000 rows).
+
+    For one site from fleet_day_deltas (its primary-key range), for the fleet from
+    fleet_model_days; hash rate is units x the model's TH/s as stored now.
+    """
+    select = (
+        f"SELECT {_ORDINAL}, MAX(a.deployed <> 0 OR a.retired <> 0), SUM(a.deployed * m.ths), "
+        "MAX(a.planned_batches <> 0), SUM(a.planned_units * m.ths) "
+    )
+    step = "(a.deployed <> 0 OR a.retired <> 0 OR a.planned_batches <> 0)"
+    if data_center_id is None:
+        found = _rows(
+            store,
+            f"{select} FROM fleet_model_days a JOIN miner_models m ON m.id = a.model_id WHERE {step} GROUP BY a.day",
+        )
+    else:
+        found = _rows(
+            store,
+            f"{select} FROM fleet_day_deltas a JOIN miner_models m ON m.id = a.model_id "
+            f"WHERE a.data_center_id = ? AND {step} GROUP BY a.day",
+            (data_center_id,),
+        )
+    return np.array(found, dtype=np.float64).reshape(-1, 5)
+
+
+def batch_count(store: Store, data_center_id: int | None = None) -> int:
+    if data_center_id is None:
+        return int(_rows(store, "SELECT COUNT(*) FROM batches")[0][0])
+    return int(_rows(store, "SELECT COUNT(*) FROM batches WHERE data_center_id = ?", (data_center_id,))[0][0])
+
+
+BATCH_PAGE_COLUMNS = (
+    "id",
+    "data_center_id",
+    "model_id",
+    "units",
+    "ordered_on",
+    "expected_on",
+    "unit_price_cents",
+    "supplier",
+    "notes",
+    "version",
+    *STAGE_COLUMNS,
+    "deployed_on",
+)
+
+
+def batch_page(store: Store, data_center_id: int | None, offset: int, limit: int | None) -> list[tuple[Any, ...]]:
+    """Batches in the batch table's order (order date, id) with their stage counts; one page.
+
+    Walks the (site,) ordered_on, id index, so a page costs its own rows plus the skipped
+    index entries, never a replay of events.
+    """
+    select = (
+        "SELECT b.id, b.data_center_id, b.model_id, b.units, b.ordered_on, b.expected_on, b.unit_price_cents, "
+        f"b.supplier, b.notes, b.version, {', '.join('c.' + c for c in STAGE_COLUMNS)}, c.deployed_on "
+        "FROM batches b JOIN batch_stage_counts c ON c.batch_id = b.id"
+    )
+    page = "ORDER BY b.ordered_on, b.id LIMIT ? OFFSET ?"
+    bounds = (-1 if limit is None else limit, offset)
+    if data_center_id is None:
+        return _rows(store, f"{select} {page}", bounds)
+    return _rows(store, f"{select} WHERE b.data_center_id = ? {page}", (data_center_id, *bounds))
