@@ -23,6 +23,7 @@ from desktop import __version__
 from desktop.services.session import Session
 from desktop.ui.charts.hashrate_chart import HashrateChart
 from desktop.ui.edit_actions import EditActions
+from desktop.ui.file_transfer_actions import FileTransferActions
 from desktop.ui.icons import app_icon, icon
 from desktop.ui.live_refresh import POLL_INTERVAL_MS, DataRefresher
 from desktop.ui.panels.batch_panel import BatchPanel
@@ -162,6 +163,8 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self.file_transfer_separator = menu.addSeparator()
         # Hook: FileTransferActions (import/export) and reliability actions are added here.
+        self.file_transfer = FileTransferActions(self, self.session, lambda: self.chart, self.selected_site_id)
+        menu.addActions(self.file_transfer.actions())
         self.file_quit_separator = menu.addSeparator()
         menu.addAction(self.quit_action)
 

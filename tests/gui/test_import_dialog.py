@@ -154,3 +154,21 @@ def test_file_menu_actions_have_shortcuts_and_follow_the_session(qtbot, demo_ses
     export_dialog = actions.open_export()
     assert export_dialog.session is other
     export_dialog.reject()
+
+
+def test_main_window_file_menu_imports_and_the_window_refreshes(qtbot, main_window, tmp_path: Path) -> None:
+    texts = [a.text() for a in main_window.file_menu.actions()]
+    assert {"&Import Batches…", "&Export…", "Export &Chart…"} <= set(texts)
+    sites_before = main_window.site_list.model.rowCount()
+    dialog = main_window.file_transfer.open_import()
+    dialog.set_path(_csv(tmp_path / "b.csv", [ROW]))
+    qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=10000)
+    with qtbot.waitSignal(dialog.imported, timeout=10000):
+        dialog.import_button.click()
+    qtbot.waitUntil(lambda: main_window.site_list.model.rowCount() == sites_before + 1, timeout=10000)
+
+
+@pytest.mark.parametrize("suffix", ["png", "svg"])
+def test_main_window_chart_exports(qtbot, main_window, tmp_path: Path, suffix: str) -> None:
+    assert main_window.file_transfer.save_chart(str(tmp_path / f"chart.{suffix}"))
+    assert (tmp_path / f"chart.{suffix}").stat().st_size > 1000
