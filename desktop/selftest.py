@@ -303,8 +303,20 @@ def _clean_up(ctx: Context) -> str | None:
     return "; ".join(problems) or None
 
 
+def _attach_windows_console() -> None:
+    """A windowed Windows build starts without stdout: write to the console that launched it."""
+    if sys.platform != "win32" or sys.stdout is not None:
+        return
+    import ctypes
+
+    if ctypes.windll.kernel32.AttachConsole(-1):  # type: ignore[attr-defined]  # ATTACH_PARENT_PROCESS
+        sys.stdout = open("CONOUT$", "w", encoding="utf-8")  # noqa: SIM115  (lives as long as the process)
+        sys.stderr = sys.stdout
+
+
 def run_self_test(out: TextIO | None = None, err: TextIO | None = None, steps: tuple[Step, ...] = STEPS) -> int:
     """0 and ``self-test ok`` when every step passes, else 1 and one line per failed step."""
+    _attach_windows_console()
     out = out if out is not None else sys.stdout
     err = err if err is not None else sys.stderr
     ctx = Context(Path(tempfile.mkdtemp(prefix="hashplan-self-test-")))
