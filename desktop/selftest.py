@@ -167,6 +167,7 @@ def _close_window(window: Any) -> None:
 
 def render_chart(ctx: Context) -> None:
     from PySide6.QtGui import QImage
+    from PySide6.QtSvg import QSvgRenderer
 
     chart = ctx.window.chart
     summary = ctx.session.queries.summary()
@@ -176,16 +177,22 @@ def render_chart(ctx: Context) -> None:
         if len(y) == 0 or abs(float(y[-1]) - expected) > 1e-6 * max(1.0, expected):
             found = float(y[-1]) if len(y) else 0.0
             raise StepFailed(f"the {name} curve ends at {found:,.1f} TH/s, expected {expected:,.1f}")
-    path = ctx.folder / "chart.png"
-    if not chart.grab().save(str(path), "PNG"):
-        raise StepFailed(f"could not write {path.name}")
-    image = QImage(str(path))
+    try:
+        chart_export = importlib.import_module("desktop.ui.charts.chart_export")
+    except ModuleNotFoundError as error:
+        raise _missing_module(error) from error
+    # The File > Export Chart code path: pyqtgraph's exporters, then Qt's image and SVG readers.
+    png = chart_export.export_chart(chart, ctx.folder / "chart.png")
+    image = QImage(str(png))
     if image.isNull() or image.width() < 200 or image.height() < 100:
-        raise StepFailed(f"{path.name} does not read back as an image")
+        raise StepFailed(f"{png.name} does not read back as an image")
     colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
     if len(colours) < 4:
-        raise StepFailed(f"{path.name} is blank ({len(colours)} colours)")
-    ctx.files["png"] = path
+        raise StepFailed(f"{png.name} is blank ({len(colours)} colours)")
+    svg = chart_export.export_chart(chart, ctx.folder / "chart.svg")
+    if not QSvgRenderer(str(svg)).isValid():
+        raise StepFailed(f"{svg.name} does not read back as an SVG image")
+    ctx.files["png"], ctx.files["svg"] = png, svg
 
 
 def export_files(ctx: Context) -> None:
