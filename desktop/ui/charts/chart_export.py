@@ -29,7 +29,7 @@ def _plot_item(source: Any) -> Any:
 def _render_svg(item: Any, temp: Path) -> None:
     """The chart's part of the scene drawn by Qt's own SVG generator."""
     from PySide6.QtCore import QRectF
-    from PySide6.QtGui import QPainter
+    from PySide6.QtGui import QGuiApplication, QPainter
     from PySide6.QtSvg import QSvgGenerator
 
     source = item.sceneBoundingRect()
@@ -39,6 +39,10 @@ def _render_svg(item: Any, temp: Path) -> None:
     generator.setSize(target.size().toSize())
     generator.setViewBox(target)
     generator.setTitle("Hashplan hash rate")
+    # Qt's SVG generator defaults to 90 dpi; the scene was laid out at the screen's dpi,
+    # and a mismatch scales fonts and clip rectangles against each other.
+    screen = QGuiApplication.primaryScreen()
+    generator.setResolution(round(screen.logicalDotsPerInch()) if screen else 96)
     painter = QPainter(generator)
     try:
         item.scene().render(painter, target, source)
@@ -46,7 +50,7 @@ def _render_svg(item: Any, temp: Path) -> None:
         painter.end()
 
 
-def export_chart(plot_item: Any, path: str | Path, *, width: int = 1600) -> Path:
+def export_chart(plot_item: Any, path: str | Path, *, width: int | None = None) -> Path:
     """Writes the chart to ``path`` (.png or .svg); raises ExportError naming the path."""
     import pyqtgraph.exporters as exporters
 
@@ -69,7 +73,8 @@ def export_chart(plot_item: Any, path: str | Path, *, width: int = 1600) -> Path
 
         return atomic_write(path, write, suffix=".svg")
     exporter = exporters.ImageExporter(item)
-    exporter.parameters()["width"] = width
+    if width:  # default: the size on screen (pyqtgraph scales text but not the legend)
+        exporter.parameters()["width"] = width
     image = exporter.export(toBytes=True)
 
     def save(temp: Path) -> None:
