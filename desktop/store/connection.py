@@ -77,8 +77,9 @@ def connect(path: Path, *, readonly: bool = False) -> tuple[sqlite3.Connection, 
     run on an ``immutable`` connection, which creates no -wal/-shm file and takes no
     lock: a damaged, foreign or newer file is refused with its bytes and its folder
     exactly as they were. With a -wal present (another window has the file open, or a
-    crash left committed changes in it) the checks run on the normal connection, since
-    only that one reads the WAL; SQLite removes the -wal/-shm again when it closes.
+    crash left committed changes in it) the checks run on a ``mode=ro`` connection:
+    it reads the WAL but never writes the database file, whereas closing a normal
+    connection would checkpoint the WAL into it (it may add a -shm if none is there).
     A file we cannot write (read-only file or folder) with no -wal stays on the
     immutable connection: it needs no -shm, so a file in a read-only folder opens too;
     it is a snapshot (a change made meanwhile by someone who can write shows after
@@ -98,17 +99,17 @@ def connect(path: Path, *, readonly: bool = False) -> tuple[sqlite3.Connection, 
         _check_header(path)
         writable = _is_writable(path)
         readonly = readonly or not writable
-        if not any(side.exists() for side in _side_files(path)):
-            probe = _connect_or_raise(path, "immutable")
-            try:
-                _inspect(probe, path, readonly=readonly)
-            except BaseException:
-                probe.close()
-                raise
-            if not writable:
-                return probe, False, True
+        in_use = any(side.exists() for side in _side_files(path))
+        probe = _connect_or_raise(path, "ro" if in_use else "immutable")
+        try:
+            _inspect(probe, path, readonly=readonly)
+        except BaseException:
             probe.close()
-            inspected = True
+            raise
+        if readonly and (in_use or not writable):
+            return probe, False, True
+        probe.close()
+        inspected = True
 
     old_umask = os.umask(0o077)  # the database is private to its user
     try:

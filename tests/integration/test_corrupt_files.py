@@ -162,3 +162,42 @@ def test_read_only_file_or_folder_opens_read_only(what: str, shared_folder: Path
     assert write.returncode == 2 and write.stderr.count("\n") == 1
     assert str(path) in write.stderr and "read-only" in write.stderr
     assert _state(data) == before
+
+
+# -- a crash left a -wal beside the file -------------------------------------------------
+
+
+def _crashed_copy(source: Path, target: Path) -> None:
+    """The files as a crash leaves them: committed changes still only in the -wal."""
+    with open_session(source) as session:
+        load_demo(session.fleet)
+        session.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the demo in the main file
+        session.store.conn.execute("PRAGMA wal_autocheckpoint = 0")
+        for n in range(3):
+            session.fleet.add_site(f"Only In The WAL {n}")
+        for suffix in ("", "-wal", "-shm"):
+            shutil.copyfile(f"{source}{suffix}", f"{target}{suffix}")
+
+
+def test_committed_changes_left_in_a_wal_are_recovered(tmp_path: Path) -> None:
+    target = tmp_path / "crashed.db"
+    _crashed_copy(tmp_path / "live.db", target)
+    assert Path(f"{target}-wal").stat().st_size > 0
+    with open_session(target) as session:
+        assert session.store.find_site("Only In The WAL 2") is not None
+
+
+def test_a_damaged_file_with_a_wal_is_refused_and_neither_is_written(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    target = folder / "crashed.db"
+    _crashed_copy(tmp_path / "live.db", target)
+    data = target.read_bytes()
+    target.write_bytes(data[: len(data) // 2])
+    before = {k: v for k, v in _state(folder).items() if not k.endswith("-shm")}  # -shm: SQLite's scratch index
+
+    with pytest.raises(NotHashplanFileError) as raised:
+        open_session(target)
+    assert str(target) in str(raised.value)
+    after = {k: v for k, v in _state(folder).items() if not k.endswith("-shm")}
+    assert after == before  # the WAL was not checkpointed into the damaged file
