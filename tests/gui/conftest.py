@@ -10,10 +10,17 @@ from PySide6.QtCore import QSettings
 
 from desktop.services.demo import load_demo
 from desktop.services.session import open_session
+from desktop.ui.look import apply_look
 from desktop.ui.main_window import MainWindow
 from desktop.ui.settings import WindowSettings
 
 WindowFactory = Callable[..., MainWindow]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _app_look(qapp) -> None:
+    """The style and palette the app sets in run_gui (Fusion, the system's colour scheme)."""
+    apply_look(qapp)
 
 
 @pytest.fixture

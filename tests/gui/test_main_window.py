@@ -152,7 +152,12 @@ def test_demo_flag_loads_without_asking(qtbot, tmp_path: Path, window_settings) 
 
 def test_unopenable_file_shows_a_message_not_a_traceback(qtbot, tmp_path: Path, monkeypatch, window_settings) -> None:
     shown = []
-    monkeypatch.setattr("desktop.ui.app.QMessageBox.critical", lambda parent, title, text: shown.append(text))
+
+    def quit_at_once(dialog) -> int:  # the open-failure dialog (reliability): name, problem, choices
+        shown.append(dialog.problem.text())
+        return 0  # its choice stays "Quit"
+
+    monkeypatch.setattr("desktop.ui.dialogs.open_failure_dialog.OpenFailureDialog.exec", quit_at_once)
     bad = tmp_path / "notes.db"
     bad.write_text("not a database at all, just some text that is long enough" * 10)
     assert open_window(bad, settings=window_settings) is None

@@ -52,9 +52,15 @@ class HashrateChart(QWidget):
         self.plot_item.hideButtons()  # our own reset button replaces pyqtgraph's "A"
         self.legend = self.plot_item.addLegend(offset=(12, 8))
 
-        self.deployed_item = pg.PlotDataItem(name="Deployed (cumulative)")
-        self.planned_item = pg.PlotDataItem(name="Planned (by expected date)")
-        self.target_item = pg.ScatterPlotItem(name="Target", symbol="star", size=16)
+        self.deployed_item = pg.PlotDataItem()
+        self.planned_item = pg.PlotDataItem()
+        self.target_item = pg.ScatterPlotItem(symbol="star", size=16)
+        # The legend shows plain line samples (a filled curve's own sample is a blob).
+        self._deployed_sample = pg.PlotDataItem()
+        self._planned_sample = pg.PlotDataItem()
+        self.legend.addItem(self._deployed_sample, "Deployed (cumulative)")
+        self.legend.addItem(self._planned_sample, "Planned (by expected date)")
+        self.legend.addItem(self.target_item, "Target")
         self.plot_item.addItem(self.planned_item)
         self.plot_item.addItem(self.deployed_item)
         self.plot_item.addItem(self.target_item)
@@ -124,6 +130,10 @@ class HashrateChart(QWidget):
         biggest = max([0.0, *deployed[1], *planned[1], *(t.ths for t in targets)])
         self._unit, self._scale = hashrate_unit(biggest)
         self.plot_item.setLabel("left", f"Hash rate ({self._unit})")
+        # Month ticks carry no year: the axis title names the years the data spans.
+        ends = [to_date(xs[i]).year for xs in (deployed[0], planned[0]) if len(xs) for i in (0, -1)]
+        span = "" if not ends else f"{min(ends)}" if min(ends) == max(ends) else f"{min(ends)} to {max(ends)}"
+        self.plot_item.setLabel("bottom", span)
 
         today = to_seconds(date.today())
         corners = [today, *deployed[0], *planned[0], *(to_seconds(t.due_on) for t in targets)]
@@ -164,9 +174,9 @@ class HashrateChart(QWidget):
             return
         layers = [step_points(snapshot.series(site.id).deployed) for site in snapshot.sites]
         x, cumulative = stack(layers)
-        for i, (site, y) in enumerate(zip(snapshot.sites, cumulative, strict=True)):
-            if not len(x) or not y.any():
-                continue
+        for i, (site, layer, y) in enumerate(zip(snapshot.sites, layers, cumulative, strict=True)):
+            if not len(layer[0]):
+                continue  # nothing deployed there ever: no band
             xs, ys = step_lines(x, y, end)
             colour = QColor(SITE_COLOURS[i % len(SITE_COLOURS)])
             fill = QColor(colour)
@@ -238,6 +248,8 @@ class HashrateChart(QWidget):
             axis.setPen(pg.mkPen(muted))
             axis.setTextPen(pg.mkPen(text))
         self.legend.setLabelTextColor(text)
+        for _sample, label in self.legend.items:  # labels added before keep their old colour
+            label.setText(label.text, color=text)
         background = QColor(palette.color(QPalette.ColorRole.Base))
         background.setAlpha(220)
         self.legend.setBrush(pg.mkBrush(background))
@@ -245,6 +257,8 @@ class HashrateChart(QWidget):
         fill = QColor(DEPLOYED_COLOUR)
         fill.setAlpha(45)
         self.deployed_item.setPen(pg.mkPen(DEPLOYED_COLOUR, width=2.5))
+        self._deployed_sample.setPen(pg.mkPen(DEPLOYED_COLOUR, width=2.5))
+        self._planned_sample.setPen(pg.mkPen(PLANNED_COLOUR, width=2, style=Qt.PenStyle.DashLine))
         self.deployed_item.setBrush(pg.mkBrush(fill))
         self.deployed_item.setFillLevel(0.0)
         self.planned_item.setPen(pg.mkPen(PLANNED_COLOUR, width=2, style=Qt.PenStyle.DashLine))

@@ -70,6 +70,8 @@ class SiteListModel(QAbstractListModel):
         if role == FIGURES_ROLE:
             return figures
         if role == DETAIL_ROLE:
+            if not figures.planned_ths and not figures.deployed_ths:
+                return "no miners planned yet"
             return hashrate_pair(figures.deployed_ths, figures.planned_ths)
         if role == PROGRESS_ROLE:
             return figures.deployed_ths / figures.planned_ths if figures.planned_ths else 0.0

@@ -111,6 +111,7 @@ class BatchPanel(QWidget):
         self._update_model_filter(snapshot)
         self.model.set_rows(snapshot.rows_for(site_id))
         self.title.setText(f"Batches: {snapshot.site_name(site_id)}")
+        self.table.setColumnHidden(COLUMN_INDEX["Data center"], site_id is not None)  # one site: no need
         if selected is not None:
             self.select_batch(selected)
         self._update_count()

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.ui.models.site_list_model import DETAIL_ROLE, PROGRESS_ROLE, SITE_ID_ROLE, SiteListModel
+from desktop.ui.models.site_list_model import DETAIL_ROLE, FIGURES_ROLE, PROGRESS_ROLE, SITE_ID_ROLE, SiteListModel
 from desktop.ui.workers.snapshot import FleetSnapshot
 
 PADDING = 8
@@ -61,7 +61,8 @@ class SiteDelegate(QStyledItemDelegate):
         painter.drawText(
             detail_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, index.data(DETAIL_ROLE)
         )
-        percent = f"{progress * 100:.1f} %"
+        figures = index.data(FIGURES_ROLE)
+        percent = f"{progress * 100:.1f} %" if figures is not None and figures.planned_ths else ""
         painter.drawText(detail_rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, percent)
 
         bar = QRect(rect.left(), rect.top() + 2 * line + 6, rect.width(), BAR_HEIGHT)

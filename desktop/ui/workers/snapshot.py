@@ -1,7 +1,7 @@
-"""Everything the window shows, read in one pass: built off the UI thread, handed back frozen.
+"""Everything the window shows, read at once: built off the UI thread, handed back frozen.
 
-One load of sites, models, batches and events feeds the summary, the table rows and the
-chart curves of every site, so switching the selected site needs no new query.
+It holds the table rows and chart curves of every site, so switching the selected site
+needs no new query.
 """
 
 from __future__ import annotations
@@ -9,11 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from desktop.domain.entities import Batch, DataCenter, MinerModel, Target
-from desktop.domain.hashrate import FleetSummary, SiteFigures, deployed_curve, planned_curve, summarize
-from desktop.domain.ledger import replay
-from desktop.domain.stages import EventKind
-from desktop.services.reports import BatchRow, ChartSeries
+from desktop.domain.entities import DataCenter, MinerModel, Target
+from desktop.domain.hashrate import FleetSummary, SiteFigures, summarize
+from desktop.services.reports import BatchRow, ChartSeries, FleetQueries
 from desktop.store import Store
 
 
@@ -63,42 +61,17 @@ def empty_snapshot() -> FleetSnapshot:
 
 
 def build_snapshot(store: Store, at: date | None = None) -> FleetSnapshot:
-    """Reads the whole fleet once (the same figures FleetQueries gives, in one load)."""
+    """Reads what the window shows through FleetQueries (the figures ``summary`` prints)."""
+    queries = FleetQueries(store)
     data_version = store.data_version()
     sites = store.list_sites()
-    models = {m.id or 0: m for m in store.list_models()}
-    batches = store.list_batches()
-    events = store.events_by_batch()
-    targets = store.list_targets()
-
-    summary = summarize(sites, models, batches, events, at or date.today())
-    names = {s.id: s.name for s in sites}
-    rows = []
-    by_site: dict[int, list[Batch]] = {site.id or 0: [] for site in sites}
-    for batch in batches:
-        batch_events = events.get(batch.id or 0, [])
-        deploys = [e.occurred_on for e in batch_events if e.kind is EventKind.DEPLOYED]
-        rows.append(
-            BatchRow(
-                batch,
-                names.get(batch.data_center_id, "?"),
-                models[batch.model_id],
-                replay(batch, batch_events),
-                max(deploys) if deploys else None,
-            )
-        )
-        by_site.setdefault(batch.data_center_id, []).append(batch)
-
-    def curves(selected: list[Batch]) -> ChartSeries:
-        return ChartSeries(deployed_curve(selected, events, models), planned_curve(selected, events, models))
-
     return FleetSnapshot(
-        summary=summary,
+        summary=queries.summary(at),
         sites=tuple(sites),
-        models=tuple(models.values()),
-        rows=tuple(rows),
-        series_total=curves(batches),
-        series_by_site={site_id: curves(site_batches) for site_id, site_batches in by_site.items()},
-        targets=tuple(targets),
+        models=tuple(store.list_models()),
+        rows=tuple(queries.batch_rows()),
+        series_total=queries.series(),
+        series_by_site={site.id or 0: queries.series(site.id) for site in sites},
+        targets=tuple(store.list_targets()),
         data_version=data_version,
     )
