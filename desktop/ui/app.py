@@ -16,6 +16,7 @@ from desktop.errors import HashplanError
 from desktop.paths import APP_NAME, resolve_db_path
 from desktop.services.demo import load_demo
 from desktop.services.session import Session, open_session
+from desktop.ui.dialogs.open_failure_dialog import handle_open_failure
 from desktop.ui.first_run import ask_first_run, is_empty
 from desktop.ui.icons import app_icon
 from desktop.ui.look import apply_look
@@ -60,9 +61,9 @@ def open_window(
     settings = settings or WindowSettings()
     try:
         session = open_session(path)
-    except HashplanError as error:
-        QMessageBox.critical(parent, "Cannot open the database", str(error))
-        return None
+    except HashplanError as error:  # names the file and the problem; offers a backup or another file
+        retry = handle_open_failure(path, error, parent)
+        return None if retry is None else open_window(retry, demo=demo, parent=parent, settings=settings, ask=ask)
     try:
         _prepare(session, demo=demo, ask=ask, parent=parent)
     except HashplanError as error:
@@ -77,6 +78,7 @@ def open_window(
     _windows.append(window)
     window.destroyed.connect(lambda *_: _windows.remove(window) if window in _windows else None)
     window.show()
+    window.reliability.daily_backup()  # on open (a worker thread); at most one a day
     return window
 
 

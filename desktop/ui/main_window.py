@@ -29,7 +29,9 @@ from desktop.ui.live_refresh import POLL_INTERVAL_MS, DataRefresher
 from desktop.ui.panels.batch_panel import BatchPanel
 from desktop.ui.panels.kpi_tiles import KpiTiles
 from desktop.ui.panels.site_list_panel import SiteListPanel
+from desktop.ui.reliability_actions import ReliabilityActions
 from desktop.ui.settings import WindowSettings
+from desktop.ui.widgets.readonly_banner import ReadOnlyBanner
 from desktop.ui.workers.snapshot import FleetSnapshot
 
 
@@ -99,6 +101,9 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(12, 10, 12, 6)
         layout.setSpacing(10)
+        if self.session.store.readonly:  # says so before anyone tries to change something
+            self.readonly_banner = ReadOnlyBanner(self.session.path, central)
+            layout.addWidget(self.readonly_banner)
         layout.addWidget(self.kpi_tiles)
         layout.addWidget(self.main_splitter, 1)
         self.setCentralWidget(central)
@@ -147,6 +152,7 @@ class MainWindow(QMainWindow):
         self.batch_panel.set_context_actions(ea.batch_context_actions())
         edit_menu.addSeparator()
         edit_menu.addAction(self.find_action)
+        edit_menu.addAction(self.reliability.show_history)
         toolbar.addAction(self.refresh_action)
         view_menu = bar.addMenu("&View")
         view_menu.addActions([self.refresh_action, self.stacked_action, self.reset_view_action])
@@ -165,6 +171,11 @@ class MainWindow(QMainWindow):
         # Hook: FileTransferActions (import/export) and reliability actions are added here.
         self.file_transfer = FileTransferActions(self, self.session, lambda: self.chart, self.selected_site_id)
         menu.addActions(self.file_transfer.actions())
+        menu.addSeparator()  # Back up now, Restore from backup...; the app opens with a backup
+        self.reliability = ReliabilityActions(self, self.session, self, backup_on_open=False)
+        menu.addActions(self.reliability.actions())
+        self.reliability.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self.reliability.restored.connect(lambda _: self.edit_actions.undo_stack.clear())
         self.file_quit_separator = menu.addSeparator()
         menu.addAction(self.quit_action)
 
@@ -299,5 +310,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_settings()
         self.refresher.close()
+        self.reliability.wait()  # a backup in flight finishes before the file closes
         self.session.close()
         super().closeEvent(event)

@@ -171,3 +171,52 @@ def test_conflict_question_offers_reload_overwrite_or_cancel(qtbot) -> None:
     assert choice_of(box) is ConflictChoice.CANCEL  # nothing clicked: nothing overwritten
     next(b for b in box.buttons() if b.objectName() == "conflictOverwrite").click()
     assert choice_of(box) is ConflictChoice.OVERWRITE
+
+
+# -- hooked into the main window and app.open_window -------------------------------------
+
+
+def test_main_window_menus_have_backup_restore_and_history(open_main_window, demo_db: Path) -> None:
+    window = open_main_window(demo_db)
+    file_texts = [a.text() for a in window.file_menu.actions()]
+    assert "&Back up now" in file_texts and "&Restore from backup..." in file_texts
+    edit_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Edit")
+    assert "&History..." in [a.text() for a in edit_menu.actions()]
+    assert not hasattr(window, "readonly_banner")
+
+
+def test_main_window_on_a_read_only_file_shows_the_banner(qtbot, demo_db: Path, window_settings) -> None:
+    from desktop.ui.main_window import MainWindow
+
+    window = MainWindow(open_session(demo_db, readonly=True), window_settings)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.readonly_banner.isVisible() and str(demo_db) in window.readonly_banner.label.text()
+    assert not window.reliability.restore_from_backup.isEnabled()
+
+
+def test_open_window_on_a_damaged_file_restores_the_newest_good_backup(
+    qtbot, tmp_path: Path, window_settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.services.demo import load_demo
+    from desktop.ui.app import open_window
+
+    path = tmp_path / "fleet.db"
+    with open_session(path) as session:
+        load_demo(session.fleet)
+        BackupService(session.store).backup_now()
+    path.write_bytes(path.read_bytes()[:4096] + b"\x00garbage" * 500)
+    asked: list[str] = []
+
+    def choose_restore(dialog: OpenFailureDialog) -> int:
+        asked.append(dialog.problem.text())
+        dialog.choice = OpenFailureChoice.RESTORE
+        return 1
+
+    monkeypatch.setattr(OpenFailureDialog, "exec", choose_restore)
+    window = open_window(path, settings=window_settings, ask=lambda s, p: False)
+    assert window is not None
+    qtbot.addWidget(window)
+    assert len(asked) == 1 and str(path) in asked[0]
+    qtbot.waitUntil(lambda: len(window.batch_panel.visible_batch_ids()) == 7, timeout=5000)
+    assert list((tmp_path / "backups" / "fleet" / "damaged").iterdir())  # the damaged file was kept

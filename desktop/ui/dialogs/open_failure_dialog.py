@@ -76,3 +76,30 @@ class OpenFailureDialog(QDialog):
             self.reject()
         else:
             self.accept()
+
+
+def handle_open_failure(path: Path, error: HashplanError, parent: QWidget | None = None) -> Path | None:
+    """Asks what to do about a file that did not open; returns the file to open next, or None.
+
+    "Restore newest good backup" sets the damaged file aside (backups/<stem>/damaged/)
+    and puts the backup in its place, so the same path is returned to open again.
+    """
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from desktop.services.backups import restore_unopenable
+
+    dialog = OpenFailureDialog(path, error, parent)
+    dialog.exec()
+    if dialog.choice is OpenFailureChoice.RESTORE and dialog.backup is not None:
+        try:
+            restore_unopenable(path, dialog.backup)
+        except HashplanError as problem:
+            QMessageBox.warning(parent, "Backup not restored", str(problem))
+            return None
+        return path
+    if dialog.choice is OpenFailureChoice.OPEN_OTHER:
+        name, _ = QFileDialog.getOpenFileName(
+            parent, "Open database", str(path.parent), "Hashplan databases (*.db);;All files (*)"
+        )
+        return Path(name) if name else None
+    return None
