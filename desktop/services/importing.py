@@ -2,7 +2,9 @@
 
 Sites, models and existing batches are read once; rows are checked without a query each;
 new batches and their events go in with executemany (store.bulk). Rows whose ``id`` names
-an existing batch update it and replace its events (one query each: updates are rare).
+an existing batch update it and replace its events (one query each: updates are rare);
+a new batch whose file ``id`` is free keeps that id, so importing the same file again
+updates instead of duplicating, also in another database.
 Progress is reported as (done, total) with total = 2 x rows: validation, then writing.
 Cancelling (a threading.Event) is checked between phases and every CHUNK rows; a
 cancelled import rolls back, so nothing is written.
@@ -11,7 +13,7 @@ cancelled import rolls back, so nothing is written.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -294,9 +296,8 @@ def write_plan(
         done = 0
         created_ids: list[int] = []
         replaced: dict[int, list[dict[str, Any]]] = {}  # the events each update replaced, for the audit
-        for start in range(0, len(creates), CHUNK):
-            chunk = creates[start : start + CHUNK]
-            ids = insert_batches(store, [_batch(g, site_ids, model_ids) for g in chunk])
+        for first_id, chunk in _create_chunks(creates):
+            ids = insert_batches(store, [_batch(g, site_ids, model_ids) for g in chunk], first_id=first_id)
             events: list[BatchEvent] = []
             for batch_id, group in zip(ids, chunk, strict=True):
                 for record in group:
@@ -335,6 +336,24 @@ def write_plan(
     if progress:
         progress(2 * total, 2 * total)
     return _result(plan, dry_run=False)
+
+
+def _create_chunks(creates: list[list[BatchRecord]]) -> Iterator[tuple[int | None, list[list[BatchRecord]]]]:
+    """New batches in insert order: first those whose file id is free, which keep it (so
+    re-importing the same file finds and updates them), in runs of consecutive ids; then
+    those without an id, numbered after every other batch."""
+    kept = sorted((g for g in creates if g[0].batch_id is not None), key=lambda g: g[0].batch_id or 0)
+    run: list[list[BatchRecord]] = []
+    for group in kept:
+        if run and ((group[0].batch_id or 0) != (run[-1][0].batch_id or 0) + 1 or len(run) >= CHUNK):
+            yield run[0][0].batch_id, run
+            run = []
+        run.append(group)
+    if run:
+        yield run[0][0].batch_id, run
+    fresh = [g for g in creates if g[0].batch_id is None]
+    for start in range(0, len(fresh), CHUNK):
+        yield None, fresh[start : start + CHUNK]
 
 
 def _batch(group: list[BatchRecord], site_ids: dict[str, int], model_ids: dict[str, int]) -> Batch:

@@ -51,12 +51,16 @@ def _trigger_lifted(store: Store, name: str) -> Iterator[None]:
         store.conn.execute(aggregates.trigger(name).replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1))
 
 
-def insert_batches(store: Store, batches: Sequence[Batch]) -> list[int]:
-    """Inserts new batches (ids assigned in order); returns their ids."""
+def insert_batches(store: Store, batches: Sequence[Batch], *, first_id: int | None = None) -> list[int]:
+    """Inserts new batches (ids assigned in order); returns their ids.
+
+    ``first_id``: the ids are first_id, first_id + 1, ... (import keeping a file's ids);
+    the caller checked that the whole range is free, so the booking below sees only them.
+    """
     _require_transaction(store)
     if not batches:
         return []
-    start = int(store.conn.execute("SELECT COALESCE(MAX(id), 0) FROM batches").fetchone()[0]) + 1
+    start = first_id or int(store.conn.execute("SELECT COALESCE(MAX(id), 0) FROM batches").fetchone()[0]) + 1
     ids = list(range(start, start + len(batches)))
     sql = f"INSERT INTO batches (id, {', '.join(_BATCH_COLUMNS)}) VALUES ({', '.join('?' * (len(_BATCH_COLUMNS) + 1))})"
     with _trigger_lifted(store, "fleet_batch_added"):

@@ -18,7 +18,7 @@ from desktop.services.batch_format import HEADER
 from desktop.services.importing import ImportCancelled, import_file, plan_import
 from desktop.services.session import Session
 from tests.integration.cli_runner import run_cli
-from tests.integration.transfer_helpers import fleet_state, table_fingerprint
+from tests.integration.transfer_helpers import fleet_state, summary_json, table_fingerprint
 
 GOOD: dict[str, Any] = {
     "id": "",
@@ -104,6 +104,18 @@ def test_reimport_with_ids_updates_instead_of_duplicating(demo_session: Session,
     import_file(demo_session, out)
     assert demo_session.store.count_batches() == 7
     assert demo_session.queries.batch_rows()[-1].counts.in_transit == 2500
+
+
+def test_new_batches_keep_the_file_ids_so_a_second_import_updates(session: Session, tmp_path: Path) -> None:
+    rows = [GOOD | {"id": "101"}, GOOD | {"id": "102"}, GOOD | {"id": "250"}, GOOD]
+    path = write_csv(tmp_path / "b.csv", rows)
+    first = import_file(session, path)
+    assert (first.batches_created, first.batches_updated) == (4, 0)
+    assert [b.id for b in session.store.list_batches()] == [101, 102, 250, 251]
+    second = import_file(session, write_csv(tmp_path / "b.csv", rows[:3]))
+    assert (second.batches_created, second.batches_updated) == (0, 3)
+    assert session.store.count_batches() == 4
+    assert summary_json(session)["total"]["units"]["deployed"] == 4 * 1200
 
 
 def test_xlsx_first_sheet_or_named_sheet(session: Session, tmp_path: Path) -> None:

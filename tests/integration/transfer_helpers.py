@@ -40,6 +40,7 @@ def fleet_state(session: Session, at: date | None = None) -> list[tuple[Any, ...
         counts = replay(b, events.get(b.id or 0, []), at)
         state.append(
             (
+                b.id,
                 sites[b.data_center_id],
                 models[b.model_id],
                 b.units,
