@@ -84,6 +84,13 @@ def _curve(days: np.ndarray, deltas: np.ndarray) -> CurveArrays:
     return CurveArrays(days, np.round(np.cumsum(deltas), 6))
 
 
+def _arrays(rows: np.ndarray) -> ChartArrays:
+    """Curves from curve_days rows: (day, has deploy/retire, deployed change, has plan, planned change)."""
+    days = rows[:, 0].astype(np.int64)
+    deploys, plans = rows[:, 1] != 0, rows[:, 3] != 0
+    return ChartArrays(_curve(days[deploys], rows[deploys, 2]), _curve(days[plans], rows[plans, 4]))
+
+
 class FleetQueries:
     """Read-side figures from the v3 aggregates: no replay of events, whatever the fleet's size.
 
@@ -140,16 +147,21 @@ class FleetQueries:
 
     def chart_arrays(self, data_center_id: int | None = None) -> ChartArrays:
         """Both curves as numpy arrays (for the chart: no list of tuples on the way)."""
-        rows = fleet_reads.curve_days(self.store, data_center_id)
-        days = rows[:, 0].astype(np.int64)
-        deploys, plans = rows[:, 1] != 0, rows[:, 3] != 0
-        return ChartArrays(_curve(days[deploys], rows[deploys, 2]), _curve(days[plans], rows[plans, 4]))
+        return _arrays(fleet_reads.curve_days(self.store, data_center_id))
+
+    def chart_arrays_by_site(self) -> dict[int, ChartArrays]:
+        """Every site's curves (a stacked chart): one primary-key range each, ~10 ms a site.
+
+        (One GROUP BY site, day over the whole table is slower: it needs a sort of every row.)
+        """
+        return {site.id or 0: self.chart_arrays(site.id) for site in self.store.list_sites()}
 
     def series(self, data_center_id: int | None = None) -> ChartSeries:
         return self.chart_arrays(data_center_id).series()
 
     def series_by_site(self) -> dict[str, ChartSeries]:
-        return {site.name: self.series(site.id) for site in self.store.list_sites()}
+        names = {site.id or 0: site.name for site in self.store.list_sites()}
+        return {names[site_id]: arrays.series() for site_id, arrays in self.chart_arrays_by_site().items()}
 
     def batch_count(self, data_center_id: int | None = None) -> int:
         """How many rows batch_rows has (the table's row count before it pages them in)."""
