@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QWidget
 
+from desktop.services.reports import FleetQueries, summary_to_json
 from desktop.services.session import Session
+from desktop.store import Store
 
 Dump = dict[str, list[tuple[Any, ...]]]
 
@@ -49,31 +52,26 @@ def dump_tables(path: Path, *, skip: tuple[str, ...] = (), drop_columns: tuple[s
         con.close()
 
 
+RECORD_TABLES = ("data_centers", "miner_models", "batches", "batch_events", "targets")
+
+
 def records(path: Path) -> Dump:
-    """Everything an undo must put back: every table but the audit trail, ids included.
+    """Everything an undo must put back: the operator's records, ids included, and what they add up to.
 
-    Left out, because an undo is itself a new change: row ``version`` columns and
-    ``*_versions`` tables (change counters that must move on so other windows notice),
-    and zero rows of ``*_deltas`` aggregates (a delta of 0 says nothing).
+    Row ``version`` columns are left out (an undo is itself a new change, so they move on);
+    derived aggregate tables are compared through what they produce (summary, chart series),
+    not row by row, since a zero row and a missing row mean the same.
     """
-    dump = dump_tables(path, skip=("audit",), drop_columns=("version",))
-    result: Dump = {}
-    for table, rows in dump.items():
-        if table.endswith("_versions"):
-            continue
-        if table.endswith("_deltas"):
-            counts = [i for i, name in enumerate(_columns(path, table)) if not name.endswith("_id") and name != "day"]
-            rows = [r for r in rows if any(r[i] for i in counts)]
-        result[table] = rows
-    return result
-
-
-def _columns(path: Path, table: str) -> list[str]:
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    dump = dump_tables(path, drop_columns=("version",))
+    result: Dump = {table: dump[table] for table in RECORD_TABLES if table in dump}
+    store = Store.open(path, readonly=True)
     try:
-        return [c[1] for c in con.execute(f"PRAGMA table_info({table})") if c[1] != "version"]
+        queries = FleetQueries(store)
+        result["summary"] = [(repr(summary_to_json(queries.summary(date(2100, 1, 1)))),)]
+        result["series"] = [(repr(queries.series()),)] + [(repr(s),) for s in queries.series_by_site().items()]
     finally:
-        con.close()
+        store.close()
+    return result
 
 
 # -- driving the dialogs as a user would ------------------------------------------------
