@@ -84,6 +84,7 @@ def _spawn_and_kill(db: Path, log: Path, seed: int, after_s: float) -> None:
     assert child.returncode == -signal.SIGKILL
 
 
+@pytest.mark.slow  # about 25 s: 205 kills after 20-150 ms each
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="SIGKILL and fork are POSIX")
 def test_sigkill_at_random_moments_loses_no_committed_action(tmp_path: Path) -> None:
     db, log = tmp_path / "crash.db", tmp_path / "committed.log"
