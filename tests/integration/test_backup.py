@@ -162,3 +162,47 @@ def test_restore_refuses_bad_input_with_exit_2(capsys: pytest.CaptureFixture[str
     assert none_yet.code == 2 and "no good backup" in none_yet.err
     with pytest.raises(ValidationError):
         BackupService(session.store).restore("")
+
+
+def test_a_backup_from_an_older_schema_is_upgraded_on_restore(session: Session, tmp_path: Path) -> None:
+    from desktop.services.reports import summary_to_json
+    from desktop.store import migrations
+
+    old = backups_dir(session.path) / "fleet_2025-01-01_000000.db"
+    old.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(old, isolation_level=None)
+    migrations.migrate(conn, "2025-01-01T00:00:00+00:00", up_to=2)  # as Hashplan v2 wrote it
+    conn.execute("INSERT INTO data_centers (id, name, name_key) VALUES (1, 'Old Site', 'old site')")
+    conn.execute(
+        "INSERT INTO miner_models (id, name, name_key, vendor, ths, watts) VALUES (1, 'S9', 's9', '', 14, 1372)"
+    )
+    conn.execute(
+        "INSERT INTO batches (id, data_center_id, model_id, units, ordered_on, expected_on) "
+        "VALUES (1, 1, 1, 100, '2024-01-01', '2024-02-01')"
+    )
+    conn.execute(
+        "INSERT INTO batch_events (batch_id, kind, units, occurred_on) VALUES (1, 'shipped', 100, '2024-01-10')"
+    )
+    conn.execute(
+        "INSERT INTO batch_events (batch_id, kind, units, occurred_on) VALUES (1, 'delivered', 100, '2024-01-20')"
+    )
+    conn.execute(
+        "INSERT INTO batch_events (batch_id, kind, units, occurred_on) VALUES (1, 'deployed', 60, '2024-02-01')"
+    )
+    conn.close()
+
+    BackupService(session.store, session.fleet).restore(old.name)
+
+    with open_session(tmp_path / "expected.db") as expected:
+        site = expected.fleet.add_site("Old Site")
+        model = expected.fleet.add_model("S9", "", 14, 1372)
+        batch = expected.fleet.add_batch(site.id, model.id, 100, "2024-01-01", "2024-02-01")
+        for kind, units, on in (
+            ("shipped", 100, "2024-01-10"),
+            ("delivered", 100, "2024-01-20"),
+            ("deployed", 60, "2024-02-01"),
+        ):
+            expected.fleet.record_event(batch.id or 0, kind, units, on)
+        want = summary_to_json(expected.queries.summary())
+    assert summary_to_json(session.queries.summary()) == want
+    assert _integrity(session.path) == "ok"
