@@ -36,25 +36,27 @@ Rules (README "Import and export" says the same for operators):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from desktop.domain.entities import Batch, BatchEvent, DataCenter, MinerModel
 from desktop.domain.ledger import StageCounts
-from desktop.domain.stages import EventKind, Stage, parse_stage
-from desktop.domain.values import (
-    clean_name,
-    parse_date,
-    parse_money_cents,
-    parse_non_negative,
-    parse_positive,
-    parse_units,
-)
+from desktop.domain.stages import EventKind, Stage
 from desktop.errors import ValidationError
 from desktop.services.cell_escape import neutralise
+from desktop.services.cell_values import (
+    date_cell,
+    is_empty,
+    money_cell,
+    name_cell,
+    non_negative_cell,
+    positive_cell,
+    stage_cell,
+    text_of,
+    units_cell,
+)
 
 HEADER: tuple[str, ...] = (
     "id",
@@ -86,12 +88,11 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
     "unit_price_usd",
     "status",
 )
+_REQUIRED = frozenset(REQUIRED_COLUMNS)
 TEXT_COLUMNS = frozenset({"data_center", "country", "miner_model", "vendor", "supplier", "notes"})
 # Columns that make a row a batch; a row with all of them empty is a data-center row.
 _BATCH_COLUMNS = tuple(c for c in HEADER if c not in ("data_center", "country"))
 MAX_TEXT_LENGTH = 10_000
-_DIGITS = re.compile(r"^\d{1,9}$")
-_MONEY = re.compile(r"^(\d{1,12})(?:\.(\d{1,2}))?$")
 
 
 @dataclass(frozen=True)
@@ -165,60 +166,6 @@ class RowProblems(Exception):
         self.problems = problems
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    return str(value)
-
-
-def _empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _units(column: str, value: Any) -> int:
-    if isinstance(value, str) and _DIGITS.match(value):  # the common case, without Decimal
-        number = int(value)
-        if number > 0:
-            return number
-    return parse_units(column, value)
-
-
-def _date(column: str, value: Any) -> date | None:
-    if isinstance(value, datetime):
-        if value.time() != datetime.min.time():
-            raise ValidationError(column, f"'{value}' has a time of day; give a date as YYYY-MM-DD")
-        return value.date()
-    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
-        try:  # the common case; anything odd goes through parse_date for its message
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    return parse_date(column, value, required=False)
-
-
-def _money(column: str, value: Any) -> int:
-    match = _MONEY.match(value) if isinstance(value, str) else None
-    if match:  # plain "950" or "950.5" or "950.00": exact integer cents without Decimal
-        cents = match.group(2) or ""
-        return int(match.group(1)) * 100 + int((cents + "00")[:2])
-    return parse_money_cents(column, value)
-
-
-_STAGES = {s.value: s for s in Stage}
-
-
-def _stage(column: str, value: Any) -> Stage:
-    return _STAGES.get(value) if isinstance(value, str) and value in _STAGES else parse_stage(_text(value))
-
-
-def _name(column: str, value: Any) -> str:
-    return clean_name(column, _text(value))
-
-
 class _Checker:
     """Collects every problem of a row instead of stopping at the first.
 
@@ -231,7 +178,7 @@ class _Checker:
         values: dict[str, Any] = {}
         for column, value in cells.items():
             if isinstance(value, str):
-                if unescape and column in TEXT_COLUMNS and value[:1] == "'":
+                if value[:1] == "'" and unescape and column in TEXT_COLUMNS:
                     value = value[1:]
                 if len(value) > MAX_TEXT_LENGTH:
                     self.problems.append((column, f"is {len(value):,} characters long (at most {MAX_TEXT_LENGTH:,})"))
@@ -244,7 +191,7 @@ class _Checker:
     def check(self, column: str, parse: Any, *args: Any) -> Any:
         value = self.values.get(column)
         if value is None:
-            if column in REQUIRED_COLUMNS:
+            if column in _REQUIRED:
                 self.problems.append((column, "is required"))
             return None
         try:
@@ -257,7 +204,7 @@ class _Checker:
         value = self.values.get(column)
         if value is None:
             return ""
-        return value.strip() if isinstance(value, str) else _text(value)
+        return value.strip() if isinstance(value, str) else text_of(value)
 
     def empty(self, columns: tuple[str, ...]) -> bool:
         values = self.values
@@ -265,30 +212,30 @@ class _Checker:
 
 
 def is_blank(cells: Mapping[Any, Any]) -> bool:
-    return all(_empty(v) for v in cells.values())
+    return all(is_empty(v) for v in cells.values())
 
 
 def parse_row(row: int, cells: Mapping[str, Any], *, unescape: bool) -> BatchRecord | SiteRow:
     """Validates one row (column name -> cell); raises RowProblems listing every problem."""
     c = _Checker(cells, unescape)
-    site_name = c.check("data_center", _name)
-    capacity = c.check(CAPACITY_COLUMN, parse_non_negative, "MW")
+    site_name = c.check("data_center", name_cell)
+    capacity = c.check(CAPACITY_COLUMN, non_negative_cell, "MW")
     site = SiteRow(row, site_name or "", c.text("country"), capacity)
     if c.empty(_BATCH_COLUMNS):
         if c.problems:
             raise RowProblems(c.problems)
         return site
-    batch_id = c.check("id", _units)
-    model = c.check("miner_model", _name)
-    ths = c.check("ths_per_unit", parse_positive, "TH/s")
-    watts = c.check("watts_per_unit", parse_positive, "W")
-    units = c.check("units", _units)
-    ordered_on = c.check("ordered_on", _date)
-    expected_on = c.check("expected_on", _date)
-    price = c.check("unit_price_usd", _money)
-    status = c.check("status", _stage)
-    deployed_units = c.check("deployed_units", _units)
-    deployed_on = c.check("deployed_on", _date)
+    batch_id = c.check("id", units_cell)
+    model = c.check("miner_model", name_cell)
+    ths = c.check("ths_per_unit", positive_cell, "TH/s")
+    watts = c.check("watts_per_unit", positive_cell, "W")
+    units = c.check("units", units_cell)
+    ordered_on = c.check("ordered_on", date_cell)
+    expected_on = c.check("expected_on", date_cell)
+    price = c.check("unit_price_usd", money_cell)
+    status = c.check("status", stage_cell)
+    deployed_units = c.check("deployed_units", units_cell)
+    deployed_on = c.check("deployed_on", date_cell)
     if ordered_on and expected_on and expected_on < ordered_on:
         c.problems.append(("expected_on", f"{expected_on} is before the order date {ordered_on}"))
     if ordered_on and deployed_on and deployed_on < ordered_on:

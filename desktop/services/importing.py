@@ -37,7 +37,8 @@ from desktop.store import Store
 from desktop.store.bulk import audit_bulk, insert_batches, insert_events, replace_batch_events
 
 Progress = Callable[[int, int], None]
-CHUNK = 2000
+CHUNK = 2000  # rows between cancel checks while validating
+WRITE_CHUNK = 25_000  # batches a bulk insert: each one also books the aggregates set-wise
 PREVIEW_ROWS = 20
 
 
@@ -345,15 +346,15 @@ def _create_chunks(creates: list[list[BatchRecord]]) -> Iterator[tuple[int | Non
     kept = sorted((g for g in creates if g[0].batch_id is not None), key=lambda g: g[0].batch_id or 0)
     run: list[list[BatchRecord]] = []
     for group in kept:
-        if run and ((group[0].batch_id or 0) != (run[-1][0].batch_id or 0) + 1 or len(run) >= CHUNK):
+        if run and ((group[0].batch_id or 0) != (run[-1][0].batch_id or 0) + 1 or len(run) >= WRITE_CHUNK):
             yield run[0][0].batch_id, run
             run = []
         run.append(group)
     if run:
         yield run[0][0].batch_id, run
     fresh = [g for g in creates if g[0].batch_id is None]
-    for start in range(0, len(fresh), CHUNK):
-        yield None, fresh[start : start + CHUNK]
+    for start in range(0, len(fresh), WRITE_CHUNK):
+        yield None, fresh[start : start + WRITE_CHUNK]
 
 
 def _batch(group: list[BatchRecord], site_ids: dict[str, int], model_ids: dict[str, int]) -> Batch:

@@ -1,0 +1,95 @@
+"""Fast, strict parsers for one import cell (the common spellings without Decimal).
+
+Anything unusual falls through to desktop.domain.values, which gives the message.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+from desktop.domain.stages import Stage, parse_stage
+from desktop.domain.values import (
+    clean_name,
+    parse_date,
+    parse_money_cents,
+    parse_non_negative,
+    parse_positive,
+    parse_units,
+)
+from desktop.errors import ValidationError
+
+_DIGITS = re.compile(r"^\d{1,9}$")
+_MONEY = re.compile(r"^(\d{1,12})(?:\.(\d{1,2}))?$")
+
+
+def text_of(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return str(value)
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def units_cell(column: str, value: Any) -> int:
+    if isinstance(value, str) and _DIGITS.match(value):  # the common case, without Decimal
+        number = int(value)
+        if number > 0:
+            return number
+    return parse_units(column, value)
+
+
+def date_cell(column: str, value: Any) -> date | None:
+    if isinstance(value, datetime):
+        if value.time() != datetime.min.time():
+            raise ValidationError(column, f"'{value}' has a time of day; give a date as YYYY-MM-DD")
+        return value.date()
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:  # the common case; anything odd goes through parse_date for its message
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    return parse_date(column, value, required=False)
+
+
+def money_cell(column: str, value: Any) -> int:
+    match = _MONEY.match(value) if isinstance(value, str) else None
+    if match:  # plain "950" or "950.5" or "950.00": exact integer cents without Decimal
+        cents = match.group(2) or ""
+        return int(match.group(1)) * 100 + int((cents + "00")[:2])
+    return parse_money_cents(column, value)
+
+
+_STAGES = {s.value: s for s in Stage}
+
+
+def stage_cell(column: str, value: Any) -> Stage:
+    return _STAGES.get(value) if isinstance(value, str) and value in _STAGES else parse_stage(text_of(value))
+
+
+_NUMBER = re.compile(r"^\d{1,12}(\.\d{1,12})?$")
+
+
+def positive_cell(column: str, value: Any, unit: str) -> float:
+    if isinstance(value, str) and _NUMBER.match(value):  # plain digits: float() rounds like Decimal
+        number = float(value)
+        if number > 0:
+            return number
+    return parse_positive(column, value, unit)
+
+
+def non_negative_cell(column: str, value: Any, unit: str) -> float:
+    if isinstance(value, str) and _NUMBER.match(value):
+        return float(value)
+    return parse_non_negative(column, value, unit)
+
+
+def name_cell(column: str, value: Any) -> str:
+    return clean_name(column, text_of(value))
