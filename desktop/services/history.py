@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -124,11 +124,44 @@ def snapshot_from_audit(entry: HistoryEntry) -> BatchSnapshot:
 
 
 def restore_deleted_batch(fleet: FleetService, entry: HistoryEntry) -> Batch:
-    """Puts a deleted batch back with its id and events (refused if the id is in use)."""
+    """Puts a deleted batch back with its events, in one transaction.
+
+    It keeps its id unless another batch took that id since (SQLite reuses the largest
+    id); then it comes back under a new id. Refused if it is back already, or if its
+    data center or model is gone.
+    """
     snapshot = snapshot_from_audit(entry)
-    batch_id = snapshot.batch.id or 0
+    store = fleet.store
+    old = snapshot.batch
     try:
-        fleet.store.get_batch(batch_id)
+        taken = store.get_batch(old.id or 0)
     except NotFoundError:
-        return fleet.restore_batch(snapshot)
-    raise ValidationError("history", f"batch #{batch_id} exists (it was restored already, or the id is in use)")
+        taken = None
+    if taken is not None and replace(taken, version=0) == replace(old, version=0):
+        raise ValidationError("history", f"batch #{old.id} is already back")
+    try:
+        store.get_site(old.data_center_id)
+        store.get_model(old.model_id)
+    except NotFoundError as error:
+        raise ValidationError("history", f"batch #{old.id} cannot come back: {error}") from None
+    if taken is None:
+        events = tuple(e if not _event_exists(fleet, e.id) else replace(e, id=None) for e in snapshot.events)
+        return fleet.restore_batch(BatchSnapshot(old, events))
+    with store.write(f"restore batch #{old.id} as a new batch"):
+        batch = store.insert_batch(replace(old, id=None))
+        for event in snapshot.events:
+            store.insert_event(replace(event, id=None, batch_id=batch.id or 0))
+        batch = store.get_batch(batch.id or 0)
+    fleet.notify("restore batch")
+    return batch
+
+
+def _event_exists(fleet: FleetService, event_id: int | None) -> bool:
+    """An event id taken since the delete (ids can be reused): the event comes back with a new one."""
+    if event_id is None:
+        return False
+    try:
+        fleet.store.get_event(event_id)
+    except NotFoundError:
+        return False
+    return True

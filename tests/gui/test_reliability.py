@@ -122,7 +122,7 @@ def test_history_shows_a_batch_exports_csv_and_restores_a_deleted_batch(
     again = next(r for r in range(dialog.model.rowCount()) if dialog.model.entries[r].is_batch_delete)
     dialog.table.selectRow(again)  # the same delete entry once more: refused, clearly
     dialog.restore_button.click()
-    assert _no_modal_boxes and f"batch #{batch.id} exists" in _no_modal_boxes[-1]
+    assert _no_modal_boxes and f"batch #{batch.id} is already back" in _no_modal_boxes[-1]
 
 
 def test_read_only_banner_names_the_file_and_why(qtbot, tmp_path: Path) -> None:

@@ -82,3 +82,17 @@ def test_a_write_on_a_read_only_session_names_the_file(demo_session: Session) ->
             reader.fleet.add_site("Nope")
         assert str(demo_session.path) in str(raised.value) and "read-only" in str(raised.value)
         assert reader.store.count_batches() == demo_session.store.count_batches()  # reading still works
+
+
+def test_a_write_the_file_refuses_is_rolled_back_and_named(demo_session: Session) -> None:
+    """The file turning read-only under an open window (permissions changed, media locked)."""
+    before = _counts(demo_session.path)
+    demo_session.store.conn.execute("PRAGMA query_only = ON")  # SQLite answers as for a read-only file
+
+    with pytest.raises(ReadOnlyError) as raised:
+        demo_session.fleet.add_site("Refused Site")
+    assert str(demo_session.path) in str(raised.value) and "nothing was changed" in str(raised.value)
+    assert _counts(demo_session.path) == before
+
+    demo_session.store.conn.execute("PRAGMA query_only = OFF")  # writable again: the session goes on
+    assert demo_session.fleet.add_site("Accepted Site").id is not None
