@@ -2,10 +2,10 @@
 
     .venv/bin/pyinstaller build.spec && .venv/bin/python resources/packaging/build_deb.py
 
-Layout: the bundle under /opt/hashplan, /usr/bin/hashplan a relative symlink to it (so
-an unpacked tree works too), the menu entry in /usr/share/applications and the icon in
-the hicolor theme (SVG plus PNG sizes rendered with Qt). Users' data is never packaged,
-and the maintainer scripts only refresh the menu and icon caches.
+Layout: the bundle under /opt/hashplan, /usr/bin/hashplan a symlink to its executable,
+the menu entry in /usr/share/applications and the icon in the hicolor theme (SVG plus
+PNG sizes rendered with Qt). Users' data is never packaged, and the maintainer scripts
+only refresh the menu and icon caches.
 """
 
 from __future__ import annotations
@@ -66,7 +66,9 @@ def stage(bundle: Path, root: Path, version: str, arch: str) -> None:
     shutil.copytree(bundle, app_dir, symlinks=True)
     bin_dir = root / "usr" / "bin"
     bin_dir.mkdir(parents=True)
-    (bin_dir / appinfo.PACKAGE).symlink_to(Path("..", "..", "opt", appinfo.PACKAGE, appinfo.NAME))
+    # Absolute, as Debian policy wants for a link between top-level folders; the bootloader
+    # resolves it and finds _internal/ next to the real executable.
+    (bin_dir / appinfo.PACKAGE).symlink_to(Path("/opt", appinfo.PACKAGE, appinfo.NAME))
 
     share = root / "usr" / "share"
     (share / "applications").mkdir(parents=True)

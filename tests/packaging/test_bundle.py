@@ -34,7 +34,7 @@ SIZE_LIMIT_MB = 180
 def _run(executable: Path, *args: str, place: Path) -> subprocess.CompletedProcess[str]:
     """Runs from ``place/work`` with HOME, the XDG folders and TMPDIR inside ``place``, no display."""
     for name in ("work", "home", "tmp"):
-        (place / name).mkdir(exist_ok=True)
+        (place / name).mkdir(parents=True, exist_ok=True)
     env = {key: value for key, value in os.environ.items() if not key.startswith(("QT_", "HASHPLAN_", "XDG_"))}
     env.pop("DISPLAY", None)
     env.pop("WAYLAND_DISPLAY", None)
@@ -162,13 +162,19 @@ def test_bundle_stays_small_and_carries_no_test_tools(bundle: Path) -> None:
 
 
 def test_deb_installs_the_app_the_menu_entry_and_the_icon(deb: Path, unpacked: Path, tmp_path: Path) -> None:
-    command = unpacked / "usr" / "bin" / "hashplan"
+    installed = unpacked / "opt" / "hashplan" / "Hashplan"
+    # /usr/bin/hashplan points at /opt/hashplan/Hashplan; a link of our own into the
+    # unpacked tree proves the bootloader finds its files through a symlink.
+    command = tmp_path / "bin" / "hashplan"
+    command.parent.mkdir()
+    command.symlink_to(installed)
 
-    result = _run(command, "--self-test", place=tmp_path)
+    direct = _run(installed, "--self-test", place=tmp_path / "direct")
+    linked = _run(command, "--self-test", place=tmp_path / "linked")
 
-    assert result.returncode == 0, result.stderr
-    assert result.stdout == "self-test ok\n"
-    assert os.readlink(command) == "../../opt/hashplan/Hashplan"
+    assert (direct.returncode, direct.stdout) == (0, "self-test ok\n"), direct.stderr
+    assert (linked.returncode, linked.stdout) == (0, "self-test ok\n"), linked.stderr
+    assert os.readlink(unpacked / "usr" / "bin" / "hashplan") == "/opt/hashplan/Hashplan"
     entry = (unpacked / "usr/share/applications/hashplan.desktop").read_text(encoding="utf-8")
     assert "Exec=hashplan" in entry and "Icon=hashplan" in entry
     assert (unpacked / "usr/share/icons/hicolor/256x256/apps/hashplan.png").is_file()
