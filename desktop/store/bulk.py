@@ -68,7 +68,7 @@ def insert_batches(store: Store, batches: Sequence[Batch], *, first_id: int | No
             _insert_batch_rows(store, sql, ids, batches)
         finally:  # book whatever landed, even if a caller catches a failure and commits
             for statement in aggregates.book_new_batches():
-                store.conn.execute(statement, (ids[0], ids[-1]))
+                store.conn.execute(statement, (ids[0], ids[-1]) if "?" in statement else ())
     return ids
 
 
@@ -110,7 +110,7 @@ def insert_event_rows(store: Store, event_rows: Iterable[tuple[int, str, int, st
             store.conn.executemany(sql, event_rows)
         finally:  # book whatever landed, even if a caller catches a failure and commits
             for statement in aggregates.book_new_events():
-                store.conn.execute(statement, (last_before,))
+                store.conn.execute(statement, (last_before,) if "?" in statement else ())
 
 
 def audit_bulk(store: Store, action: str, entity: str, summary: dict[str, Any]) -> None:

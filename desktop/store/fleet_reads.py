@@ -25,27 +25,43 @@ def _rows(store: Store, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[An
         return store.conn.execute(sql, params).fetchall()
 
 
-def stage_counts_at(store: Store, at: date) -> list[tuple[int, int, int, int, int, int, int, int]]:
-    """(site, model, ordered, in_transit, on_site, deployed, retired, cancelled) as of ``at``.
+_PAIRS = "(SELECT dc.id AS site, mm.id AS model FROM data_centers AS dc CROSS JOIN miner_models AS mm) AS k"
 
-    Whole months before ``at``'s month from fleet_month_deltas, then the days of its month
-    up to ``at``: batches ordered later and events dated later are not counted.
+
+def _ranged(table: str, column: str) -> str:
+    """Rows of one aggregate table in a key range, one primary-key seek per (site, model).
+
+    CROSS JOIN keeps the 650-odd pairs outside; a site or model that was deleted has only
+    all-zero rows left, so leaving it out changes nothing.
     """
-    month_start = at.replace(day=1).isoformat()
-    return _rows(
-        store,
-        f"""SELECT s, m, {_STAGES.replace("SUM(", "SUM(x.")} FROM (
-            SELECT data_center_id AS s, model_id AS m, {_STAGE_LIST} FROM fleet_month_deltas WHERE month < ?1
-            UNION ALL
-            SELECT data_center_id, model_id, {_STAGE_LIST} FROM fleet_day_deltas WHERE day >= ?2 AND day <= ?3
-        ) AS x GROUP BY s, m""",
-        (month_start[:7], month_start, at.isoformat()),
+    columns = ", ".join(f"a.{c}" for c in STAGE_COLUMNS)
+    return (
+        f"SELECT a.data_center_id, a.model_id, {columns} FROM {_PAIRS} CROSS JOIN {table} AS a "
+        f"WHERE a.data_center_id = k.site AND a.model_id = k.model AND a.{column} >= ? AND a.{column} <= ?"
     )
 
 
-def latest_day(store: Store) -> date | None:
-    row = _rows(store, "SELECT MAX(day) FROM fleet_model_days")[0]
-    return date.fromisoformat(row[0]) if row[0] else None
+def stage_counts_at(store: Store, at: date) -> list[tuple[int, int, int, int, int, int, int, int]]:
+    """(site, model, ordered, in_transit, on_site, deployed, retired, cancelled) as of ``at``.
+
+    Whole years before ``at``'s year, the months of its year before its month, the days of
+    its month up to ``at``: batches ordered later and events dated later are not counted.
+    """
+    year, month = f"{at.year:04d}", f"{at.year:04d}-{at.month:02d}"
+    return _rows(
+        store,
+        f"""SELECT s, m, {_STAGES.replace("SUM(", "SUM(x.")} FROM (
+            SELECT data_center_id AS s, model_id AS m, {_STAGE_LIST} FROM fleet_year_deltas WHERE year < ?
+            UNION ALL {_ranged("fleet_month_deltas", "month")}
+            UNION ALL {_ranged("fleet_day_deltas", "day")}
+        ) AS x GROUP BY s, m""",
+        (year, f"{year}-01", _previous_month(at), f"{month}-01", at.isoformat()),
+    )
+
+
+def _previous_month(at: date) -> str:
+    """The month before ``at``'s as 'YYYY-MM' ('YYYY-00' in January: the range is empty)."""
+    return f"{at.year:04d}-{at.month - 1:02d}"
 
 
 def curve_days(store: Store, data_center_id: int | None) -> np.ndarray:
