@@ -64,11 +64,12 @@ def check_resources(ctx: Context) -> None:
 
     from desktop.resources import resource_path
 
-    for name in ("catalog.json", "demo.json"):
-        path = resource_path(name)
+    for name in ("catalog.json", "demo.json", "icons/hashplan.svg"):
+        path = resource_path(*name.split("/"))
         if not path.is_file():
             raise StepFailed(f"{name} not found at {path}")
-        json.loads(path.read_text(encoding="utf-8"))
+        if path.suffix == ".json":
+            json.loads(path.read_text(encoding="utf-8"))
 
 
 def open_database(ctx: Context) -> None:
