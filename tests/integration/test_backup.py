@@ -206,3 +206,12 @@ def test_a_backup_from_an_older_schema_is_upgraded_on_restore(session: Session, 
         want = summary_to_json(expected.queries.summary())
     assert summary_to_json(session.queries.summary()) == want
     assert _integrity(session.path) == "ok"
+
+
+def test_cli_backup_leaves_nothing_beside_the_database(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
+    assert run_cli(capsys, "--db", str(db_path), "demo").code == 0
+    assert run_cli(capsys, "--db", str(db_path), "backup").code == 0
+    assert sorted(p.name for p in db_path.parent.iterdir()) == ["backups", "fleet.db"]  # no -wal, -shm
+    missing = db_path.parent / "missing.db"
+    result = run_cli(capsys, "--db", str(missing), "backup")
+    assert result.code == 2 and "does not exist" in result.err and not missing.exists()
