@@ -133,7 +133,7 @@ def create_backup(store: Store, *, tag: str = "", now: datetime | None = None, r
     except OSError as error:
         raise DatabaseError(f"cannot create the backups folder {folder}: {error.strerror}") from None
     final = _target_name(folder, store.path.stem, when, tag)
-    partial = folder / f".{final.name}.partial"
+    partial = folder / f".{final.name}.{os.getpid()}.partial"  # two windows may back up at once
     try:
         with store._lock:  # the store's connection is shared with the UI thread
             store.conn.execute("VACUUM INTO ?", (str(partial),))
