@@ -215,3 +215,20 @@ def test_cli_backup_leaves_nothing_beside_the_database(capsys: pytest.CaptureFix
     missing = db_path.parent / "missing.db"
     result = run_cli(capsys, "--db", str(missing), "backup")
     assert result.code == 2 and "does not exist" in result.err and not missing.exists()
+
+
+def test_cli_restore_newest_over_a_damaged_file(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
+    assert run_cli(capsys, "--db", str(db_path), "demo").code == 0
+    before = _summary(capsys, db_path)
+    assert run_cli(capsys, "--db", str(db_path), "backup").code == 0
+    db_path.write_text("overwritten by accident\n")
+    refused = run_cli(capsys, "--db", str(db_path), "summary")
+    assert refused.code == 2 and "not a SQLite database" in refused.err
+
+    restored = run_cli(capsys, "--db", str(db_path), "restore", "--newest")
+
+    assert restored.code == 0, restored.err
+    assert "could not be opened was kept as" in restored.out
+    assert _summary(capsys, db_path) == before
+    kept = list((backups_dir(db_path) / "damaged").iterdir())
+    assert [p.read_text() for p in kept] == ["overwritten by accident\n"]
