@@ -12,12 +12,13 @@ requests that arrive while a read runs are folded into one follow-up read.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from desktop.errors import HashplanError
 from desktop.services.session import Session
-from desktop.ui.workers.snapshot import FleetSnapshot, empty_snapshot
+from desktop.ui.workers.snapshot import FleetSnapshot, SnapshotRequest, empty_snapshot
 from desktop.ui.workers.snapshot_worker import ReadConnection, SnapshotWorker
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ class DataRefresher(QObject):
     def __init__(self, session: Session, parent: QObject | None = None, *, poll_ms: int = POLL_INTERVAL_MS) -> None:
         super().__init__(parent)
         self.session = session
+        self.request = SnapshotRequest()
         self.snapshot: FleetSnapshot = empty_snapshot()
         self._connection = ReadConnection(session.path)
         self._pool = QThreadPool(self)
@@ -50,6 +52,19 @@ class DataRefresher(QObject):
 
     # -- triggers ------------------------------------------------------------------------
 
+    def start(self, request: SnapshotRequest) -> None:
+        """The first read, for what the window shows first."""
+        self.request = request
+        self.refresh()
+
+    def set_request(self, *, read: bool = True, **changes: object) -> None:
+        """Changes what is read (site, all rows, curves by site, sort) and reads it if it changed."""
+        request = replace(self.request, **changes)
+        if request != self.request:
+            self.request = request
+            if read:
+                self.refresh()
+
     def refresh(self) -> None:
         """Read everything again (now, or right after the read in flight)."""
         if self._closed:
@@ -58,7 +73,7 @@ class DataRefresher(QObject):
             self._pending = True
             return
         self._requests += 1
-        worker = SnapshotWorker(self._connection, self._requests)
+        worker = SnapshotWorker(self._connection, self.request, self._requests)
         worker.setAutoDelete(False)  # we hold it until its signal arrived
         worker.signals.loaded.connect(self._on_loaded)
         worker.signals.failed.connect(self._on_failed)
@@ -101,8 +116,11 @@ class DataRefresher(QObject):
     def _on_loaded(self, snapshot: FleetSnapshot, request: int) -> None:
         if self._closed:
             return
-        self.snapshot = snapshot
+        stale = self._pending and snapshot.request != self.request  # the selection moved on
         self._finish()
+        if stale:
+            return
+        self.snapshot = snapshot
         self.changed.emit(snapshot)
 
     def _on_failed(self, message: str, request: int) -> None:

@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 from desktop import __version__
 from desktop.services.session import Session
 from desktop.ui.charts.hashrate_chart import HashrateChart
+from desktop.ui.database_menu import DatabaseMenu
 from desktop.ui.edit_actions import EditActions
 from desktop.ui.file_transfer_actions import FileTransferActions
 from desktop.ui.icons import app_icon, icon
@@ -32,7 +32,7 @@ from desktop.ui.panels.site_list_panel import SiteListPanel
 from desktop.ui.reliability_actions import ReliabilityActions
 from desktop.ui.settings import WindowSettings
 from desktop.ui.widgets.readonly_banner import ReadOnlyBanner
-from desktop.ui.workers.snapshot import FleetSnapshot
+from desktop.ui.workers.snapshot import FleetSnapshot, SnapshotRequest
 
 
 class MainWindow(QMainWindow):
@@ -62,13 +62,16 @@ class MainWindow(QMainWindow):
         self.refresher.busy_changed.connect(self._set_busy)
         self.refresher.failed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
         self.site_list.site_selected.connect(self._on_site_selected)
+        self.batch_panel.model.needs_all_rows.connect(lambda: self.refresher.set_request(all_rows=True))
+        self.batch_panel.model.sort_changed.connect(lambda spec: self.refresher.set_request(sort=spec, read=False))
+        self.chart.stacked_toggled.connect(lambda stacked: self.refresher.set_request(by_site=stacked))
         self.batch_panel.batch_activated.connect(self._edit_batch)
         self.batch_panel.selection_changed.connect(lambda _: self.edit_actions.update_enabled())
         self.edit_actions.site_added.connect(lambda site_id: self._select_when_read("site", site_id))
         self.edit_actions.batch_added.connect(lambda batch_id: self._select_when_read("batch", batch_id))
         self._shown_once = False
         self._restore_settings()
-        self.refresher.refresh()
+        self.refresher.start(SnapshotRequest(self.selected_site_id(), by_site=self.chart.stacked_box.isChecked()))
 
     # -- SelectionContext ----------------------------------------------------------------
 
@@ -162,11 +165,8 @@ class MainWindow(QMainWindow):
     def _build_file_menu(self, menu: QMenu) -> None:
         """File: New, Open, Open recent | import/export (their helpers hook in below) | Quit."""
         self.file_menu = menu
-        new_action = menu.addAction("&New database...", self.new_database)
-        new_action.setShortcut("Ctrl+Shift+N")  # Ctrl+N is "new batch"
-        menu.addAction("&Open...", QKeySequence.StandardKey.Open, self.open_database)
-        self.recent_menu = menu.addMenu("Open &recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.database_menu = DatabaseMenu(self, self.settings, lambda: self.session.path, self.switch_to)
+        self.database_menu.add_to(menu)
         self.file_transfer_separator = menu.addSeparator()
         # Hook: FileTransferActions (import/export) and reliability actions are added here.
         self.file_transfer = FileTransferActions(self, self.session, lambda: self.chart, self.selected_site_id)
@@ -194,12 +194,18 @@ class MainWindow(QMainWindow):
     # -- data flow -----------------------------------------------------------------------
 
     def _show_snapshot(self, snapshot: FleetSnapshot) -> None:
-        self.site_list.set_snapshot(snapshot)  # may select a site: that redraws the rest
+        self.site_list.set_snapshot(snapshot)  # a vanished site falls back to "All sites"
         pending = self._select_next  # kept until a snapshot holds the new item
         if pending and pending[0] == "site" and self.site_list.model.row_of(pending[1]) >= 0:
             self.site_list.select_site(pending[1])
             self._select_next = None
-        self._show_site(self.selected_site_id())
+        site_id = self.selected_site_id()
+        self.kpi_tiles.show_figures(snapshot.figures(site_id))
+        if snapshot.site_id != site_id:
+            return  # the selection moved on: its own read is on the way
+        queries = self.session.queries  # further pages, read as the operator scrolls
+        self.batch_panel.set_snapshot(snapshot, lambda offset, limit: queries.batch_rows(site_id, offset, limit))
+        self.chart.set_data(snapshot)
         if pending and pending[0] == "batch" and self.batch_panel.select_batch(pending[1]):
             self._select_next = None
         self.edit_actions.update_enabled()
@@ -208,14 +214,9 @@ class MainWindow(QMainWindow):
         self._select_next = (kind, item_id)
 
     def _on_site_selected(self, site_id: int | None) -> None:
-        self._show_site(site_id)
+        self.kpi_tiles.show_figures(self.refresher.snapshot.figures(site_id))  # known already
+        self.refresher.set_request(site_id=site_id, all_rows=self.batch_panel.proxy.needs_every_row())
         self.edit_actions.update_enabled()
-
-    def _show_site(self, site_id: int | None) -> None:
-        snapshot = self.refresher.snapshot
-        self.batch_panel.set_rows(snapshot, site_id)
-        self.kpi_tiles.show_figures(snapshot.figures(site_id))
-        self.chart.set_data(snapshot, site_id)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy_bar.setVisible(busy)
@@ -229,31 +230,6 @@ class MainWindow(QMainWindow):
             self.edit_actions.edit_batch.trigger()
 
     # -- files ---------------------------------------------------------------------------
-
-    def new_database(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self,
-            "New database",
-            str(self.session.path.parent / "fleet.db"),
-            "Hashplan databases (*.db);;All files (*)",
-            options=QFileDialog.Option.DontConfirmOverwrite,
-        )
-        if path:
-            self.switch_to(Path(path))
-
-    def open_database(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open database", str(self.session.path.parent), "Hashplan databases (*.db);;All files (*)"
-        )
-        if path:
-            self.switch_to(Path(path))
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        for path in self.settings.recent_files():
-            self.recent_menu.addAction(str(path), lambda p=path: self.switch_to(p))
-        if self.recent_menu.isEmpty():
-            self.recent_menu.addAction("No recent databases").setEnabled(False)
 
     def switch_to(self, path: Path) -> MainWindow | None:
         """Opens ``path`` in a fresh window in this one's place; on failure this one stays."""

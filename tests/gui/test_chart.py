@@ -81,9 +81,10 @@ def test_zoom_then_reset_view_fits_the_data_again(main_window: MainWindow) -> No
     assert np.allclose(view.viewRange(), fitted)
 
 
-def test_stacked_view_shows_each_site_and_sums_to_the_total(main_window: MainWindow) -> None:
+def test_stacked_view_shows_each_site_and_sums_to_the_total(qtbot, main_window: MainWindow) -> None:
     chart = main_window.chart
-    chart.stacked_box.setChecked(True)
+    chart.stacked_box.setChecked(True)  # every site's curves are read on the worker
+    qtbot.waitUntil(lambda: "site:Kazakhstan" in chart.series_values())
     values = chart.series_values()
     assert values["site:Kazakhstan"][1][-1] == 145_556.5
     assert values["site:Texas"][1][-1] == 145_556.5  # Texas adds nothing on top

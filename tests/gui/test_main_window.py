@@ -15,9 +15,11 @@ from desktop.ui.models.batch_table_model import COLUMN_INDEX
 from tests.integration.cli_runner import run_cli
 
 
-def select_site(window: MainWindow, name: str) -> None:
+def select_site(qtbot, window: MainWindow, name: str) -> None:
+    """Clicks a site and waits for its batches and curves (read on a worker)."""
     row = window.site_list.model.names().index(name)
     window.site_list.view.setCurrentIndex(window.site_list.model.index(row))
+    qtbot.waitUntil(lambda: window.chart.title.text() == f"Hash rate: {name}" and not window.refresher.is_busy())
 
 
 def test_demo_shows_sites_batches_and_totals(main_window: MainWindow) -> None:
@@ -45,11 +47,11 @@ def test_kpi_tiles_agree_with_summary_json(main_window: MainWindow, demo_db: Pat
 
 
 def test_selecting_a_site_filters_table_tiles_and_chart(qtbot, main_window: MainWindow) -> None:
-    select_site(main_window, "Texas")
+    select_site(qtbot, main_window, "Texas")
     assert main_window.batch_panel.visible_batch_ids() == []
     assert main_window.kpi_tiles.texts()["planned"] == "0.00 TH/s"
     assert main_window.chart.title.text() == "Hash rate: Texas"
-    select_site(main_window, "Kazakhstan")
+    select_site(qtbot, main_window, "Kazakhstan")
     assert len(main_window.batch_panel.visible_batch_ids()) == 7
     assert main_window.kpi_tiles.tiles["power"].detail_label.text().startswith("of 40.00 MW")
 
@@ -89,25 +91,32 @@ def test_adding_a_batch_updates_window_at_once(qtbot, main_window: MainWindow) -
     assert main_window.kpi_tiles.texts()["planned"] == format_hashrate(before + 300 * 100.0)
 
 
-def test_paging_fetches_rows_in_chunks(qtbot, main_window: MainWindow) -> None:
+def test_paging_reads_pages_as_the_view_asks_and_everything_to_sort(qtbot, main_window: MainWindow) -> None:
     model = main_window.batch_panel.model
     rows = model.all_rows()
-    model._chunk = 3  # small chunks on the demo's 7 rows
-    model.set_rows(rows[:1])  # a different set of rows: reset
-    model._shown = 0
-    model.set_rows(rows)
-    assert model.rowCount() == 3 and model.canFetchMore()
-    model.fetchMore()
-    assert model.rowCount() == 6
-    main_window.batch_panel.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-    assert model.rowCount() == 7 and not model.canFetchMore()
+    asked = []
+    model._chunk = 3  # small pages on the demo's 7 rows
+
+    def fetch_page(offset: int, limit: int):
+        asked.append((offset, limit))
+        return rows[offset : offset + limit]
+
+    model.set_rows(rows[:3], 7, fetch_page)  # a snapshot that holds the first page only
+    assert model.rowCount() == 3 and model.canFetchMore() and not model.complete
+    with qtbot.waitSignal(model.needs_all_rows):  # the rest is read in the background
+        model.fetchMore()
+    assert asked == [(3, 3)] and model.rowCount() == 6
+    assert main_window.batch_panel.count_label.text() == "7 batches"
+    with qtbot.waitSignal(model.needs_all_rows):
+        main_window.batch_panel.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: model.complete and model.rowCount() == 7)  # the window read every row
 
 
 def test_window_remembers_geometry_splitters_and_site(qtbot, open_main_window, demo_db: Path, window_settings) -> None:
     window = open_main_window(demo_db)
     window.resize(790, 700)  # the offscreen screen is 800 x 800: restoring clamps to it
     qtbot.waitUntil(lambda: window.main_splitter.width() == window.centralWidget().width() - 24)
-    select_site(window, "Texas")
+    select_site(qtbot, window, "Texas")
     total = sum(window.main_splitter.sizes())
     left = total - window.right_splitter.minimumSizeHint().width() - 10  # neither side at its minimum
     window.main_splitter.setSizes([left, total - left])

@@ -6,14 +6,15 @@ from datetime import date
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from desktop.domain.units import hashrate_unit
-from desktop.ui.charts.series_math import DAY_S, stack, step_lines, step_points, to_date, to_seconds, value_at
+from desktop.services.reports import CurveArrays
+from desktop.ui.charts.series_math import DAY_S, stack, step_lines, to_date, to_seconds, value_at
 from desktop.ui.icons import icon
-from desktop.ui.workers.snapshot import FleetSnapshot
+from desktop.ui.workers.snapshot import FleetSnapshot, empty_curves
 
 DEPLOYED_COLOUR = "#e8820c"
 PLANNED_COLOUR = "#4c6ef5"
@@ -23,7 +24,14 @@ MARGIN_DAYS = 21
 TODAY_REACH_DAYS = 365  # the default view shows "today" when the data ends less than this before it
 
 
+def _points(curve: CurveArrays) -> tuple[np.ndarray, np.ndarray]:
+    """A curve's corners: x in UTC epoch seconds, y in TH/s."""
+    return curve.epoch_seconds(), np.asarray(curve.ths, dtype=float)
+
+
 class HashrateChart(QWidget):
+    stacked_toggled = Signal(bool)  # the stacked view needs every site's curves
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = QLabel("Hash rate: deployed vs planned", self)
@@ -38,7 +46,7 @@ class HashrateChart(QWidget):
         self.reset_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.reset_button.setToolTip("Fit the whole curve again after zooming or panning")
         self.reset_button.clicked.connect(self.reset_view)
-        self.stacked_box.toggled.connect(lambda _: self._redraw())
+        self.stacked_box.toggled.connect(self._on_stacked_toggled)
 
         self.plot_widget = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem(orientation="bottom", utcOffset=0)})
         self.plot_widget.setAccessibleName("Hash rate chart")
@@ -100,10 +108,11 @@ class HashrateChart(QWidget):
 
     # -- data ----------------------------------------------------------------------------
 
-    def set_data(self, snapshot: FleetSnapshot, site_id: int | None) -> None:
-        if site_id != self._site_id:
+    def set_data(self, snapshot: FleetSnapshot) -> None:
+        """Draws the snapshot's selection (its site, or all sites)."""
+        if snapshot.site_id != self._site_id:
             self._user_view = False
-        self._snapshot, self._site_id = snapshot, site_id
+        self._snapshot, self._site_id = snapshot, snapshot.site_id
         self._redraw()
 
     def series_values(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -122,11 +131,10 @@ class HashrateChart(QWidget):
         if self._snapshot is None:
             return
         snapshot, site_id = self._snapshot, self._site_id
-        series = snapshot.series(site_id)
-        deployed = step_points(series.deployed)
-        planned = step_points(series.planned)
+        deployed = _points(snapshot.curves.deployed)
+        planned = _points(snapshot.curves.planned)
         self._series = {"deployed": deployed, "planned": planned}
-        targets = snapshot.targets_for(site_id)
+        targets = snapshot.selection_targets()
         biggest = max([0.0, *deployed[1], *planned[1], *(t.ths for t in targets)])
         self._unit, self._scale = hashrate_unit(biggest)
         self.plot_item.setLabel("left", f"Hash rate ({self._unit})")
@@ -143,7 +151,7 @@ class HashrateChart(QWidget):
             item.setData(xs, ys / self._scale)
         self.today_line.setPos(today)
         self._draw_targets(targets)
-        self._draw_stack(snapshot, site_id, end)
+        self._draw_stack(snapshot, end)
         where = snapshot.site_name(site_id)
         self.title.setText(f"Hash rate: {where}")
         self.stacked_box.setEnabled(site_id is None and len(snapshot.sites) > 1)
@@ -163,16 +171,17 @@ class HashrateChart(QWidget):
             self.plot_item.addItem(label, ignoreBounds=True)
             self._target_labels.append(label)
 
-    def _draw_stack(self, snapshot: FleetSnapshot, site_id: int | None, end: float) -> None:
+    def _draw_stack(self, snapshot: FleetSnapshot, end: float) -> None:
         for item in self._stack_items:
             self.plot_item.removeItem(item)
             self.legend.removeItem(item)
         self._stack_items = []
-        stacked = self.stacked_box.isChecked() and self.stacked_box.isEnabled()
+        stacked = self.stacked_box.isChecked() and self.stacked_box.isEnabled() and bool(snapshot.curves_by_site)
         self.deployed_item.setFillLevel(None if stacked else 0.0)
         if not stacked:
             return
-        layers = [step_points(snapshot.series(site.id).deployed) for site in snapshot.sites]
+        nothing = empty_curves()
+        layers = [_points(snapshot.curves_by_site.get(site.id or 0, nothing).deployed) for site in snapshot.sites]
         x, cumulative = stack(layers)
         for i, (site, layer, y) in enumerate(zip(snapshot.sites, layers, cumulative, strict=True)):
             if not len(layer[0]):
@@ -196,7 +205,7 @@ class HashrateChart(QWidget):
         today = to_seconds(date.today())
         xs = [x for x, _ in self._series.values() if len(x)]
         corners = np.concatenate(xs) if xs else np.array([today])
-        targets = self._snapshot.targets_for(self._site_id) if self._snapshot else []
+        targets = self._snapshot.selection_targets() if self._snapshot else []
         first = float(corners.min())
         last = max([float(corners.max()), *(to_seconds(t.due_on) for t in targets)])
         if today - last <= TODAY_REACH_DAYS * DAY_S:
@@ -207,6 +216,10 @@ class HashrateChart(QWidget):
         view = self.plot_item.getViewBox()
         view.setXRange(first - margin, last + margin, padding=0)
         view.setYRange(0, top / self._scale * 1.1, padding=0)
+
+    def _on_stacked_toggled(self, stacked: bool) -> None:
+        self.stacked_toggled.emit(stacked)
+        self._redraw()
 
     def _on_manual_range(self, *args: object) -> None:
         self._user_view = True

@@ -1,21 +1,25 @@
-"""The batch table: a QAbstractTableModel over FleetQueries-style BatchRows, paged in.
+"""The batch table: a QAbstractTableModel over FleetQueries.batch_rows, paged in.
 
-Rows are handed over in chunks (canFetchMore/fetchMore) so a fleet of 100,000 batches
-does not make the view lay out every row at once. Sorting or filtering needs every
-row, so the proxy fetches the rest before it sorts or filters.
+Rows are handed to views in chunks (canFetchMore/fetchMore): a fleet of 100,000 batches
+reads and shows its first page at once and reads further pages as the operator scrolls.
+Sorting or filtering needs every row: the model asks for all of them (the window reads
+them on a worker). The model sorts itself (one key sort of a Python list: ~0.1 s for
+100,000 rows, where a proxy's comparisons through data() took 15 s); the proxy
+(batch_filter_proxy.py) only filters.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from desktop.domain.stages import Stage
 from desktop.services.reports import BatchRow
+from desktop.ui.models.batch_columns import COLUMN_INDEX, COLUMNS, SortSpec, sort_rows
+
+__all__ = ["BATCH_ID_ROLE", "CHUNK_ROWS", "COLUMNS", "COLUMN_INDEX", "BatchTableModel", "PageFetcher"]
 
 CHUNK_ROWS = 500
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -25,73 +29,61 @@ Index = QModelIndex | QPersistentModelIndex
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
-
-@dataclass(frozen=True)
-class Column:
-    title: str
-    value: Callable[[BatchRow], Any]  # the raw value: sorting and tests use it
-    text: Callable[[Any], str] = str
-    numeric: bool = False
-    tooltip: str = ""
-
-
-def _int(value: int) -> str:
-    return f"{value:,}"
-
-
-def _date(value: date | None) -> str:
-    return value.isoformat() if value else ""
-
-
-def _stage(stage: Stage) -> Callable[[BatchRow], int]:
-    return lambda row: row.counts[stage]
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("ID", lambda r: r.batch.id or 0, _int, True, "Batch number (what the command line calls ID)"),
-    Column("Data center", lambda r: r.site_name),
-    Column("Model", lambda r: r.model.label),
-    Column("Units", lambda r: r.batch.units, _int, True, "Units bought in this batch"),
-    Column("Ordered", _stage(Stage.ORDERED), _int, True, "Units not shipped yet"),
-    Column("In transit", _stage(Stage.IN_TRANSIT), _int, True, "Units shipped, not delivered"),
-    Column("On site", _stage(Stage.ON_SITE), _int, True, "Units delivered, not yet hashing"),
-    Column("Deployed", _stage(Stage.DEPLOYED), _int, True, "Units hashing"),
-    Column("Retired", _stage(Stage.RETIRED), _int, True),
-    Column("Cancelled", _stage(Stage.CANCELLED), _int, True),
-    Column("TH/s", lambda r: r.planned_ths, lambda v: f"{v:,.1f}", True, "Planned hash rate: active units x TH/s"),
-    Column("Cost (USD)", lambda r: r.cost_cents, lambda v: f"{v / 100:,.2f}", True, "Units x unit price"),
-    Column("Ordered on", lambda r: r.batch.ordered_on, _date),
-    Column("Expected on", lambda r: r.batch.expected_on, _date, tooltip="Expected deployment date"),
-    Column("Deployed on", lambda r: r.deployed_on, _date, tooltip="Latest deployment"),
-    Column("Supplier", lambda r: r.batch.supplier),
-    Column("Status", lambda r: r.status),
-)
-COLUMN_INDEX = {column.title: i for i, column in enumerate(COLUMNS)}
+PageFetcher = Callable[[int, int], Sequence[BatchRow]]  # (offset, limit) -> rows
 
 
 class BatchTableModel(QAbstractTableModel):
+    """Rows come from a snapshot (often its first page); more pages are read on demand."""
+
+    needs_all_rows = Signal()  # sorting, filtering or scrolling past the first page
+    sort_changed = Signal(object)  # SortSpec | None: later reads come sorted from the worker
+
     def __init__(self, parent: Any = None, *, chunk: int = CHUNK_ROWS) -> None:
         super().__init__(parent)
         self._rows: list[BatchRow] = []
+        self._total = 0  # batches in the selection (rows may hold only the first page)
+        self._fetch_page: PageFetcher | None = None
         self._shown = 0  # rows handed to views so far
         self._chunk = chunk
+        self._want_all = False  # sorted or filtered: hand views every row as it arrives
+        self._sort: SortSpec | None = None
+        self._ids: tuple[int | None, ...] = ()  # the rows' batch ids: a cheap "same rows?" test
 
     # -- contents ------------------------------------------------------------------------
 
-    def set_rows(self, rows: Sequence[BatchRow]) -> None:
-        """New data: keep the view's selection and scroll when the same batches remain."""
+    def set_rows(
+        self,
+        rows: Sequence[BatchRow],
+        total: int | None = None,
+        fetch_page: PageFetcher | None = None,
+        *,
+        sorted_by: SortSpec | None = None,
+        ids: tuple[int | None, ...] | None = None,
+    ) -> None:
+        """New data: keep the view's selection and scroll when the same batches remain.
+
+        ``sorted_by`` says the rows come sorted already (by the worker); ``ids`` are their
+        batch ids when known (the worker computes them off the UI thread).
+        """
+        if sorted_by != self._sort:
+            rows, ids = sort_rows(rows, self._sort), None
         rows = list(rows)
-        same = len(rows) == len(self._rows) and all(
-            a.batch.id == b.batch.id for a, b in zip(rows, self._rows, strict=True)
-        )
+        ids = ids if ids is not None else tuple(row.batch.id for row in rows)
+        total = len(rows) if total is None else total
+        self._fetch_page = fetch_page
+        same = total == self._total and len(rows) >= self._shown and ids[: self._shown] == self._ids[: self._shown]
+        self._ids = ids
         if same:
             self._rows = rows
             if self._shown:
                 self.dataChanged.emit(self.index(0, 0), self.index(self._shown - 1, len(COLUMNS) - 1))
+            if self._want_all:
+                self._show_every_row()
             return
         self.beginResetModel()
-        self._rows = rows
+        self._rows, self._total = rows, total
         self._shown = min(len(rows), max(self._shown, self._chunk))
+        self._want_all = False  # a sorted or filtered proxy asks again on the reset
         self.endResetModel()
 
     def row_at(self, row: int) -> BatchRow:
@@ -100,19 +92,71 @@ class BatchTableModel(QAbstractTableModel):
     def all_rows(self) -> list[BatchRow]:
         return list(self._rows)
 
+    @property
+    def total(self) -> int:
+        return self._total
+
+    @property
+    def sort_column(self) -> int:
+        return -1 if self._sort is None else self._sort[0]
+
+    @property
+    def complete(self) -> bool:
+        return len(self._rows) >= self._total
+
     def fetch_all(self) -> None:
-        while self.canFetchMore(QModelIndex()):
-            self.fetchMore(QModelIndex())
+        """Hands views every row read so far, and asks for the rest (read off the UI thread)."""
+        self._want_all = True
+        if not self.complete:
+            self.needs_all_rows.emit()
+        self._show_every_row()
+
+    def _show_every_row(self) -> None:
+        more = len(self._rows) - self._shown
+        if more > 0:
+            self.beginInsertRows(QModelIndex(), self._shown, len(self._rows) - 1)
+            self._shown = len(self._rows)
+            self.endInsertRows()
+
+    # -- sorting -------------------------------------------------------------------------
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._sort = (column, order == Qt.SortOrder.DescendingOrder) if 0 <= column < len(COLUMNS) else None
+        self.sort_changed.emit(self._sort)
+        if self._sort is not None:
+            self.fetch_all()  # sorting only the rows read so far would mislead
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        ids = [self._rows[i.row()].batch.id if i.row() < len(self._rows) else None for i in persistent]
+        self._rows[: self._shown] = sort_rows(self._rows[: self._shown], self._sort)
+        self._rows[self._shown :] = sort_rows(self._rows[self._shown :], self._sort)
+        self._ids = tuple(row.batch.id for row in self._rows)
+        where = {row.batch.id: i for i, row in enumerate(self._rows[: self._shown])}
+        moved = [
+            self.index(where[batch_id], index.column()) if batch_id in where else QModelIndex()
+            for batch_id, index in zip(ids, persistent, strict=True)
+        ]
+        self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
 
     # -- paging --------------------------------------------------------------------------
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and self._shown < len(self._rows)
+        return not parent.isValid() and self._shown < self._total
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid():
             return
-        more = min(self._chunk, len(self._rows) - self._shown)
+        wanted = min(self._shown + self._chunk, self._total)
+        if wanted > len(self._rows) and self._fetch_page is not None:
+            # One page now (a few ms) so scrolling answers at once; the rest comes in the background.
+            page = self._fetch_page(len(self._rows), wanted - len(self._rows))
+            self._rows.extend(page)
+            self._ids += tuple(row.batch.id for row in page)
+            self.needs_all_rows.emit()
+            if not page:
+                self._total = len(self._rows)
+        more = min(wanted, len(self._rows)) - self._shown
         if more <= 0:
             return
         self.beginInsertRows(QModelIndex(), self._shown, self._shown + more - 1)
@@ -156,64 +200,3 @@ class BatchTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return RIGHT if column.numeric else LEFT
         return None
-
-
-class BatchFilterProxy(QSortFilterProxyModel):
-    """Filters by stage (batches holding units in it), model and free text; sorts by raw value."""
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._stage: Stage | None = None
-        self._model_id: int | None = None
-        self._text = ""
-        self.setSortRole(SORT_ROLE)
-        self.setDynamicSortFilter(True)
-
-    def setSourceModel(self, model: Any) -> None:
-        super().setSourceModel(model)
-        model.modelReset.connect(self._complete_if_needed)
-
-    def _complete_if_needed(self) -> None:
-        if self.sortColumn() >= 0 or self.is_filtering():
-            self.batch_model().fetch_all()
-
-    def batch_model(self) -> BatchTableModel:
-        source = self.sourceModel()
-        assert isinstance(source, BatchTableModel)
-        return source
-
-    def set_filters(self, *, stage: Stage | None, model_id: int | None, text: str) -> None:
-        text = text.strip().casefold()
-        if (stage, model_id, text) == (self._stage, self._model_id, self._text):
-            return
-        change = getattr(self, "beginFilterChange", None)  # Qt 6.10+; invalidateRowsFilter before
-        if change is not None:
-            change()
-        self._stage, self._model_id, self._text = stage, model_id, text
-        if self.is_filtering():
-            self.batch_model().fetch_all()  # a filter over half the rows would hide matches
-        if change is not None:
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self.invalidateRowsFilter()
-
-    def is_filtering(self) -> bool:
-        return self._stage is not None or self._model_id is not None or bool(self._text)
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if column >= 0:
-            self.batch_model().fetch_all()  # sorting only the fetched rows would mislead
-        super().sort(column, order)
-
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        row = self.batch_model().row_at(source_row)
-        if self._stage is not None and row.counts[self._stage] == 0:
-            return False
-        if self._model_id is not None and row.model.id != self._model_id:
-            return False
-        if self._text:
-            haystack = " ".join(
-                (str(row.batch.id), row.site_name, row.model.label, row.batch.supplier, row.batch.notes, row.status)
-            ).casefold()
-            return all(word in haystack for word in self._text.split())
-        return True

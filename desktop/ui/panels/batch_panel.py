@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.stages import Stage
-from desktop.ui.models.batch_table_model import BATCH_ID_ROLE, COLUMN_INDEX, BatchFilterProxy, BatchTableModel
+from desktop.ui.models.batch_filter_proxy import BatchFilterProxy
+from desktop.ui.models.batch_table_model import BATCH_ID_ROLE, COLUMN_INDEX, BatchTableModel, PageFetcher
 from desktop.ui.workers.snapshot import FleetSnapshot
 
 
@@ -106,12 +107,15 @@ class BatchPanel(QWidget):
 
     # -- data ----------------------------------------------------------------------------
 
-    def set_rows(self, snapshot: FleetSnapshot, site_id: int | None) -> None:
+    def set_snapshot(self, snapshot: FleetSnapshot, fetch_page: PageFetcher | None = None) -> None:
+        """Shows the snapshot's batches; ``fetch_page(offset, limit)`` reads the pages after its first."""
         selected = self.selected_batch_id()
         self._update_model_filter(snapshot)
-        self.model.set_rows(snapshot.rows_for(site_id))
-        self.title.setText(f"Batches: {snapshot.site_name(site_id)}")
-        self.table.setColumnHidden(COLUMN_INDEX["Data center"], site_id is not None)  # one site: no need
+        sorted_by = snapshot.request.sort if snapshot.request.all_rows else None
+        self.model.set_rows(snapshot.rows, snapshot.row_count, fetch_page, sorted_by=sorted_by, ids=snapshot.row_ids)
+        self.proxy.refilter()
+        self.title.setText(f"Batches: {snapshot.site_name(snapshot.site_id)}")
+        self.table.setColumnHidden(COLUMN_INDEX["Data center"], snapshot.site_id is not None)  # one site: no need
         if selected is not None:
             self.select_batch(selected)
         self._update_count()
@@ -120,9 +124,7 @@ class BatchPanel(QWidget):
             self._sized = True
 
     def _update_model_filter(self, snapshot: FleetSnapshot) -> None:
-        used = {row.model.id for row in snapshot.rows}
-        models = sorted((m for m in snapshot.models if m.id in used), key=lambda m: m.label.casefold())
-        wanted = [(m.label, m.id) for m in models]
+        wanted = [(m.label, m.id) for m in sorted(snapshot.models, key=lambda m: m.label.casefold())]
         current = [
             (self.model_filter.itemText(i), self.model_filter.itemData(i)) for i in range(1, self.model_filter.count())
         ]
@@ -146,7 +148,9 @@ class BatchPanel(QWidget):
         self._update_count()
 
     def _update_count(self, *args: object) -> None:
-        shown, total = self.proxy.rowCount(), len(self.model.all_rows())
+        shown, total = self.proxy.rowCount(), self.model.total
+        if not self.proxy.is_filtering():
+            shown = total  # rows not paged in yet are there all the same
         self.count_label.setText(f"{total:,} batches" if shown == total else f"{shown:,} of {total:,} batches")
 
     # -- selection -----------------------------------------------------------------------

@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, QRunnable, Signal
 
 from desktop.errors import HashplanError
 from desktop.store import Store
-from desktop.ui.workers.snapshot import build_snapshot
+from desktop.ui.workers.snapshot import SnapshotRequest, build_snapshot
 
 log = logging.getLogger(__name__)
 
@@ -43,21 +43,22 @@ class ReadConnection:
 
 
 class SnapshotWorker(QRunnable):
-    def __init__(self, connection: ReadConnection, request: int) -> None:
+    def __init__(self, connection: ReadConnection, request: SnapshotRequest, number: int) -> None:
         super().__init__()
         self.connection = connection
         self.request = request
+        self.number = number
         self.signals = SnapshotSignals()
 
     def run(self) -> None:
         try:
-            snapshot = build_snapshot(self.connection.store())
+            snapshot = build_snapshot(self.connection.store(), self.request)
         except HashplanError as error:
             self.connection.close()  # reopen next time: the file may have been replaced
-            self.signals.failed.emit(str(error), self.request)
+            self.signals.failed.emit(str(error), self.number)
         except Exception as error:  # never let a worker die silently
             log.exception("reading the fleet failed")
             self.connection.close()
-            self.signals.failed.emit(f"reading the database failed: {type(error).__name__}: {error}", self.request)
+            self.signals.failed.emit(f"reading the database failed: {type(error).__name__}: {error}", self.number)
         else:
-            self.signals.loaded.emit(snapshot, self.request)
+            self.signals.loaded.emit(snapshot, self.number)

@@ -1,0 +1,66 @@
+"""File > New database, Open, Open recent: pick a file, then the window opens it in its place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
+
+from desktop.ui.settings import WindowSettings
+
+FILTER = "Hashplan databases (*.db);;All files (*)"
+
+
+class DatabaseMenu(QObject):
+    def __init__(
+        self,
+        parent: QWidget,
+        settings: WindowSettings,
+        current: Callable[[], Path],
+        open_path: Callable[[Path], object],
+    ) -> None:
+        super().__init__(parent)
+        self.parent_widget = parent
+        self.settings = settings
+        self.current = current  # the open database's path
+        self.open_path = open_path
+        self.new_action = QAction("&New database...", parent, shortcut="Ctrl+Shift+N")  # Ctrl+N: new batch
+        self.new_action.setStatusTip("Create an empty database file and open it")
+        self.new_action.triggered.connect(self.new_database)
+        self.open_action = QAction("&Open...", parent, shortcut=QKeySequence.StandardKey.Open)
+        self.open_action.setStatusTip("Open another database file")
+        self.open_action.triggered.connect(self.open_database)
+        self.recent_menu = QMenu("Open &recent", parent)
+        self.recent_menu.aboutToShow.connect(self.fill_recent_menu)
+
+    def add_to(self, menu: QMenu) -> None:
+        menu.addAction(self.new_action)
+        menu.addAction(self.open_action)
+        menu.addMenu(self.recent_menu)
+
+    def new_database(self) -> None:
+        # An existing file is opened, never overwritten: hence no overwrite question.
+        path, _ = QFileDialog.getSaveFileName(
+            self.parent_widget,
+            "New database",
+            str(self.current().parent / "fleet.db"),
+            FILTER,
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )
+        if path:
+            self.open_path(Path(path))
+
+    def open_database(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.parent_widget, "Open database", str(self.current().parent), FILTER)
+        if path:
+            self.open_path(Path(path))
+
+    def fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for path in self.settings.recent_files():
+            self.recent_menu.addAction(str(path), lambda p=path: self.open_path(p))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("No recent databases").setEnabled(False)

@@ -1,0 +1,69 @@
+"""The batch table's columns and their sort order: plain Python, shared with the worker."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from desktop.domain.stages import Stage
+from desktop.services.reports import BatchRow
+
+SortSpec = tuple[int, bool]  # (column, descending)
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    value: Callable[[BatchRow], Any]  # the raw value: sorting and tests use it
+    text: Callable[[Any], str] = str
+    numeric: bool = False
+    tooltip: str = ""
+
+
+def _int(value: int) -> str:
+    return f"{value:,}"
+
+
+def _date(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def _stage(stage: Stage) -> Callable[[BatchRow], int]:
+    return lambda row: row.counts[stage]
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("ID", lambda r: r.batch.id or 0, _int, True, "Batch number (what the command line calls ID)"),
+    Column("Data center", lambda r: r.site_name),
+    Column("Model", lambda r: r.model.label),
+    Column("Units", lambda r: r.batch.units, _int, True, "Units bought in this batch"),
+    Column("Ordered", _stage(Stage.ORDERED), _int, True, "Units not shipped yet"),
+    Column("In transit", _stage(Stage.IN_TRANSIT), _int, True, "Units shipped, not delivered"),
+    Column("On site", _stage(Stage.ON_SITE), _int, True, "Units delivered, not yet hashing"),
+    Column("Deployed", _stage(Stage.DEPLOYED), _int, True, "Units hashing"),
+    Column("Retired", _stage(Stage.RETIRED), _int, True),
+    Column("Cancelled", _stage(Stage.CANCELLED), _int, True),
+    Column("TH/s", lambda r: r.planned_ths, lambda v: f"{v:,.1f}", True, "Planned hash rate: active units x TH/s"),
+    Column("Cost (USD)", lambda r: r.cost_cents, lambda v: f"{v / 100:,.2f}", True, "Units x unit price"),
+    Column("Ordered on", lambda r: r.batch.ordered_on, _date),
+    Column("Expected on", lambda r: r.batch.expected_on, _date, tooltip="Expected deployment date"),
+    Column("Deployed on", lambda r: r.deployed_on, _date, tooltip="Latest deployment"),
+    Column("Supplier", lambda r: r.batch.supplier),
+    Column("Status", lambda r: r.status),
+)
+COLUMN_INDEX = {column.title: i for i, column in enumerate(COLUMNS)}
+
+
+def sort_rows(rows: Sequence[BatchRow], spec: SortSpec | None) -> list[BatchRow]:
+    """Rows by the column's raw value (numbers as numbers, dates as dates); ties by batch id."""
+    if spec is None or not 0 <= spec[0] < len(COLUMNS):
+        return list(rows)
+    value = COLUMNS[spec[0]].value
+
+    def key(row: BatchRow) -> tuple[bool, Any, int]:
+        v = value(row)
+        return (v is None, v.casefold() if isinstance(v, str) else v, row.batch.id or 0)
+
+    return sorted(rows, key=key, reverse=spec[1])
