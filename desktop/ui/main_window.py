@@ -186,7 +186,10 @@ class MainWindow(QMainWindow):
         self.busy_bar.setMaximumHeight(12)
         self.busy_bar.setTextVisible(False)
         self.busy_bar.setVisible(False)
-        self.path_label = QLabel(str(self.session.path), self)
+        home, path = Path.home(), self.session.path
+        shown = f"~/{path.relative_to(home)}" if path.is_relative_to(home) else str(path)
+        self.path_label = QLabel(shown, self)
+        self.path_label.setToolTip(str(path))
         self.path_label.setObjectName("mutedLabel")
         self.statusBar().addPermanentWidget(self.busy_bar)
         self.statusBar().addPermanentWidget(self.path_label)

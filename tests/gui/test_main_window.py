@@ -66,7 +66,8 @@ def test_filters_by_stage_model_and_text(qtbot, main_window: MainWindow) -> None
     assert panel.visible_batch_ids() == [3, 7]
     panel.model_filter.setCurrentIndex(0)
     qtbot.keyClicks(panel.search, "secondary")
-    assert panel.visible_batch_ids() == [6]
+    qtbot.waitUntil(lambda: panel.visible_batch_ids() == [6])  # after a pause in the typing
+    assert panel.count_label.text() == "1 of 7 batches"
 
 
 def test_ctrl_f_focuses_the_search(qtbot, main_window: MainWindow) -> None:
@@ -74,6 +75,35 @@ def test_ctrl_f_focuses_the_search(qtbot, main_window: MainWindow) -> None:
     main_window.batch_panel.table.setFocus()
     qtbot.keyClick(main_window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: main_window.batch_panel.search.hasFocus())
+
+
+def test_tab_moves_from_sites_to_search_filters_table_and_chart(main_window: MainWindow) -> None:
+    panel, chart = main_window.batch_panel, main_window.chart
+    expected = [panel.search, panel.stage_filter, panel.model_filter, panel.table, chart.stacked_box]
+    widget = main_window.site_list.view
+    for following in expected:
+        widget = widget.nextInFocusChain()
+        while widget.focusPolicy() & Qt.FocusPolicy.TabFocus != Qt.FocusPolicy.TabFocus or not widget.isEnabled():
+            widget = widget.nextInFocusChain()  # skip what Tab skips (labels, the search's clear button)
+        assert widget is following
+
+
+def test_double_click_on_a_batch_opens_its_edit_dialog(qtbot, main_window: MainWindow) -> None:
+    table = main_window.batch_panel.table
+    main_window.batch_panel.select_batch(5)
+    rect = table.visualRect(table.currentIndex())
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    dialog = main_window.edit_actions.dialog
+    assert dialog is not None and dialog.isVisible()
+    assert main_window.selected_batch_id() == 5
+    dialog.reject()
+
+
+def test_table_context_menu_offers_the_batch_actions(main_window: MainWindow) -> None:
+    texts = [a.text() for a in main_window.batch_panel._context_actions]
+    assert texts == [a.text() for a in main_window.edit_actions.batch_context_actions()]
+    assert "&Record Event…" in texts
 
 
 def test_sorting_by_ths_uses_numbers_not_text(main_window: MainWindow) -> None:
