@@ -113,3 +113,20 @@ def test_step_lines_and_stack_arithmetic() -> None:
     union, layers = stack([(x, y), (np.array([15.0]), np.array([5.0]))])
     assert union.tolist() == [10, 15, 20]
     assert layers[0].tolist() == [1, 1, 3] and layers[1].tolist() == [1, 6, 8]
+
+
+def test_an_exahash_fleet_reads_in_ehs(qtbot) -> None:
+    from dataclasses import replace
+
+    from desktop.services.reports import ChartArrays, CurveArrays
+    from desktop.ui.charts.hashrate_chart import HashrateChart
+    from desktop.ui.workers.snapshot import empty_snapshot
+
+    days = np.array([date(2024, 1, 1).toordinal(), date(2024, 6, 1).toordinal()])
+    curve = CurveArrays(days, np.array([800_000.0, 2_400_000.0]))
+    chart = HashrateChart()
+    qtbot.addWidget(chart)
+    chart.set_data(replace(empty_snapshot(), curves=ChartArrays(curve, curve)))
+    assert chart.unit == "EH/s"
+    assert chart.plot_item.getAxis("left").labelText == "Hash rate (EH/s)"
+    assert chart.deployed_item.getData()[1].max() == 2.4

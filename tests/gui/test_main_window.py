@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
+from desktop import __version__
 from desktop.domain.units import format_hashrate, format_mw
 from desktop.services.session import open_session
 from desktop.ui.app import open_window
@@ -212,3 +213,23 @@ def test_opening_another_database_replaces_the_window(qtbot, main_window: MainWi
     qtbot.addWidget(replacement)
     qtbot.waitUntil(lambda: replacement.site_list.model.names() == ["All sites", "Norway"])
     assert replacement.session.path == other
+
+
+def test_planned_load_over_capacity_turns_the_power_tile_red(qtbot, main_window: MainWindow) -> None:
+    power = main_window.kpi_tiles.tiles["power"]
+    assert not power.warning
+    site = main_window.session.store.find_site("Kazakhstan")
+    assert site is not None and site.id is not None
+    main_window.session.fleet.edit_site(site.id, "Kazakhstan", "Kazakhstan", "20")  # planned load is 23.66 MW
+    select_site(qtbot, main_window, "Kazakhstan")
+    qtbot.waitUntil(lambda: power.warning)
+    assert power.detail_label.text() == "planned load 23.66 MW exceeds 20.00 MW"
+    select_site(qtbot, main_window, "Texas")
+    assert not power.warning
+
+
+def test_about_names_the_version_and_the_database(main_window: MainWindow, monkeypatch) -> None:
+    shown = []
+    monkeypatch.setattr("desktop.ui.main_window.QMessageBox.about", lambda parent, title, text: shown.append(text))
+    main_window.about_action.trigger()
+    assert __version__ in shown[0] and str(main_window.session.path) in shown[0]
