@@ -60,6 +60,15 @@ def test_opening_makes_the_daily_backup_once(qtbot, host: QWidget, demo_session:
     assert len(BackupService(demo_session.store).list_backups()) == 1
 
 
+def test_the_daily_check_backs_up_while_the_window_stays_open(qtbot, host: QWidget, demo_session: Session) -> None:
+    actions = ReliabilityActions(host, demo_session, daily_check_ms=20, backup_on_open=False)
+    with qtbot.waitSignal(actions.backup_written, timeout=10_000):
+        pass  # the timer's first tick finds no backup from today and makes one
+    actions.daily_timer.stop()
+    actions.wait()
+    assert len(BackupService(demo_session.store).list_backups()) == 1
+
+
 def test_restore_from_backup_lists_backups_and_restores_after_confirming(
     qtbot, host: QWidget, demo_session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
