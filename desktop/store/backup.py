@@ -248,9 +248,9 @@ def restore_file(db_path: Path, backup: Path, *, now: datetime | None = None) ->
     """Restores a database that cannot be opened: sets the file aside, then renames
     a fresh copy of ``backup`` over it. Returns where the old file was set aside."""
     verify_backup(backup)
-    aside = set_aside(db_path, now=now)
     partial = db_path.with_name(f".{db_path.name}.restoring")
     try:
+        aside = set_aside(db_path, now=now)
         with (
             closing(sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro&immutable=1", uri=True)) as source,
             closing(sqlite3.connect(partial, isolation_level=None)) as dest,
@@ -264,6 +264,8 @@ def restore_file(db_path: Path, backup: Path, *, now: datetime | None = None) ->
         _fsync_dir(db_path.parent)
     except sqlite3.Error as error:
         raise translate(error, db_path) from None
+    except OSError as error:
+        raise DatabaseError(f"cannot restore {db_path}: {error.strerror or error}; the backup is unchanged") from None
     finally:
         with suppress(OSError):
             partial.unlink()
