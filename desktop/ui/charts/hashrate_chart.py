@@ -19,7 +19,7 @@ from desktop.ui.workers.snapshot import FleetSnapshot, empty_curves
 DEPLOYED_COLOUR = "#e8820c"
 PLANNED_COLOUR = "#4c6ef5"
 TARGET_COLOUR = "#d6336c"
-SITE_COLOURS = ("#e8820c", "#12b886", "#7950f2", "#fab005", "#15aabf", "#e64980", "#82c91e", "#868e96")
+SITE_COLOURS = ("#12b886", "#7950f2", "#fab005", "#15aabf", "#e64980", "#82c91e", "#868e96", "#fd7e14")
 MARGIN_DAYS = 21
 TODAY_REACH_DAYS = 365  # the default view shows "today" when the data ends less than this before it
 
@@ -27,6 +27,10 @@ TODAY_REACH_DAYS = 365  # the default view shows "today" when the data ends less
 def _points(curve: CurveArrays) -> tuple[np.ndarray, np.ndarray]:
     """A curve's corners: x in UTC epoch seconds, y in TH/s."""
     return curve.epoch_seconds(), np.asarray(curve.ths, dtype=float)
+
+
+def _mix(a: QColor, b: QColor, t: float) -> QColor:
+    return QColor(*(round(x + (y - x) * t) for x, y in zip(a.getRgb()[:3], b.getRgb()[:3], strict=True)))
 
 
 class HashrateChart(QWidget):
@@ -81,6 +85,7 @@ class HashrateChart(QWidget):
         self.plot_item.addItem(self.today_line, ignoreBounds=True)
         self.plot_item.addItem(self.cursor_line, ignoreBounds=True)
         self._stack_items: list[pg.PlotDataItem] = []
+        self._stack_samples: list[pg.PlotDataItem] = []
         self._target_labels: list[pg.TextItem] = []
         self._user_view = False  # the operator zoomed or panned: refreshes keep the view
         self.plot_item.getViewBox().sigRangeChangedManually.connect(self._on_manual_range)
@@ -174,8 +179,9 @@ class HashrateChart(QWidget):
     def _draw_stack(self, snapshot: FleetSnapshot, end: float) -> None:
         for item in self._stack_items:
             self.plot_item.removeItem(item)
-            self.legend.removeItem(item)
-        self._stack_items = []
+        for sample in self._stack_samples:
+            self.legend.removeItem(sample)
+        self._stack_items, self._stack_samples = [], []
         stacked = self.stacked_box.isChecked() and self.stacked_box.isEnabled() and bool(snapshot.curves_by_site)
         self.deployed_item.setFillLevel(None if stacked else 0.0)
         if not stacked:
@@ -188,13 +194,16 @@ class HashrateChart(QWidget):
                 continue  # nothing deployed there ever: no band
             xs, ys = step_lines(x, y, end)
             colour = QColor(SITE_COLOURS[i % len(SITE_COLOURS)])
-            fill = QColor(colour)
-            fill.setAlpha(110)
+            # Opaque (a tint of the background): each layer is filled down to 0 and the lower
+            # layers are drawn over the higher ones, so translucent fills would mix colours.
+            fill = QColor(_mix(colour, self.palette().color(QPalette.ColorRole.Base), 0.45))
             item = pg.PlotDataItem(xs, ys / self._scale, pen=pg.mkPen(colour, width=1), fillLevel=0, brush=fill)
-            item.setZValue(5 - i * 0.01)  # lower layers over higher ones: each shows its own band
+            item.setZValue(5 - i * 0.01)
             self.plot_item.addItem(item)
-            self.legend.addItem(item, f"Deployed: {site.name}")
+            sample = pg.PlotDataItem(pen=pg.mkPen(fill, width=8))
+            self.legend.addItem(sample, f"Deployed: {site.name}")
             self._stack_items.append(item)
+            self._stack_samples.append(sample)
         self._series.update({f"site:{s.name}": (x, y) for s, y in zip(snapshot.sites, cumulative, strict=True)})
 
     # -- interaction ---------------------------------------------------------------------
