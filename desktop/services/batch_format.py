@@ -140,22 +140,26 @@ class BatchRecord:
 
     def events(self, batch_id: int) -> list[BatchEvent]:
         """The events that put this row's units where ``status`` says (dating rules above)."""
+        return [BatchEvent(batch_id, EventKind(kind), units, on) for kind, units, on in self._moves()]
+
+    def event_rows(self, batch_id: int) -> list[tuple[int, str, int, str, str]]:
+        """The same events in column form (batch_id, kind, units, ISO date, note) for a bulk insert."""
+        return [(batch_id, kind, units, on.isoformat(), "") for kind, units, on in self._moves()]
+
+    def _moves(self) -> list[tuple[str, int, date]]:
         n, status, on = self.units, self.status, self.ordered_on
         if status is Stage.ORDERED:
             return []
         if status is Stage.CANCELLED:
-            return [BatchEvent(batch_id, EventKind.CANCELLED, n, on)]
-        found = [BatchEvent(batch_id, EventKind.SHIPPED, n, on)]
+            return [("cancelled", n, on)]
         if status is Stage.IN_TRANSIT:
-            return found
-        found.append(BatchEvent(batch_id, EventKind.DELIVERED, n, on))
+            return [("shipped", n, on)]
+        if status is Stage.ON_SITE:
+            return [("shipped", n, on), ("delivered", n, on)]
         deployed_on = self.deployed_on or on
         if status is Stage.DEPLOYED:
-            found.append(BatchEvent(batch_id, EventKind.DEPLOYED, self.deployed_units, deployed_on))
-        elif status is Stage.RETIRED:
-            found.append(BatchEvent(batch_id, EventKind.DEPLOYED, n, deployed_on))
-            found.append(BatchEvent(batch_id, EventKind.RETIRED, n, deployed_on))
-        return found
+            return [("shipped", n, on), ("delivered", n, on), ("deployed", self.deployed_units, deployed_on)]
+        return [("shipped", n, on), ("delivered", n, on), ("deployed", n, deployed_on), ("retired", n, deployed_on)]
 
 
 class RowProblems(Exception):

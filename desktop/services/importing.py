@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from desktop.domain.entities import Batch, BatchEvent, DataCenter, MinerModel
+from desktop.domain.entities import Batch, DataCenter, MinerModel
 from desktop.domain.values import name_key
 from desktop.errors import HashplanError, ImportFileError
 from desktop.services.batch_format import (
@@ -34,7 +34,7 @@ from desktop.services.batch_format import (
 from desktop.services.import_readers import NotARow, RawTable, is_not_object, read_table
 from desktop.services.session import Session
 from desktop.store import Store
-from desktop.store.bulk import audit_bulk, insert_batches, insert_events, replace_batch_events
+from desktop.store.bulk import audit_bulk, insert_batches, insert_event_rows, replace_batch_events
 
 Progress = Callable[[int, int], None]
 CHUNK = 2000  # rows between cancel checks while validating
@@ -299,11 +299,11 @@ def write_plan(
         replaced: dict[int, list[dict[str, Any]]] = {}  # the events each update replaced, for the audit
         for first_id, chunk in _create_chunks(creates):
             ids = insert_batches(store, [_batch(g, site_ids, model_ids) for g in chunk], first_id=first_id)
-            events: list[BatchEvent] = []
+            event_rows: list[tuple[int, str, int, str, str]] = []
             for batch_id, group in zip(ids, chunk, strict=True):
                 for record in group:
-                    events.extend(record.events(batch_id))
-            insert_events(store, events)
+                    event_rows.extend(record.event_rows(batch_id))
+            insert_event_rows(store, event_rows)
             created_ids.extend(ids)
             done += sum(len(g) for g in chunk)
             _check(cancel, path)
@@ -358,11 +358,18 @@ def _create_chunks(creates: list[list[BatchRecord]]) -> Iterator[tuple[int | Non
 
 
 def _batch(group: list[BatchRecord], site_ids: dict[str, int], model_ids: dict[str, int]) -> Batch:
+    """``site_ids``/``model_ids`` map name keys, and learn each name as written (fewer name_key calls)."""
     first = group[0]
+    site_id = site_ids.get(first.site.name)
+    if site_id is None:
+        site_id = site_ids[first.site.name] = site_ids[name_key(first.site.name)]
+    model_id = model_ids.get(first.miner_model)
+    if model_id is None:
+        model_id = model_ids[first.miner_model] = model_ids[name_key(first.miner_model)]
     return Batch(
-        data_center_id=site_ids[name_key(first.site.name)],
-        model_id=model_ids[name_key(first.miner_model)],
-        units=sum(r.units for r in group),
+        data_center_id=site_id,
+        model_id=model_id,
+        units=first.units if len(group) == 1 else sum(r.units for r in group),
         ordered_on=first.ordered_on,
         expected_on=first.expected_on,
         unit_price_cents=first.unit_price_cents,
