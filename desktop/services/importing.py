@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from desktop.domain.entities import Batch, DataCenter, MinerModel
 from desktop.domain.values import name_key
-from desktop.errors import HashplanError, ImportFileError
 from desktop.services.batch_format import (
     HEADER,
     KNOWN_COLUMNS,
@@ -31,6 +30,7 @@ from desktop.services.batch_format import (
     is_blank,
     parse_row,
 )
+from desktop.services.import_plan import ImportCancelled, ImportPlan, ImportResult
 from desktop.services.import_readers import NotARow, RawTable, is_not_object, read_table
 from desktop.services.session import Session
 from desktop.store import Store
@@ -40,59 +40,6 @@ Progress = Callable[[int, int], None]
 CHUNK = 2000  # rows between cancel checks while validating
 WRITE_CHUNK = 25_000  # batches a bulk insert: each one also books the aggregates set-wise
 PREVIEW_ROWS = 20
-
-
-class ImportCancelled(HashplanError):
-    def __init__(self, path: str) -> None:
-        super().__init__(f"import of {path} was cancelled: nothing was written")
-
-
-@dataclass
-class ImportPlan:
-    """A validated file: what would be written, and a preview for the dialog."""
-
-    path: Path
-    header: list[str]
-    preview: list[list[str]]
-    total_rows: int
-    problems: list[str] = field(default_factory=list)
-    preview_numbers: list[int] = field(default_factory=list)  # spreadsheet row of each preview row
-    groups: list[list[BatchRecord]] = field(default_factory=list)  # one list of parts per batch
-    new_sites: dict[str, SiteRow] = field(default_factory=dict)
-    new_models: dict[str, BatchRecord] = field(default_factory=dict)
-    existing: dict[int, Batch] = field(default_factory=dict)
-
-    @property
-    def updates(self) -> int:
-        return sum(1 for g in self.groups if g[0].batch_id in self.existing)
-
-    @property
-    def creates(self) -> int:
-        return len(self.groups) - self.updates
-
-    def raise_problems(self) -> None:
-        if self.problems:
-            raise ImportFileError(str(self.path), self.problems)
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    path: Path
-    rows: int
-    batches_created: int
-    batches_updated: int
-    sites_created: int
-    models_created: int
-    dry_run: bool = False
-
-    def describe(self) -> str:
-        verb = "would import" if self.dry_run else "imported"
-        text = (
-            f"{verb} {self.rows:,} rows from {self.path.name}: {self.batches_created:,} batches created, "
-            f"{self.batches_updated:,} updated, {self.sites_created:,} data centers and "
-            f"{self.models_created:,} miner models added"
-        )
-        return text + ("; nothing was written (dry run)" if self.dry_run else "")
 
 
 def _check(cancel: threading.Event | None, path: Path) -> None:
