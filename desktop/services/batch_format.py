@@ -165,9 +165,10 @@ class BatchRecord:
 class RowProblems(Exception):
     """Every problem of one row as (column, message) pairs."""
 
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
+    def __init__(self, problems: list[tuple[str, str]], model: tuple[str, float | None, float | None] | None = None):
         super().__init__(problems)
         self.problems = problems
+        self.model = model  # (name, TH/s, W) when they parsed: the catalog check still runs
 
 
 class _Checker:
@@ -254,7 +255,7 @@ def parse_row(row: int, cells: Mapping[str, Any], *, unescape: bool) -> BatchRec
     if units is not None and deployed_units is not None and deployed_units > units:
         c.problems.append(("deployed_units", f"{deployed_units:,} is more than the row's {units:,} units"))
     if c.problems:
-        raise RowProblems(c.problems)
+        raise RowProblems(c.problems, (model, ths, watts) if model else None)
     assert units and ordered_on and expected_on and status and price is not None and model
     return BatchRecord(
         row=row,

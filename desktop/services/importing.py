@@ -146,6 +146,7 @@ def _validate(
             record = parse_row(number, cells_by_column, unescape=table.unescape)
         except RowProblems as error:
             problems.extend(f"row {number}, column {c}: {m}" for c, m in error.problems)
+            problems.extend(_unknown_model(number, error, models, plan.new_models))
             continue
         site = record if isinstance(record, SiteRow) else record.site
         key = name_key(site.name)
@@ -177,6 +178,23 @@ def _fill_site(new_sites: dict[str, SiteRow], key: str, site: SiteRow) -> None:
             country=first.country or site.country,
             capacity_mw=first.capacity_mw if first.capacity_mw is not None else site.capacity_mw,
         )
+
+
+def _unknown_model(
+    number: int, error: RowProblems, models: dict[str, MinerModel], new: dict[str, BatchRecord]
+) -> list[str]:
+    """A row with other problems still says when its model is unknown and has no figures."""
+    if error.model is None or any(c in ("ths_per_unit", "watts_per_unit") for c, _ in error.problems):
+        return []
+    name, ths, watts = error.model
+    key = name_key(name)
+    if key in models or key in new or (ths is not None and watts is not None):
+        return []
+    missing = "ths_per_unit" if ths is None else "watts_per_unit"
+    return [
+        f"row {number}, column {missing}: '{name}' is not in the catalog; "
+        "give ths_per_unit and watts_per_unit to add it"
+    ]
 
 
 def _check_model(record: BatchRecord, models: dict[str, MinerModel], new: dict[str, BatchRecord]) -> list[str]:

@@ -65,13 +65,13 @@ def test_preview_shows_rows_and_import_lands_everything(qtbot, demo_session: Ses
 
 def test_errors_are_listed_and_import_stays_disabled(qtbot, demo_session: Session, tmp_path: Path) -> None:
     before = table_fingerprint(demo_session.path)
-    bad = [ROW, ROW | {"units": "-4"}, ROW | {"status": "lost"}, ROW | {"miner_model": "Nobody X"}]
+    bad = [ROW, ROW | {"units": "-4"}, ROW | {"status": "lost"}, ROW | {"miner_model": "Nobody X", "units": "x"}]
     dialog = _open(qtbot, demo_session, _csv(tmp_path / "bad.csv", bad))
     problems = dialog.errors.toPlainText().splitlines()
     assert problems[0] == "row 3, column units: must be more than 0, not -4"
     assert any(p.startswith("row 4, column status: 'lost' is not a status") for p in problems)
     assert any(p.startswith("row 5, column ths_per_unit: 'Nobody X' is not in the catalog") for p in problems)
-    assert "4 rows (all shown); 3 problem(s)" in dialog.summary.text()
+    assert "4 rows (all shown); 4 problem(s)" in dialog.summary.text()
     assert not dialog.import_button.isEnabled()
     labels = [dialog.table.verticalHeaderItem(r).text() for r in range(dialog.table.rowCount())]
     assert labels == ["2", "3", "4", "5"]  # the spreadsheet's row numbers, as in the problem list
