@@ -87,6 +87,8 @@ def _decode(path: Path) -> str:
     data = path.read_bytes()
     if data.startswith(b"PK\x03\x04"):
         raise _refuse(path, "row 1: this is a ZIP or XLSX file with a .csv name; save it as CSV or rename it .xlsx")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _refuse(path, "row 1: the file is UTF-16 text; save it as 'CSV UTF-8' from your spreadsheet")
     if b"\x00" in data[:65536]:
         raise _refuse(path, "row 1: this is a binary file, not CSV text (it contains NUL bytes)")
     try:

@@ -246,6 +246,7 @@ def test_unknown_column_is_reported(demo_session: Session, tmp_path: Path) -> No
         ("binary.csv", bytes(range(256)) * 40, "binary file, not CSV text"),
         ("zip.csv", b"PK\x03\x04" + b"\x00" * 100, "ZIP or XLSX file with a .csv name"),
         ("latin1.csv", ",".join(HEADER).encode() + "\nMünchen".encode("latin-1"), "row 2: the file is not UTF-8"),
+        ("utf16.csv", ",".join(HEADER).encode("utf-16"), "the file is UTF-16 text"),
         ("header.csv", ",".join(HEADER).encode() + b"\n", "the file has a header but no rows"),
         ("blank.csv", b"\n\n\n", "no header row"),
         ("fake.xlsx", b"not a workbook", "not an XLSX workbook"),
