@@ -207,7 +207,8 @@ class EditActions(QObject):
             return None
 
         def submit(v: SiteValues) -> None:
-            self.run(EditSite(fleet, site_id, v.name, v.country, v.capacity_mw, v.notes, site.version))
+            assert v.version is not None  # the version the dialog read (or the user chose to overwrite)
+            self.run(EditSite(fleet, site_id, v.name, v.country, v.capacity_mw, v.notes, v.version))
 
         dialog = SiteDialog(self.parent_widget, fleet, submit, site)
         self._show(dialog)
@@ -291,7 +292,8 @@ class EditActions(QObject):
             return None
 
         def submit(v: BatchValues) -> None:
-            self.run(EditBatch(fleet, batch_id, batch.version, **v.as_kwargs()))
+            assert v.version is not None  # the version the dialog read (or the user chose to overwrite)
+            self.run(EditBatch(fleet, batch_id, v.version, **v.as_kwargs()))
 
         dialog = BatchDialog(
             self.parent_widget, fleet, submit, batch=batch, on_new_model=self._new_model_from_batch_dialog

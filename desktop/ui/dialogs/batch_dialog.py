@@ -31,7 +31,7 @@ from desktop.domain.values import cents_to_decimal, parse_money_cents, parse_uni
 from desktop.errors import ValidationError
 from desktop.services.fleet import FleetService
 from desktop.ui.dialogs.event_dialog import stage_line
-from desktop.ui.dialogs.form import ValidatedDialog
+from desktop.ui.dialogs.stale_edit import VersionedEditDialog
 from desktop.ui.dialogs.widgets import ISO_DISPLAY, date_edit, number_edit
 
 
@@ -48,9 +48,11 @@ class BatchValues:
     supplier: str
     notes: str
     total_cost_usd: str | None
+    version: int | None = None  # the row version the form was read at (None: a new batch)
 
     def as_kwargs(self) -> dict[str, object]:
-        return dict(self.__dict__)
+        """The service's field arguments (the version is passed on its own)."""
+        return {k: v for k, v in self.__dict__.items() if k != "version"}
 
 
 def model_label(model: MinerModel) -> str:
@@ -65,7 +67,7 @@ def _money_text(cents: int) -> str:
     return f"{cents_to_decimal(cents):,.2f}"
 
 
-class BatchDialog(ValidatedDialog):
+class BatchDialog(VersionedEditDialog):
     def __init__(
         self,
         parent: QWidget | None,
@@ -84,8 +86,7 @@ class BatchDialog(ValidatedDialog):
         self._models: dict[int, MinerModel] = {}
 
         self.site_combo = QComboBox()
-        for site in fleet.store.list_sites():
-            self.site_combo.addItem(site.name + (f"  ({site.country})" if site.country else ""), site.id)
+        self._fill_sites()
         self.model_combo = QComboBox()
         self.model_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self._fill_models()
@@ -142,8 +143,6 @@ class BatchDialog(ValidatedDialog):
 
         if batch is not None:
             self._load(batch)
-            counts = replay(batch, fleet.store.events_for_batch(batch.id or 0))
-            self.set_header(f"Batch #{batch.id} now: {stage_line(counts)}")
         elif site_id is not None:
             self._select(self.site_combo, site_id)
         # An empty site list or catalog is worth saying at once: nothing to type fixes it.
@@ -154,6 +153,11 @@ class BatchDialog(ValidatedDialog):
         self.units_edit.setFocus()
 
     # -- filling -------------------------------------------------------------------
+
+    def _fill_sites(self) -> None:
+        self.site_combo.clear()
+        for site in self.fleet.store.list_sites():
+            self.site_combo.addItem(site.name + (f"  ({site.country})" if site.country else ""), site.id)
 
     def _fill_models(self, select: int | None = None) -> None:
         self._models = {m.id or 0: m for m in self.fleet.store.list_models()}
@@ -170,6 +174,8 @@ class BatchDialog(ValidatedDialog):
             combo.setCurrentIndex(index)
 
     def _load(self, batch: Batch) -> None:
+        self.batch = batch
+        self.version = batch.version  # saves go against what the form shows
         self._select(self.site_combo, batch.data_center_id)
         self._select(self.model_combo, batch.model_id)
         self.units_edit.setText(f"{batch.units:,}")
@@ -178,6 +184,22 @@ class BatchDialog(ValidatedDialog):
         self.ordered_edit.setDate(_qdate(batch.ordered_on))
         self.expected_edit.setDate(_qdate(batch.expected_on))
         self.notes_edit.setPlainText(batch.notes)
+        counts = replay(batch, self.fleet.store.events_for_batch(batch.id or 0))
+        self.set_header(f"Batch #{batch.id} now: {stage_line(counts)}")
+
+    # -- changed elsewhere while open ------------------------------------------------
+
+    def saved_version(self) -> int:
+        assert self.batch is not None and self.batch.id is not None
+        return self.fleet.store.get_batch(self.batch.id).version
+
+    def reload_saved(self) -> None:
+        assert self.batch is not None and self.batch.id is not None
+        saved = self.fleet.store.get_batch(self.batch.id)
+        self._fill_sites()  # the other side may have used a site or model added since
+        self._fill_models()
+        self.per_unit_radio.setChecked(True)  # the saved unit price, not a total to split
+        self._load(saved)
 
     def _add_model(self) -> None:
         assert self._on_new_model is not None
@@ -223,6 +245,7 @@ class BatchDialog(ValidatedDialog):
             supplier=self.supplier_edit.text(),
             notes=self.notes_edit.toPlainText(),
             total_cost_usd=None if per_unit else self.total_cost_edit.text(),
+            version=self.version,
         )
 
     def check_form(self) -> None:

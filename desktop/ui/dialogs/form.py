@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.errors import HashplanError, ValidationError
+from desktop.errors import ConflictError, HashplanError, ValidationError
 from desktop.ui.dialogs.widgets import error_colour, muted_colour, reason_text
 
 log = logging.getLogger(__name__)
@@ -312,12 +312,19 @@ class ValidatedDialog(QDialog):
             self.general_error.setText(str(error))
             self.general_error.setVisible(True)
 
+    def on_conflict(self, error: ConflictError) -> None:
+        """A save met a record changed elsewhere; edit dialogs ask (see stale_edit.py)."""
+        self.show_error(error)
+
     def accept(self) -> None:
         self.mark_all_touched()
         if not self.revalidate():
             return
         try:
             self.submit()
+        except ConflictError as error:  # changed elsewhere since the form was filled: ask
+            self.on_conflict(error)
+            return
         except HashplanError as error:
             self.show_error(error)
             return

@@ -9,15 +9,16 @@ from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
 from desktop.domain.entities import DataCenter
 from desktop.domain.values import clean_name, parse_non_negative
 from desktop.services.fleet import FleetService
-from desktop.ui.dialogs.form import ValidatedDialog
+from desktop.ui.dialogs.stale_edit import VersionedEditDialog
 from desktop.ui.dialogs.widgets import number_edit
 
 
 class SiteValues:
     """What the form holds, as text the service parses (the same path as the CLI)."""
 
-    def __init__(self, name: str, country: str, capacity_mw: str, notes: str) -> None:
+    def __init__(self, name: str, country: str, capacity_mw: str, notes: str, version: int | None = None) -> None:
         self.name, self.country, self.capacity_mw, self.notes = name, country, capacity_mw, notes
+        self.version = version  # the row version the form was read at (None: a new data center)
 
 
 def _capacity_text(site: DataCenter | None) -> str:
@@ -26,7 +27,7 @@ def _capacity_text(site: DataCenter | None) -> str:
     return f"{site.capacity_mw:g}"
 
 
-class SiteDialog(ValidatedDialog):
+class SiteDialog(VersionedEditDialog):
     def __init__(
         self,
         parent: QWidget | None,
@@ -37,6 +38,7 @@ class SiteDialog(ValidatedDialog):
         super().__init__(parent, "Edit data center" if site else "New data center", "Save" if site else "Add")
         self.fleet = fleet
         self.site = site
+        self.version = site.version if site else None
         self._on_submit = on_submit
 
         self.name_edit = QLineEdit(site.name if site else "")
@@ -56,6 +58,19 @@ class SiteDialog(ValidatedDialog):
         self.name_edit.setFocus()
         self.revalidate()
 
+    def saved_version(self) -> int:
+        assert self.site is not None and self.site.id is not None
+        return self.fleet.store.get_site(self.site.id).version
+
+    def reload_saved(self) -> None:
+        assert self.site is not None and self.site.id is not None
+        self.site = saved = self.fleet.store.get_site(self.site.id)
+        self.version = saved.version
+        self.name_edit.setText(saved.name)
+        self.country_edit.setText(saved.country)
+        self.capacity_edit.setText(_capacity_text(saved))
+        self.notes_edit.setPlainText(saved.notes)
+
     def _check_capacity(self) -> None:
         text = self.capacity_edit.text()
         if text.strip():
@@ -63,7 +78,11 @@ class SiteDialog(ValidatedDialog):
 
     def values(self) -> SiteValues:
         return SiteValues(
-            self.name_edit.text(), self.country_edit.text(), self.capacity_edit.text(), self.notes_edit.toPlainText()
+            self.name_edit.text(),
+            self.country_edit.text(),
+            self.capacity_edit.text(),
+            self.notes_edit.toPlainText(),
+            self.version,
         )
 
     def check_form(self) -> None:
