@@ -53,6 +53,9 @@ def atomic_write(path: str | Path, write: Callable[[Path], None], *, suffix: str
         write(temp)
         with open(temp, "rb+") as handle:  # the bytes are on disk before the rename
             os.fsync(handle.fileno())
+        # mkstemp makes 0600; an export is meant to be shared, so give it the usual mode
+        # (or keep the mode of the file it replaces).
+        os.chmod(temp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
         os.replace(temp, path)
     except OSError as error:
         with contextlib.suppress(OSError):
