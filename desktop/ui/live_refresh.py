@@ -24,6 +24,7 @@ from desktop.ui.workers.snapshot_worker import ReadConnection, SnapshotWorker
 log = logging.getLogger(__name__)
 
 POLL_INTERVAL_MS = 500
+RETRY_MS = 2000
 
 
 class DataRefresher(QObject):
@@ -128,6 +129,7 @@ class DataRefresher(QObject):
             return
         self._finish()
         self.failed.emit(message)
+        QTimer.singleShot(RETRY_MS, self, self.refresh)  # busy or replaced file: try again on a new connection
 
     def close(self) -> None:
         """Stops polling, waits for a read in flight, closes the read connection."""

@@ -79,3 +79,26 @@ def test_requests_during_a_read_fold_into_one_more_read(qtbot, main_window: Main
         refresher.refresh()
     qtbot.waitUntil(lambda: not refresher.is_busy(), timeout=2000)
     assert 1 <= len(loads) <= 2
+
+
+def test_a_failed_read_is_reported_and_retried(qtbot, main_window: MainWindow, monkeypatch) -> None:
+    from desktop.errors import DatabaseBusyError
+    from desktop.ui.workers import snapshot_worker
+
+    real = snapshot_worker.build_snapshot
+    calls = []
+
+    def flaky(store, request):
+        calls.append(request)
+        if len(calls) == 1:
+            raise DatabaseBusyError("the database is busy (another program is writing)")
+        return real(store, request)
+
+    monkeypatch.setattr(snapshot_worker, "build_snapshot", flaky)
+    refresher = main_window.refresher
+    with qtbot.waitSignal(refresher.failed, timeout=2000) as failed:
+        refresher.refresh()
+    assert failed.args == ["the database is busy (another program is writing)"]
+    with qtbot.waitSignal(refresher.changed, timeout=4000):
+        pass  # the retry, on a fresh connection
+    assert len(calls) == 2
