@@ -153,6 +153,8 @@ class MainWindow(QMainWindow):
         toolbar.addActions([ea.undo, ea.redo])
         toolbar.addSeparator()
         self.batch_panel.set_context_actions(ea.batch_context_actions())
+        self.site_list.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.site_list.view.addActions([ea.new_site, ea.edit_site, ea.delete_site])
         edit_menu.addSeparator()
         edit_menu.addAction(self.find_action)
         edit_menu.addAction(self.reliability.show_history)
