@@ -14,17 +14,17 @@ from PySide6.QtGui import QAction, QIcon, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QDialog, QMessageBox, QStyle, QWidget
 
 from desktop.domain.units import format_usd
-from desktop.errors import HashplanError
+from desktop.errors import HashplanError, ValidationError
 from desktop.services.session import Session
 from desktop.ui.dialogs.batch_dialog import BatchDialog, BatchValues
 from desktop.ui.dialogs.event_dialog import EventDialog, EventValues
-from desktop.ui.dialogs.model_dialog import ModelDialog, ModelValues
 from desktop.ui.dialogs.site_dialog import SiteDialog, SiteValues
+from desktop.ui.dialogs.widgets import reason_text
 from desktop.ui.icons import icon
+from desktop.ui.model_actions import ModelActionsMixin
 from desktop.ui.selection import SelectionContext
 from desktop.ui.undo import (
     AddBatch,
-    AddModel,
     AddSite,
     DeleteBatch,
     DeleteSite,
@@ -36,6 +36,7 @@ from desktop.ui.undo import (
 )
 
 log = logging.getLogger(__name__)
+READ_ONLY_TIP = "Unavailable: the file is open read-only, so nothing in it can be changed"
 
 
 def load_icon(widget: QWidget, name: str, fallback: QStyle.StandardPixmap) -> QIcon:
@@ -44,7 +45,7 @@ def load_icon(widget: QWidget, name: str, fallback: QStyle.StandardPixmap) -> QI
     return found if not found.isNull() else widget.style().standardIcon(fallback)
 
 
-class EditActions(QObject):
+class EditActions(ModelActionsMixin, QObject):
     site_added = Signal(int)  # the window may select what was just created
     batch_added = Signal(int)
 
@@ -67,6 +68,9 @@ class EditActions(QObject):
         )
         self.new_model = self._action(
             "New Miner &Model…", "model-add", sp.SP_FileIcon, "Add a miner model (TH/s and W) to the catalog"
+        )
+        self.manage_models = self._action(
+            "Miner M&odels…", "model-edit", sp.SP_FileDialogListView, "List, add, edit and delete catalog miner models"
         )
         self.new_batch = self._action(
             "&New Batch…", "batch-add", sp.SP_FileDialogNewFolder, "Log a purchase of miners for a data center"
@@ -95,11 +99,19 @@ class EditActions(QObject):
         self.redo.setIcon(load_icon(parent, "redo", sp.SP_ArrowForward))
         self.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])  # Ctrl+Y: Windows habit
         self.redo.setStatusTip("Redo the change just undone")
+        # (status tip, tool tip) to put back; "" lets undo/redo show their changing text.
+        self._tips = {
+            a: (a.statusTip(), "" if a in (self.undo, self.redo) else a.toolTip()) for a in self.editing_actions()
+        }
+        # The stack enables undo/redo on its own; on a read-only file they must stay off.
+        self.undo_stack.canUndoChanged.connect(self._stack_changed)  # a slot: disconnected with self
+        self.undo_stack.canRedoChanged.connect(self._stack_changed)
 
         self.new_site.triggered.connect(self.open_new_site)
         self.edit_site.triggered.connect(self.open_edit_site)
         self.delete_site.triggered.connect(self.delete_selected_site)
         self.new_model.triggered.connect(self.open_new_model)
+        self.manage_models.triggered.connect(self.open_model_catalog)
         self.new_batch.triggered.connect(self.open_new_batch)
         self.edit_batch.triggered.connect(self.open_edit_batch)
         self.delete_batch.triggered.connect(self.delete_selected_batch)
@@ -129,18 +141,51 @@ class EditActions(QObject):
             self.delete_site,
             None,
             self.new_model,
+            self.manage_models,
+        ]
+
+    def editing_actions(self) -> list[QAction]:
+        """Everything that changes the file: all off while it is open read-only."""
+        return [
+            self.new_site,
+            self.edit_site,
+            self.delete_site,
+            self.new_model,
+            self.manage_models,
+            self.new_batch,
+            self.edit_batch,
+            self.delete_batch,
+            self.record_event,
+            self.undo,
+            self.redo,
         ]
 
     def batch_context_actions(self) -> list[QAction]:
         return [self.record_event, self.edit_batch, self.delete_batch, self.new_batch]
 
     def update_enabled(self) -> None:
+        readonly = self.session.store.readonly
+        for action, (status_tip, tool_tip) in self._tips.items():
+            action.setStatusTip(READ_ONLY_TIP if readonly else status_tip)
+            action.setToolTip(READ_ONLY_TIP if readonly else tool_tip)
+        if readonly:
+            for action in self._tips:
+                action.setEnabled(False)
+            return
         has_site = self.selection.selected_site_id() is not None
         has_batch = self.selection.selected_batch_id() is not None
+        for action in (self.new_site, self.new_model, self.manage_models, self.new_batch):
+            action.setEnabled(True)
         for action in (self.edit_site, self.delete_site):
             action.setEnabled(has_site)
         for action in (self.edit_batch, self.delete_batch, self.record_event):
             action.setEnabled(has_batch)
+        self.undo.setEnabled(self.undo_stack.canUndo())
+        self.redo.setEnabled(self.undo_stack.canRedo())
+
+    def _stack_changed(self, _can: bool) -> None:
+        if self.session.store.readonly:
+            self.update_enabled()
 
     def set_session(self, session: Session) -> None:
         """Another database was opened: its changes are not this stack's to undo."""
@@ -156,12 +201,14 @@ class EditActions(QObject):
         """Performs and pushes; a refusal raises HashplanError (the dialog shows it)."""
         execute(self.undo_stack, command, self.show_error)
 
-    def show_error(self, title: str, error: HashplanError) -> None:
-        QMessageBox.warning(self.parent_widget, title[:1].upper() + title[1:], str(error))
+    def show_error(self, title: str, error: HashplanError, parent: QWidget | None = None) -> None:
+        # A refusal reads as the service's sentence; the field name is for the command line.
+        text = reason_text(error.message) if isinstance(error, ValidationError) else str(error)
+        QMessageBox.warning(parent or self.parent_widget, title[:1].upper() + title[1:], text)
 
-    def confirm(self, title: str, text: str) -> bool:
+    def confirm(self, title: str, text: str, parent: QWidget | None = None) -> bool:
         answer = QMessageBox.question(
-            self.parent_widget,
+            parent or self.parent_widget,
             title,
             text,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
@@ -231,33 +278,6 @@ class EditActions(QObject):
             return False
         self.update_enabled()
         return True
-
-    # -- miner models --------------------------------------------------------------
-
-    def _model_dialog(self, parent: QWidget) -> tuple[ModelDialog, list[int]]:
-        fleet = self.session.fleet
-        added: list[int] = []
-
-        def submit(v: ModelValues) -> None:
-            command = AddModel(fleet, v.name, v.vendor, v.ths, v.watts)
-            self.run(command)
-            if command.model is not None and command.model.id is not None:
-                added.append(command.model.id)
-
-        return ModelDialog(parent, fleet, submit), added
-
-    def open_new_model(self) -> ModelDialog:
-        dialog, _ = self._model_dialog(self.parent_widget)
-        self._show(dialog)
-        return dialog
-
-    def _new_model_from_batch_dialog(self) -> int | None:
-        """The batch dialog's "New…" button: a nested, modal model dialog."""
-        parent = self.dialog or self.parent_widget
-        dialog, added = self._model_dialog(parent)
-        dialog.exec()
-        dialog.deleteLater()
-        return added[0] if added else None
 
     # -- batches -------------------------------------------------------------------
 

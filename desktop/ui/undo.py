@@ -171,6 +171,53 @@ class AddModel(FleetCommand):
         self.model = self.fleet.restore_model(self.model)
 
 
+class EditModel(FleetCommand):
+    def __init__(self, fleet: FleetService, model_id: int, name: Any, vendor: Any, ths: Any, watts: Any) -> None:
+        super().__init__(fleet, "edit miner model")
+        self.model_id = model_id
+        self._values = (name, vendor, ths, watts)
+        self.before: MinerModel | None = None
+        self.after: MinerModel | None = None
+
+    def perform(self) -> None:
+        self.before = self.fleet.store.get_model(self.model_id)
+        self.after = self.fleet.edit_model(self.model_id, *self._values)
+        self.setText(f"edit miner model {self.after.label}")
+
+    def _put(self, expected: MinerModel, model: MinerModel) -> None:
+        if self.fleet.store.get_model(self.model_id) != expected:  # models carry no row version
+            raise ConflictError(
+                f"miner model '{expected.label}' was changed elsewhere since; undoing would overwrite that change"
+            )
+        self.fleet.edit_model(self.model_id, model.name, model.vendor, model.ths, model.watts)
+
+    def revert(self) -> None:
+        assert self.before is not None and self.after is not None
+        self._put(self.after, self.before)
+
+    def reapply(self) -> None:
+        assert self.before is not None and self.after is not None
+        self._put(self.before, self.after)
+
+
+class DeleteModel(FleetCommand):
+    def __init__(self, fleet: FleetService, model_id: int) -> None:
+        super().__init__(fleet, "delete miner model")
+        self.model_id = model_id
+        self.model: MinerModel | None = None
+
+    def perform(self) -> None:
+        self.model = self.fleet.delete_model(self.model_id)  # refused while batches use it
+        self.setText(f"delete miner model {self.model.label}")
+
+    def revert(self) -> None:
+        assert self.model is not None
+        self.model = self.fleet.restore_model(self.model)
+
+    def reapply(self) -> None:
+        self.model = self.fleet.delete_model(self.model_id)
+
+
 # -- batches -------------------------------------------------------------------------
 
 

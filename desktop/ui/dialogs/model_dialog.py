@@ -1,4 +1,4 @@
-"""Add a miner model to the catalog: vendor, model, TH/s and W, with J/TH shown live."""
+"""Add or edit a catalog miner model: vendor, model, TH/s and W, with J/TH shown live."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
+from desktop.domain.entities import MinerModel
 from desktop.domain.values import clean_name, parse_positive
 from desktop.services.fleet import FleetService
 from desktop.ui.dialogs.form import ValidatedDialog
@@ -18,9 +19,18 @@ class ModelValues:
 
 
 class ModelDialog(ValidatedDialog):
-    def __init__(self, parent: QWidget | None, fleet: FleetService, on_submit: Callable[[ModelValues], None]) -> None:
-        super().__init__(parent, "New miner model", "Add to catalog")
+    def __init__(
+        self,
+        parent: QWidget | None,
+        fleet: FleetService,
+        on_submit: Callable[[ModelValues], None],
+        model: MinerModel | None = None,
+    ) -> None:
+        super().__init__(
+            parent, "Edit miner model" if model else "New miner model", "Save" if model else "Add to catalog"
+        )
         self.fleet = fleet
+        self.model = model
         self._on_submit = on_submit
 
         self.vendor_edit = QLineEdit()
@@ -30,6 +40,13 @@ class ModelDialog(ValidatedDialog):
         self.ths_edit = number_edit("e.g. 140")
         self.watts_edit = number_edit("e.g. 3010")
         self.efficiency = QLabel("-")
+        if model is not None:
+            self.vendor_edit.setText(model.vendor)
+            self.name_edit.setText(model.name)
+            self.ths_edit.setText(f"{model.ths:g}")
+            self.watts_edit.setText(f"{model.watts:g}")
+            if fleet.store.model_in_use(model.id or 0):
+                self.set_header("Batches use this model: new TH/s or W figures change their hash rate and power too.")
 
         self.add_field("vendor", "&Vendor", self.vendor_edit)
         self.add_field("model", "&Model", self.name_edit, lambda: clean_name("model", self.name_edit.text()))
@@ -67,7 +84,7 @@ class ModelDialog(ValidatedDialog):
 
     def check_form(self) -> None:
         v = self.values()
-        self.fleet.build_model(v.name, v.vendor, v.ths, v.watts)
+        self.fleet.build_model(v.name, v.vendor, v.ths, v.watts, model_id=self.model.id if self.model else None)
 
     def submit(self) -> None:
         self._on_submit(self.values())
