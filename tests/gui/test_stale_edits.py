@@ -196,3 +196,20 @@ def test_a_batch_deleted_elsewhere_is_named_in_the_dialog(qtbot, actions, demo_s
     assert f"#{batch_id}" in dialog.general_error.text() or str(batch_id) in dialog.general_error.text()
     assert dialog.isVisible() and not dialog.findChildren(QMessageBox)
     assert actions.undo_stack.count() == 0
+
+
+def test_in_the_window_a_change_from_another_process_is_shown_then_asked_about(qtbot, main_window):
+    session, panel = main_window.session, main_window.batch_panel
+    batch_id = session.store.list_batches()[0].id
+    assert panel.select_batch(batch_id)
+    main_window.edit_actions.edit_batch.trigger()
+    dialog = main_window.edit_actions.dialog
+    type_into(qtbot, dialog.supplier_edit, "Mine")
+
+    other_window_edits_supplier(session, batch_id, "Theirs")
+    qtbot.waitUntil(lambda: panel.cell_text(batch_id, "Supplier") == "Theirs", timeout=5000)  # live refresh
+    answer(qtbot, save_and_get_question(qtbot, dialog), "conflictOverwrite")
+
+    qtbot.waitUntil(lambda: panel.cell_text(batch_id, "Supplier") == "Mine", timeout=5000)
+    main_window.edit_actions.undo.trigger()
+    qtbot.waitUntil(lambda: panel.cell_text(batch_id, "Supplier") == "Theirs", timeout=5000)
