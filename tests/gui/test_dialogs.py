@@ -313,3 +313,12 @@ def test_an_unexpected_failure_is_a_sentence_in_the_dialog_not_a_traceback(qtbot
     assert dialog.isVisible()
     assert dialog.general_error.text().startswith("Something unexpected went wrong (RuntimeError); nothing was saved.")
     assert actions.undo_stack.count() == 0
+
+
+def test_the_model_picker_shows_its_longest_label_in_full(qtbot, actions, demo_session):
+    dialog = actions.open_new_batch()
+    qtbot.waitUntil(dialog.isVisible)
+    metrics = dialog.model_combo.fontMetrics()
+    widest = max(metrics.horizontalAdvance(dialog.model_combo.itemText(i)) for i in range(dialog.model_combo.count()))
+    assert dialog.model_combo.width() >= widest
+    assert dialog.width() >= dialog.minimumSizeHint().width()  # no row clipped under "New…"

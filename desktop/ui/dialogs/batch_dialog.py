@@ -164,6 +164,8 @@ class BatchDialog(VersionedEditDialog):
         self.model_combo.clear()
         for model in self._models.values():
             self.model_combo.addItem(model_label(model), model.id)
+        # Wide enough for "vendor model · TH/s · W" in full (wrapped labels keep the dialog narrow).
+        self.model_combo.setMinimumWidth(self.model_combo.sizeHint().width())
         if select is not None:
             self._select(self.model_combo, select)
 

@@ -219,6 +219,9 @@ class ValidatedDialog(QDialog):
         for first, second in pairwise(chain):
             QWidget.setTabOrder(first, second)
         super().showEvent(event)
+        # setMinimumWidth() above overrides the layout's minimum: never show a row clipped.
+        if self.width() < self.minimumSizeHint().width():
+            self.resize(self.minimumSizeHint().width(), self.height())
 
     def set_header(self, html: str) -> None:
         self.header.setText(html)
