@@ -1,0 +1,39 @@
+"""Pause Python's cyclic garbage collector while a worker builds many objects.
+
+A full collection walks every live object while holding the GIL; a worker that builds
+hundreds of thousands of records (an import's rows, an export's events) triggers one
+each time the heap grows by a quarter, and each stalled the UI thread for 250-450 ms
+(benchmark: tests/benchmarks, "UI-thread longest stall"). Reference counting still frees
+everything that is not in a cycle; the collector runs again once the last worker is done.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+_lock = threading.Lock()
+_paused = 0  # workers running with the collector paused (it is one switch for the process)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    global _paused
+    with _lock:
+        _paused += 1
+        if _paused == 1:
+            was_enabled = gc.isenabled()
+            gc.disable()
+            _restore.append(was_enabled)
+    try:
+        yield
+    finally:
+        with _lock:
+            _paused -= 1
+            if _paused == 0 and _restore.pop():
+                gc.enable()
+
+
+_restore: list[bool] = []
