@@ -266,16 +266,8 @@ def _via_booking_table(source: str) -> list[str]:
     ]
 
 
-def book_new_batches() -> list[str]:
-    """Statements (params: first id, last id) booking freshly inserted batches set-wise."""
-    return [
-        "INSERT INTO batch_stage_counts (batch_id, ordered) SELECT id, units FROM batches WHERE id BETWEEN ?1 AND ?2",
-        *_via_booking_table(_batch_source("nb", where="nb.id BETWEEN ?1 AND ?2")),
-    ]
-
-
 def book_new_events() -> list[str]:
-    """Statements (param: the largest event id before the insert) booking the new events."""
+    """Statements (param: the largest event id before) booking events set-wise (the v3 backfill)."""
     per_batch = ", ".join(f"SUM({d})" for d in event_delta("kind", "units"))
     adds = ", ".join(f"{c} = {c} + excluded.{c}" for c in STAGE_COLUMNS)
     return [

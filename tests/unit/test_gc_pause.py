@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import threading
 
-from desktop.ui.workers.gc_pause import gc_paused
+from desktop.gc_pause import gc_paused
 
 
 def test_the_collector_is_off_while_workers_run_and_back_after_the_last() -> None:

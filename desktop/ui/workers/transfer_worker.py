@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Signal
 
 from desktop.errors import HashplanError
-from desktop.ui.workers.gc_pause import gc_paused
+from desktop.gc_pause import gc_paused
 
 log = logging.getLogger(__name__)
 Job = Callable[[Callable[[int, int], None], threading.Event], Any]

@@ -1,9 +1,10 @@
-"""Pause Python's cyclic garbage collector while a worker builds many objects.
+"""Pause Python's cyclic garbage collector while bulk work builds many objects.
 
 A full collection walks every live object while holding the GIL; a worker that builds
 hundreds of thousands of records (an import's rows, an export's events) triggers one
 each time the heap grows by a quarter, and each stalled the UI thread for 250-450 ms
-(benchmark: tests/benchmarks, "UI-thread longest stall"). Reference counting still frees
+(benchmark: tests/benchmarks, "UI-thread longest stall"), and made a bulk insert ~30%
+slower (store.bulk pauses it too). Reference counting still frees
 everything that is not in a cycle; the collector runs again once the last worker is done.
 """
 
