@@ -117,13 +117,18 @@ def import_figures(repeat: int = 3, rows: int = IMPORT_ROWS) -> list[Figure]:
     label = f"{rows:,} rows ({len(events):,} events)"
     return [
         Figure(
-            f"import write of {label}", ours_write, "s", plain, "raw executemany, no aggregate triggers",
+            f"import write of {label}", ours_write, "s", plain, "raw executemany, tables only (no aggregates)",
             plain / ours_write, "ratio >= 0.5", plain / ours_write >= 0.5,
-            f"raw executemany into the v3 schema as is (its triggers fire per row): {with_triggers:.2f} s",
+            "the strict reading: raw rows with no aggregate upkeep at all; ours also books 5 aggregate tables",
         ),
         Figure(
-            f"import incl. parse+validate of {label}", ours_full, "s", plain, "raw executemany, no aggregate triggers",
-            plain / ours_full, "(info)", True, "CSV parse and row checks are Python: most of the time",
+            f"import write of {label}", ours_write, "s", with_triggers, "raw executemany into the same v3 schema",
+            with_triggers / ours_write, "ratio >= 0.5", with_triggers / ours_write >= 0.5,
+            "the same schema as is: its triggers keep the aggregates row by row",
+        ),
+        Figure(
+            f"import incl. parse+validate of {label}", ours_full, "s", plain, "raw executemany, tables only",
+            plain / ours_full, "(info)", True, "CSV parse and row checks (importing.py) are Python",
         ),
     ]  # fmt: skip
 
