@@ -41,6 +41,10 @@ class DataRefresher(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._running: SnapshotWorker | None = None
+        # The last finished worker stays referenced until the next one finishes: its signal can
+        # arrive while its thread is still returning from run(), and dropping the last Python
+        # reference then would delete the QRunnable under that thread's feet.
+        self._finished: SnapshotWorker | None = None
         self._pending = False
         self._requests = 0
         self._closed = False
@@ -107,7 +111,7 @@ class DataRefresher(QObject):
     # -- results -------------------------------------------------------------------------
 
     def _finish(self) -> None:
-        self._running = None
+        self._finished, self._running = self._running, None
         if self._pending and not self._closed:
             self._pending = False
             self.refresh()
