@@ -1,7 +1,7 @@
 """Every subcommand, in the order --help lists them. Add a module's COMMANDS here."""
 
 from desktop.cli.command import Command
-from desktop.cli.commands import backup, batches, demo, events, generate, models, sites, summary
+from desktop.cli.commands import backup, batches, demo, events, generate, models, sites, summary, transfer
 
 ALL_COMMANDS: list[Command] = [
     *demo.COMMANDS,
@@ -10,6 +10,7 @@ ALL_COMMANDS: list[Command] = [
     *models.COMMANDS,
     *batches.COMMANDS,
     *events.COMMANDS,
+    *transfer.COMMANDS,
     *backup.COMMANDS,
     *generate.COMMANDS,
 ]
