@@ -42,9 +42,10 @@ class Store:
         self._action: str | None = None
 
     @classmethod
-    def open(cls, path: str | Path, *, readonly: bool = False) -> Store:
+    def open(cls, path: str | Path, *, readonly: bool = False, verify: bool = True) -> Store:
+        """Opens ``path``; ``verify=False`` skips the integrity check for a second connection."""
         path = Path(path).expanduser()
-        conn, created, readonly = connect(path, readonly=readonly)
+        conn, created, readonly = connect(path, readonly=readonly, verify=verify)
         return cls(conn, path, created=created, readonly=readonly)
 
     def close(self) -> None:
