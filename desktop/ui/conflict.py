@@ -36,7 +36,8 @@ def conflict_box(parent: QWidget | None, error: ConflictError) -> QMessageBox:
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle("Changed in another window")
-    box.setText(f"{error}.")
+    sentence = str(error)
+    box.setText(f"{sentence[:1].upper()}{sentence[1:]}.")
     box.setInformativeText(
         "Someone saved this record (another window or the command line) after you opened it. "
         "Load their version, or save yours over it?"

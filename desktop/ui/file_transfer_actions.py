@@ -51,6 +51,16 @@ class FileTransferActions(QObject):
         self.export_chart_action = QAction("Export &Chart…", self)
         self.export_chart_action.setStatusTip("Save the hash-rate chart as a PNG or SVG image")
         self.export_chart_action.triggered.connect(self.choose_chart_file)
+        self._enable_for(session)
+
+    def _enable_for(self, session: Session) -> None:
+        # Exports only read; an import writes, so a read-only file cannot take one.
+        readonly = session.store.readonly
+        self.import_action.setEnabled(not readonly)
+        self.import_action.setStatusTip(
+            "Unavailable: the file is open read-only" if readonly
+            else "Import batches from a CSV, XLSX or JSON file (all rows or none)"
+        )
 
     def actions(self) -> list[QAction]:
         return [self.import_action, self.export_action, self.export_chart_action]
@@ -58,6 +68,7 @@ class FileTransferActions(QObject):
     def set_session(self, session: Session) -> None:
         """The window swapped its database: later dialogs work on the new one."""
         self.session = session
+        self._enable_for(session)
 
     def open_import(self) -> ImportDialog:
         dialog = ImportDialog(self.parent_widget, self.session)

@@ -147,3 +147,21 @@ def test_a_file_without_write_permission_opens_with_editing_off() -> None:
         for p in [folder, *folder.rglob("*")]:
             p.chmod(0o777)
         shutil.rmtree(folder)
+
+
+def test_import_and_restoring_a_deleted_batch_are_off_on_a_read_only_file(harness, reader, demo_session):
+    from desktop.ui.dialogs.history_dialog import HistoryDialog
+    from desktop.ui.file_transfer_actions import FileTransferActions
+
+    transfer = FileTransferActions(harness, reader, lambda: None)
+    assert not transfer.import_action.isEnabled() and "read-only" in transfer.import_action.statusTip()
+    assert transfer.export_action.isEnabled()  # reading out is fine
+    transfer.set_session(demo_session)
+    assert transfer.import_action.isEnabled()
+
+    demo_session.fleet.delete_batch(1)  # a delete to restore, seen by the reader
+    dialog = HistoryDialog(reader, parent=harness)
+    rows = [i for i, e in enumerate(dialog.model.entries) if e.is_batch_delete]
+    assert rows
+    dialog.table.selectRow(rows[0])
+    assert not dialog.restore_button.isEnabled()

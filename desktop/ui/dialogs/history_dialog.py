@@ -131,7 +131,8 @@ class HistoryDialog(QDialog):
 
     def _update_buttons(self) -> None:
         entry = self.selected_entry()
-        self.restore_button.setEnabled(entry is not None and entry.is_batch_delete)
+        writable = not self.session.store.readonly
+        self.restore_button.setEnabled(writable and entry is not None and entry.is_batch_delete)
         self.export_button.setEnabled(bool(self.model.entries))
 
     def restore_selected(self) -> None:
