@@ -123,7 +123,8 @@ class Store:
         with self._lock:
             cursor = self.conn.execute(sql, params)
             names = [column[0] for column in cursor.description]
-            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+            # Iterating (not fetchall) lets the UI thread take the GIL between rows of a big read.
+            return [dict(zip(names, row, strict=True)) for row in cursor]
 
     def _one(self, sql: str, params: tuple[Any, ...], what: str) -> dict[str, Any]:
         found = self._rows(sql, params)
