@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from desktop.domain.entities import Batch, BatchEvent, BatchSnapshot, DataCenter, MinerModel, Target
 from desktop.domain.ledger import check_units_change, replay
@@ -29,6 +29,7 @@ from desktop.store import Store
 
 log = logging.getLogger(__name__)
 Listener = Callable[[str], None]
+T = TypeVar("T")
 
 
 def _optional_capacity(value: Any) -> float | None:
@@ -50,6 +51,13 @@ class FleetService:
     def unsubscribe(self, listener: Listener) -> None:
         if listener in self._listeners:
             self._listeners.remove(listener)
+
+    def _commit(self, action: str, event: str, change: Callable[[], T]) -> T:
+        """Runs ``change`` as one audited transaction named ``action``, then tells the listeners."""
+        with self.store.write(action):
+            result = change()
+        self.notify(event)
+        return result
 
     def notify(self, action: str) -> None:
         log.info("committed: %s", action)
@@ -105,10 +113,7 @@ class FleetService:
 
     def add_site(self, name: Any, country: Any = "", capacity_mw: Any = None, notes: Any = "") -> DataCenter:
         site = self.build_site(name, country, capacity_mw, notes)
-        with self.store.write(f"add data center {site.name}"):
-            site = self.store.insert_site(site)
-        self.notify("add site")
-        return site
+        return self._commit(f"add data center {site.name}", "add site", lambda: self.store.insert_site(site))
 
     def edit_site(
         self,
@@ -124,25 +129,17 @@ class FleetService:
         site = self.build_site(
             name, country, capacity_mw, notes, site_id=site_id, version=current.version if version is None else version
         )
-        with self.store.write(f"edit data center {site.name}"):
-            site = self.store.update_site(site)
-        self.notify("edit site")
-        return site
+        return self._commit(f"edit data center {site.name}", "edit site", lambda: self.store.update_site(site))
 
     def delete_site(self, site_id: int) -> DataCenter:
         site = self.store.get_site(site_id)
         if self.store.site_in_use(site_id):
             raise ValidationError("data_center", f"'{site.name}' still has batches; delete or move them first")
-        with self.store.write(f"delete data center {site.name}"):
-            self.store.delete_site(site_id)
-        self.notify("delete site")
+        self._commit(f"delete data center {site.name}", "delete site", lambda: self.store.delete_site(site_id))
         return site
 
     def restore_site(self, site: DataCenter) -> DataCenter:
-        with self.store.write(f"restore data center {site.name}"):
-            site = self.store.insert_site(site)
-        self.notify("restore site")
-        return site
+        return self._commit(f"restore data center {site.name}", "restore site", lambda: self.store.insert_site(site))
 
     # -- miner models ------------------------------------------------------------------
 
@@ -161,32 +158,23 @@ class FleetService:
 
     def add_model(self, name: Any, vendor: Any, ths: Any, watts: Any) -> MinerModel:
         model = self.build_model(name, vendor, ths, watts)
-        with self.store.write(f"add miner model {model.name}"):
-            model = self.store.insert_model(model)
-        self.notify("add model")
-        return model
+        return self._commit(f"add miner model {model.name}", "add model", lambda: self.store.insert_model(model))
 
     def edit_model(self, model_id: int, name: Any, vendor: Any, ths: Any, watts: Any) -> MinerModel:
         model = self.build_model(name, vendor, ths, watts, model_id=model_id)
-        with self.store.write(f"edit miner model {model.name}"):
-            model = self.store.update_model(model)
-        self.notify("edit model")
-        return model
+        return self._commit(f"edit miner model {model.name}", "edit model", lambda: self.store.update_model(model))
 
     def delete_model(self, model_id: int) -> MinerModel:
         model = self.store.get_model(model_id)
         if self.store.model_in_use(model_id):
             raise ValidationError("model", f"'{model.name}' is used by batches; it cannot be deleted")
-        with self.store.write(f"delete miner model {model.name}"):
-            self.store.delete_model(model_id)
-        self.notify("delete model")
+        self._commit(f"delete miner model {model.name}", "delete model", lambda: self.store.delete_model(model_id))
         return model
 
     def restore_model(self, model: MinerModel) -> MinerModel:
-        with self.store.write(f"restore miner model {model.name}"):
-            model = self.store.insert_model(model)
-        self.notify("restore model")
-        return model
+        return self._commit(
+            f"restore miner model {model.name}", "restore model", lambda: self.store.insert_model(model)
+        )
 
     # -- batches -----------------------------------------------------------------------
 
@@ -258,10 +246,7 @@ class FleetService:
             notes,
             total_cost_usd=total_cost_usd,
         )
-        with self.store.write("add batch"):
-            batch = self.store.insert_batch(batch)
-        self.notify("add batch")
-        return batch
+        return self._commit("add batch", "add batch", lambda: self.store.insert_batch(batch))
 
     def edit_batch(
         self,
@@ -380,13 +365,7 @@ class FleetService:
             data_center_id=site_id,
             note=clean_text(note),
         )
-        with self.store.write("add target"):
-            target = self.store.insert_target(target)
-        self.notify("add target")
-        return target
+        return self._commit("add target", "add target", lambda: self.store.insert_target(target))
 
     def delete_target(self, target_id: int) -> Target:
-        with self.store.write(f"delete target #{target_id}"):
-            target = self.store.delete_target(target_id)
-        self.notify("delete target")
-        return target
+        return self._commit(f"delete target #{target_id}", "delete target", lambda: self.store.delete_target(target_id))

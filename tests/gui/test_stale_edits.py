@@ -77,7 +77,7 @@ def test_the_question_names_the_record_and_offers_three_ways(qtbot, actions, dem
     box = save_and_get_question(qtbot, dialog)
 
     assert box.windowTitle() == "Changed in another window"
-    assert f"batch #{batch_id} was changed elsewhere" in box.text()
+    assert f"Batch #{batch_id} was changed elsewhere" in box.text()
     assert [b.text() for b in box.buttons() if b.objectName()] == ["Load their version", "Save mine anyway"]
     assert box.button(QMessageBox.StandardButton.Cancel) is not None
     assert box.defaultButton().objectName() == "conflictReload"  # Enter never overwrites
