@@ -168,17 +168,19 @@ class FleetQueries:
         return fleet_reads.batch_count(self.store, data_center_id)
 
     def batch_rows(
-        self, data_center_id: int | None = None, offset: int = 0, limit: int | None = None
+        self, data_center_id: int | None = None, offset: int = 0, limit: int | None = None, *, at: date | None = None
     ) -> list[BatchRow]:
         """Batches in order-date order with their stage counts; ``offset``/``limit`` give one page.
 
         Counts come from batch_stage_counts (kept by the store), so a page of 500 rows
         costs a few milliseconds on a fleet of 100,000 batches and 1,000,000 events.
+        ``at``: counts and latest deployment as of that date (replay(batch, events, at)),
+        summed in SQL: ~1 s for every batch of that fleet, no event objects in Python.
         """
         models = self._models()
         names = {s.id: s.name for s in self.store.list_sites()}
         result = []
-        for row in fleet_reads.batch_page(self.store, data_center_id, offset, limit):
+        for row in fleet_reads.batch_page(self.store, data_center_id, offset, limit, at):
             (batch_id, site_id, model_id, units, ordered_on, expected_on, price, supplier, notes, version) = row[:10]
             deployed_on = row[16]
             batch = Batch(

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from desktop.store.aggregates import STAGE_COLUMNS
+from desktop.store.aggregates import STAGE_COLUMNS, event_delta
 from desktop.store.store import Store
 
 _STAGES = ", ".join(f"SUM({c})" for c in STAGE_COLUMNS)
@@ -113,19 +113,36 @@ BATCH_PAGE_COLUMNS = (
 )
 
 
-def batch_page(store: Store, data_center_id: int | None, offset: int, limit: int | None) -> list[tuple[Any, ...]]:
+def batch_page(
+    store: Store, data_center_id: int | None, offset: int, limit: int | None, at: date | None = None
+) -> list[tuple[Any, ...]]:
     """Batches in the batch table's order (order date, id) with their stage counts; one page.
 
     Walks the (site,) ordered_on, id index, so a page costs its own rows plus the skipped
-    index entries, never a replay of events.
+    index entries, never a replay of events. With ``at``: the counts and latest deployment
+    as of that date (events dated later not applied), summed in SQL over the events up to
+    it (an export as of a date: one pass, no event objects in Python).
     """
+    counts = f"{', '.join('c.' + c for c in STAGE_COLUMNS)}, c.deployed_on"
+    source = "batch_stage_counts c ON c.batch_id = b.id"
+    params: tuple[Any, ...] = ()
+    if at is not None:
+        sums = ", ".join(f"SUM({d}) AS {c}" for c, d in zip(STAGE_COLUMNS, event_delta("kind", "units"), strict=True))
+        counts = (
+            f"b.units + COALESCE(c.ordered, 0), "
+            f"{', '.join(f'COALESCE(c.{c}, 0)' for c in STAGE_COLUMNS[1:])}, c.deployed_on"
+        )
+        source = (
+            f"(SELECT batch_id, {sums}, MAX(CASE WHEN kind = 'deployed' THEN occurred_on END) AS deployed_on "
+            "FROM batch_events WHERE occurred_on <= ? GROUP BY batch_id) c ON c.batch_id = b.id"
+        )
+        params = (at.isoformat(),)
     select = (
         "SELECT b.id, b.data_center_id, b.model_id, b.units, b.ordered_on, b.expected_on, b.unit_price_cents, "
-        f"b.supplier, b.notes, b.version, {', '.join('c.' + c for c in STAGE_COLUMNS)}, c.deployed_on "
-        "FROM batches b JOIN batch_stage_counts c ON c.batch_id = b.id"
+        f"b.supplier, b.notes, b.version, {counts} FROM batches b {'LEFT ' if at else ''}JOIN {source}"
     )
     page = "ORDER BY b.ordered_on, b.id LIMIT ? OFFSET ?"
     bounds = (-1 if limit is None else limit, offset)
     if data_center_id is None:
-        return _rows(store, f"{select} {page}", bounds)
-    return _rows(store, f"{select} WHERE b.data_center_id = ? {page}", (data_center_id, *bounds))
+        return _rows(store, f"{select} {page}", (*params, *bounds))
+    return _rows(store, f"{select} WHERE b.data_center_id = ? {page}", (*params, data_center_id, *bounds))

@@ -63,7 +63,7 @@ def assert_same_series(session: Session) -> None:
         _assert_same_steps(fast.planned, planned_curve(batches, events, models))
 
 
-def assert_same_batch_rows(session: Session) -> None:
+def assert_same_batch_rows(session: Session, dates: list[date]) -> None:
     store = session.store
     events = store.events_by_batch()
     for site_id in [None, *(s.id for s in store.list_sites())]:
@@ -77,13 +77,21 @@ def assert_same_batch_rows(session: Session) -> None:
             assert row.deployed_on == (max(deploys) if deploys else None)
         pages = [r.batch.id for start in range(0, len(rows), 3) for r in session.queries.batch_rows(site_id, start, 3)]
         assert pages == [r.batch.id for r in rows]
+        for at in dates:
+            as_of = session.queries.batch_rows(site_id, at=at)
+            assert [r.batch for r in as_of] == [r.batch for r in rows]
+            for row in as_of:
+                batch_events = events.get(row.batch.id or 0, [])
+                assert row.counts == replay(row.batch, batch_events, at)
+                deploys = [e.occurred_on for e in batch_events if e.kind is EventKind.DEPLOYED and e.occurred_on <= at]
+                assert row.deployed_on == (max(deploys) if deploys else None)
 
 
 def assert_fast_equals_slow(session: Session, dates: list[date]) -> None:
     for at in dates:
         assert_same_summary(session, at)
     assert_same_series(session)
-    assert_same_batch_rows(session)
+    assert_same_batch_rows(session, dates)
 
 
 # -- random fleets through the services ---------------------------------------------------
