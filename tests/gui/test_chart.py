@@ -36,7 +36,7 @@ def test_partial_deployment_moves_the_deployed_step_at_its_date(qtbot, main_wind
     fleet, chart = main_window.session.fleet, main_window.chart
     fleet.record_event(4, "delivered", 1533, "2021-08-20")
     fleet.record_event(4, "deployed", 1200, "2021-08-25")
-    qtbot.waitUntil(lambda: chart.series_values()["deployed"][1][-1] == 145_556.5 + 1200 * 53, timeout=1000)
+    qtbot.waitUntil(lambda: chart.series_values()["deployed"][1][-1] == 145_556.5 + 1200 * 53, timeout=5000)
     assert chart.value_on("deployed", date(2021, 8, 24)) == 145_556.5
     assert chart.value_on("deployed", date(2021, 8, 25)) == 145_556.5 + 1200 * 53
     assert to_seconds(date(2021, 8, 25)) in chart.series_values()["deployed"][0]
@@ -48,7 +48,7 @@ def test_a_new_batch_moves_planned_by_units_times_ths_at_its_expected_date(qtbot
     chart = main_window.chart
     before = chart.series_values()["planned"]
     main_window.session.fleet.add_batch("Kazakhstan", "Antminer S19", 250, "2021-08-01", "2021-10-15", "3000")
-    qtbot.waitUntil(lambda: chart.series_values()["planned"][1][-1] != before[1][-1], timeout=1000)
+    qtbot.waitUntil(lambda: chart.series_values()["planned"][1][-1] != before[1][-1], timeout=5000)
     assert chart.value_on("planned", date(2021, 10, 15)) - chart.value_on("planned", date(2021, 10, 14)) == 250 * 95
     assert chart.series_values()["planned"][1][-1] == before[1][-1] + 250 * 95
     assert chart.series_values()["deployed"][1][-1] == 145_556.5

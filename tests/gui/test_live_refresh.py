@@ -54,7 +54,7 @@ def test_a_change_in_this_process_refreshes_without_waiting_for_the_poll(qtbot, 
         try:
             with qtbot.waitSignal(refresher.changed, timeout=2000):
                 refresher.refresh()
-            with qtbot.waitSignal(refresher.changed, timeout=1000) as blocker:
+            with qtbot.waitSignal(refresher.changed, timeout=5000) as blocker:
                 session.fleet.add_site("Iceland")
             assert [s.name for s in blocker.args[0].sites] == ["Iceland", "Kazakhstan", "Texas"]
         finally:

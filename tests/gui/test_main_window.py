@@ -117,7 +117,7 @@ def test_adding_a_batch_updates_window_at_once(qtbot, main_window: MainWindow) -
     fleet = main_window.session.fleet
     before = main_window.chart.series_values()["planned"][1][-1]
     fleet.add_batch("Texas", "Antminer S19j Pro", 300, "2021-08-01", "2021-12-01", "3100")
-    qtbot.waitUntil(lambda: len(main_window.batch_panel.visible_batch_ids()) == 8, timeout=1000)
+    qtbot.waitUntil(lambda: len(main_window.batch_panel.visible_batch_ids()) == 8, timeout=5000)
     assert main_window.chart.series_values()["planned"][1][-1] == before + 300 * 100.0
     assert main_window.kpi_tiles.texts()["planned"] == format_hashrate(before + 300 * 100.0)
 
