@@ -9,10 +9,12 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from desktop.services.demo import load_demo
-from desktop.services.session import open_session
+from desktop.services.session import Session, open_session
+from desktop.ui.edit_actions import EditActions
 from desktop.ui.look import apply_look
 from desktop.ui.main_window import MainWindow
 from desktop.ui.settings import WindowSettings
+from tests.gui.edit_harness import SelectionHarness
 
 WindowFactory = Callable[..., MainWindow]
 
@@ -59,3 +61,16 @@ def open_main_window(qtbot, window_settings: WindowSettings) -> WindowFactory:
 @pytest.fixture
 def main_window(open_main_window: WindowFactory, demo_db: Path) -> MainWindow:
     return open_main_window(demo_db)
+
+
+@pytest.fixture
+def harness(qtbot) -> SelectionHarness:
+    """A stand-in for the main window's selection: tests set site_id / batch_id directly."""
+    widget = SelectionHarness()
+    qtbot.addWidget(widget)
+    return widget
+
+
+@pytest.fixture
+def actions(harness: SelectionHarness, demo_session: Session) -> EditActions:
+    return EditActions(harness, demo_session, harness)

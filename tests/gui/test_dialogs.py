@@ -10,11 +10,10 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.domain.hashrate import value_at
 from desktop.domain.stages import EventKind
-from desktop.services.session import Session, open_session
+from desktop.services.session import open_session
 from desktop.ui.dialogs.model_dialog import ModelDialog
 from desktop.ui.edit_actions import EditActions
 from tests.gui.edit_harness import (
-    SelectionHarness,
     dump_tables,
     fill_batch,
     model_id,
@@ -23,19 +22,6 @@ from tests.gui.edit_harness import (
     site_id,
     type_into,
 )
-
-
-@pytest.fixture
-def harness(qtbot) -> SelectionHarness:
-    widget = SelectionHarness()
-    qtbot.addWidget(widget)
-    return widget
-
-
-@pytest.fixture
-def actions(harness: SelectionHarness, demo_session: Session) -> EditActions:
-    return EditActions(harness, demo_session, harness)
-
 
 # -- the batch dialog ---------------------------------------------------------------------
 

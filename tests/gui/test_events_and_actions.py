@@ -23,19 +23,6 @@ from tests.gui.edit_harness import (
     type_into,
 )
 
-
-@pytest.fixture
-def harness(qtbot) -> SelectionHarness:
-    widget = SelectionHarness()
-    qtbot.addWidget(widget)
-    return widget
-
-
-@pytest.fixture
-def actions(harness: SelectionHarness, demo_session: Session) -> EditActions:
-    return EditActions(harness, demo_session, harness)
-
-
 # -- events -------------------------------------------------------------------------------
 
 

@@ -10,19 +10,7 @@ from desktop.services.session import Session
 from desktop.ui.dialogs.catalog_dialog import COLUMNS, CatalogDialog
 from desktop.ui.dialogs.model_dialog import ModelDialog
 from desktop.ui.edit_actions import EditActions
-from tests.gui.edit_harness import SelectionHarness, model_id, records, shown_reason, type_into
-
-
-@pytest.fixture
-def harness(qtbot) -> SelectionHarness:
-    widget = SelectionHarness()
-    qtbot.addWidget(widget)
-    return widget
-
-
-@pytest.fixture
-def actions(harness: SelectionHarness, demo_session: Session) -> EditActions:
-    return EditActions(harness, demo_session, harness)
+from tests.gui.edit_harness import model_id, records, shown_reason, type_into
 
 
 @pytest.fixture

@@ -22,13 +22,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def harness(qtbot) -> SelectionHarness:
-    widget = SelectionHarness()
-    qtbot.addWidget(widget)
-    return widget
-
-
-@pytest.fixture
 def reader(demo_session: Session) -> Iterator[Session]:
     with open_session(demo_session.path, readonly=True) as session:
         assert session.store.readonly

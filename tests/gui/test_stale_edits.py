@@ -14,18 +14,6 @@ from tests.gui.edit_harness import SelectionHarness, records, site_id, type_into
 
 
 @pytest.fixture
-def harness(qtbot) -> SelectionHarness:
-    widget = SelectionHarness()
-    qtbot.addWidget(widget)
-    return widget
-
-
-@pytest.fixture
-def actions(harness: SelectionHarness, demo_session: Session) -> EditActions:
-    return EditActions(harness, demo_session, harness)
-
-
-@pytest.fixture
 def batch_id(demo_session: Session, harness: SelectionHarness, actions: EditActions) -> int:
     batch = demo_session.store.list_batches()[0]
     assert batch.id is not None

@@ -12,19 +12,7 @@ from desktop.errors import HashplanError
 from desktop.services.session import Session, open_session
 from desktop.ui.edit_actions import EditActions
 from desktop.ui.undo import AddSite, execute
-from tests.gui.edit_harness import SelectionHarness, dump_tables, records
-
-
-@pytest.fixture
-def harness(qtbot) -> SelectionHarness:
-    widget = SelectionHarness()
-    qtbot.addWidget(widget)
-    return widget
-
-
-@pytest.fixture
-def actions(harness: SelectionHarness, demo_session: Session) -> EditActions:
-    return EditActions(harness, demo_session, harness)
+from tests.gui.edit_harness import dump_tables, records
 
 
 @pytest.fixture
