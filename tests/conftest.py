@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import os
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("XDG_DATA_HOME", "/tmp/hashplan-test-data")  # never touch a real user's data
-
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import configuration
 
-from desktop.services.demo import load_demo
-from desktop.services.session import Session, open_session
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("XDG_DATA_HOME", "/tmp/hashplan-test-data")  # never touch a real user's data
+# Hypothesis's example database lives in the temp folder, not as .hypothesis/ in the checkout.
+configuration.set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "hashplan-hypothesis")
+
+from desktop.services.demo import load_demo  # noqa: E402  (after the environment is set)
+from desktop.services.session import Session, open_session  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
