@@ -130,3 +130,34 @@ def test_an_exahash_fleet_reads_in_ehs(qtbot) -> None:
     assert chart.unit == "EH/s"
     assert chart.plot_item.getAxis("left").labelText == "Hash rate (EH/s)"
     assert chart.deployed_item.getData()[1].max() == 2.4
+
+
+def test_grid_is_drawn_opaque_under_the_curves_in_the_colour_it_shows(main_window: MainWindow) -> None:
+    """Opaque grid pens (fast to draw) that look like pyqtgraph's translucent ones over the background."""
+    from PySide6.QtGui import QPainter, QPalette, QPicture
+
+    from desktop.ui.charts.axes import flatten
+
+    chart = main_window.chart
+    base = chart.palette().color(QPalette.ColorRole.Base)
+    left = chart.plot_item.getAxis("left")
+    picture = QPicture()
+    painter = QPainter(picture)
+    _axis, ticks, _texts = left.generateDrawSpecs(painter)
+    painter.end()
+    grid = [pen for pen, start, end in ticks if abs(start.x() - end.x()) > 100]  # lines across the plot
+    assert len(grid) >= 4
+    assert all(pen.color().alpha() == 255 for pen, _, _ in ticks)
+    translucent = left.tickPen().color()
+    translucent.setAlpha(left.grid)  # pyqtgraph's major grid line: the tick pen at the grid's alpha
+    assert grid[0].color().rgb() == flatten(translucent, base).rgb() != base.rgb()
+    assert left.zValue() < chart.plot_item.getViewBox().zValue()  # the fill and curves cover it
+
+
+def test_flatten_mixes_a_translucent_colour_over_its_background() -> None:
+    from PySide6.QtGui import QColor
+
+    from desktop.ui.charts.axes import flatten
+
+    assert flatten(QColor(0, 0, 0, 51), QColor(255, 255, 255)).getRgb() == (204, 204, 204, 255)
+    assert flatten(QColor(200, 100, 0, 255), QColor(0, 0, 0)).getRgb() == (200, 100, 0, 255)

