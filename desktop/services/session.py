@@ -31,9 +31,12 @@ class Session:
         self.close()
 
 
-def open_session(path: str | Path, *, readonly: bool = False) -> Session:
-    """Opens (creating and seeding the catalog if new) the database at ``path``."""
-    store = Store.open(path, readonly=readonly)
+def open_session(path: str | Path, *, readonly: bool = False, defer_check: bool = False) -> Session:
+    """Opens (creating and seeding the catalog if new) the database at ``path``.
+
+    ``defer_check``: see Store.open (the window runs the integrity check after it shows).
+    """
+    store = Store.open(path, readonly=readonly, defer_check=defer_check)
     try:
         if store.created:
             load_seed_catalog(store)

@@ -126,6 +126,7 @@ def verify_backup(path: Path) -> None:
 
 def create_backup(store: Store, *, tag: str = "", now: datetime | None = None, rotate_after: bool = True) -> BackupInfo:
     """Writes, verifies and publishes one backup of the open database; then rotates."""
+    store.finish_check()  # a damaged file never becomes a backup (rotation could drop a good one for it)
     when = now or _now()
     folder = backups_dir(store.path)
     try:

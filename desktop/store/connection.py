@@ -67,12 +67,12 @@ def _open(path: Path, mode: str) -> sqlite3.Connection:
 
 
 def connect(
-    path: Path, *, readonly: bool = False, verify: bool = True
-) -> tuple[sqlite3.Connection, bool, bool]:
+    path: Path, *, readonly: bool = False, verify: bool = True, defer_check: bool = False
+) -> tuple[sqlite3.Connection, bool, bool, bool]:
     """Open (creating if missing) a checked, migrated connection.
 
-    Returns (connection, created, readonly). A read-only file or folder opens
-    read-only rather than failing.
+    Returns (connection, created, readonly, check_pending). A read-only file or folder
+    opens read-only rather than failing.
 
     An existing file is inspected before anything may write to it. When no -wal or
     -journal lies beside it (nobody has it open and it was closed cleanly) the checks
@@ -91,9 +91,15 @@ def connect(
     ``verify=False`` skips the quick_check (the version checks still run): for a second
     connection to a file this process has just checked, where the check would cost
     about a second on a million-event fleet.
+
+    ``defer_check=True`` (the desktop window) leaves the quick_check of a writable file at
+    the current schema version for later (``check_pending`` is True): the caller runs
+    ``check_integrity`` off the UI thread once the window shows, and the Store holds back
+    every write until it passed. A file that needs an upgrade is still checked first,
+    since the upgrade writes.
     """
     created = not path.exists()
-    inspected = False
+    inspected = pending = False
     if created:
         if readonly:
             raise DatabaseError(f"{path} does not exist")
@@ -108,12 +114,12 @@ def connect(
         in_use = any(side.exists() for side in _side_files(path))
         probe = _connect_or_raise(path, "ro" if in_use else "immutable")
         try:
-            _inspect(probe, path, readonly=readonly, verify=verify)
+            pending = _inspect(probe, path, readonly=readonly, verify=verify, defer_check=defer_check and not readonly)
         except BaseException:
             probe.close()
             raise
         if readonly and (in_use or not writable):
-            return probe, False, True
+            return probe, False, True, False
         probe.close()
         inspected = True
 
@@ -132,7 +138,7 @@ def connect(
                 with suppress(OSError):
                     Path(f"{path}{suffix}").unlink()
         raise
-    return conn, created, readonly
+    return conn, created, readonly, pending
 
 
 def _connect_or_raise(path: Path, mode: str) -> sqlite3.Connection:
@@ -142,13 +148,15 @@ def _connect_or_raise(path: Path, mode: str) -> sqlite3.Connection:
         raise DatabaseError(f"{path}: cannot be opened ({error})") from None
 
 
-def _inspect(conn: sqlite3.Connection, path: Path, *, readonly: bool, verify: bool = True) -> None:
-    """Refuses a damaged, foreign or newer file; reads only."""
+def _inspect(
+    conn: sqlite3.Connection, path: Path, *, readonly: bool, verify: bool = True, defer_check: bool = False
+) -> bool:
+    """Refuses a damaged, foreign or newer file; reads only. True: the quick_check was deferred."""
     try:
-        ok = conn.execute("PRAGMA quick_check").fetchone()[0] if verify else "ok"
-        if ok != "ok":
-            raise NotHashplanFileError(f"{path} is damaged (integrity check: {ok})")
-        version = migrations.schema_version(conn)
+        version = migrations.schema_version(conn)  # the header only: readable even when pages are damaged
+        deferred = verify and defer_check and version == migrations.CURRENT_VERSION
+        if verify and not deferred:
+            _quick_check(conn, path)
         if version == 0 and (
             migrations.user_table_count(conn)
             or migrations.application_id(conn) not in (0, migrations.APPLICATION_ID)
@@ -167,6 +175,28 @@ def _inspect(conn: sqlite3.Connection, path: Path, *, readonly: bool, verify: bo
             )
     except sqlite3.DatabaseError as error:
         raise translate(error, path) from None
+    return deferred
+
+
+def _quick_check(conn: sqlite3.Connection, path: Path) -> None:
+    ok = conn.execute("PRAGMA quick_check").fetchone()[0]
+    if ok != "ok":
+        raise NotHashplanFileError(f"{path} is damaged (integrity check: {ok})")
+
+
+def check_integrity(path: Path) -> None:
+    """The quick_check that ``connect(defer_check=True)`` left, on its own read-only connection.
+
+    Safe on any thread while the file is open elsewhere (it reads the WAL, writes nothing).
+    Raises NotHashplanFileError for a damaged file, DatabaseError when it cannot be read.
+    """
+    conn = _connect_or_raise(path, "ro")
+    try:
+        _quick_check(conn, path)
+    except sqlite3.DatabaseError as error:
+        raise translate(error, path) from None
+    finally:
+        conn.close()
 
 
 def _prepare(conn: sqlite3.Connection, path: Path, *, readonly: bool, created: bool, inspected: bool) -> None:

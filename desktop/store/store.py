@@ -17,6 +17,7 @@ from desktop.domain.values import name_key
 from desktop.errors import ConflictError, NotFoundError, ReadOnlyError, ValidationError
 from desktop.store import rows
 from desktop.store.connection import connect, translate, utc_now
+from desktop.store.deferred_check import DeferredCheck
 
 
 @dataclass(frozen=True)
@@ -33,20 +34,40 @@ class AuditEntry:
 class Store:
     """All SQL lives here. Mutations must run inside ``with store.write(action):``."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, *, created: bool, readonly: bool):
+    def __init__(
+        self, conn: sqlite3.Connection, path: Path, *, created: bool, readonly: bool, check_pending: bool = False
+    ):
         self.conn = conn
         self.path = path
         self.created = created
         self.readonly = readonly
         self._lock = threading.RLock()
         self._action: str | None = None
+        self._check = DeferredCheck(path) if check_pending else None
 
     @classmethod
-    def open(cls, path: str | Path, *, readonly: bool = False, verify: bool = True) -> Store:
-        """Opens ``path``; ``verify=False`` skips the integrity check for a second connection."""
+    def open(cls, path: str | Path, *, readonly: bool = False, verify: bool = True, defer_check: bool = False) -> Store:
+        """Opens ``path``; ``verify=False`` skips the integrity check for a second connection.
+
+        ``defer_check=True`` may leave the integrity check for ``finish_check`` (see
+        deferred_check.py): the desktop shows its window first.
+        """
         path = Path(path).expanduser()
-        conn, created, readonly = connect(path, readonly=readonly, verify=verify)
-        return cls(conn, path, created=created, readonly=readonly)
+        conn, created, readonly, pending = connect(path, readonly=readonly, verify=verify, defer_check=defer_check)
+        return cls(conn, path, created=created, readonly=readonly, check_pending=pending)
+
+    @property
+    def check_pending(self) -> bool:
+        """The integrity check opening deferred has not run yet."""
+        return self._check is not None and not self._check.done
+
+    def finish_check(self) -> None:
+        """Runs the deferred integrity check (once; a second caller waits for the first).
+
+        Raises NotHashplanFileError if the file is damaged. Nothing to do when opening checked it.
+        """
+        if self._check is not None:
+            self._check.run()
 
     def close(self) -> None:
         with self._lock:
@@ -70,6 +91,7 @@ class Store:
         """One user action = one IMMEDIATE transaction: all of it lands, or none."""
         if self.readonly:
             raise ReadOnlyError(f"{self.path} is open read-only; '{action}' was not saved")
+        self.finish_check()  # never write into a file that has not passed its check
         with self._lock:
             if self._action is not None:  # nested: part of the outer action
                 yield self

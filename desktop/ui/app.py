@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop import __version__
-from desktop.errors import HashplanError
+from desktop.errors import HashplanError, NotHashplanFileError
 from desktop.paths import APP_NAME, resolve_db_path
 from desktop.services.demo import load_demo
 from desktop.services.session import Session, open_session
@@ -60,7 +60,7 @@ def open_window(
     """Opens the database at ``path`` in a new window; errors go to a message box, not a traceback."""
     settings = settings or WindowSettings()
     try:
-        session = open_session(path)
+        session = open_session(path, defer_check=True)  # checked on a worker once the window shows
     except HashplanError as error:  # names the file and the problem; offers a backup or another file
         retry = handle_open_failure(path, error, parent)
         return None if retry is None else open_window(retry, demo=demo, parent=parent, settings=settings, ask=ask)
@@ -77,9 +77,26 @@ def open_window(
     settings.add_recent_file(session.path)
     _windows.append(window)
     window.destroyed.connect(lambda *_: _windows.remove(window) if window in _windows else None)
+    window.reliability.file_damaged.connect(lambda problem: _offer_a_way_on(window, problem))
     window.show()
-    window.reliability.daily_backup()  # on open (a worker thread); at most one a day
+    window.reliability.check_then_back_up()  # worker thread: the file check, then at most one backup a day
     return window
+
+
+def _offer_a_way_on(window: MainWindow, problem: str) -> MainWindow | None:
+    """The check after opening found the file damaged: offer a backup or another file.
+
+    Nothing was written to it meanwhile (the store holds writes back until the check passed).
+    The window lets go of the file first, so a restore can set it aside, and closes once the
+    next window (if any) is open: the app stays up while it asks.
+    """
+    window.release_file()
+    retry = handle_open_failure(window.session.path, NotHashplanFileError(problem), window)
+    replacement = None if retry is None else open_window(retry, settings=window.settings)
+    if replacement is not None:
+        replacement.setGeometry(window.geometry())
+    window.close()
+    return replacement
 
 
 def run_gui(args: argparse.Namespace) -> int:

@@ -288,9 +288,17 @@ class MainWindow(QMainWindow):
             if state := self.settings.splitter_state(splitter.objectName()):
                 splitter.restoreState(state)
 
-    def closeEvent(self, event: QCloseEvent) -> None:
-        self._save_settings()
+    def release_file(self) -> None:
+        """Stops reading and closes the database; the window stays (disabled) until it closes.
+
+        A restore over a damaged file needs it closed while the window still asks what to do.
+        """
         self.refresher.close()
         self.reliability.wait()  # a backup in flight finishes before the file closes
         self.session.close()
+        self.centralWidget().setEnabled(False)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._save_settings()
+        self.release_file()
         super().closeEvent(event)

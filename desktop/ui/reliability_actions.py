@@ -16,8 +16,10 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from desktop.errors import NotHashplanFileError
 from desktop.services.backups import BackupService, RestoreResult
 from desktop.services.session import Session
+from desktop.store import Store
 from desktop.store.backup import BackupInfo
 from desktop.ui.dialogs.history_dialog import HistoryDialog
 from desktop.ui.dialogs.restore_dialog import RestoreDialog
@@ -33,6 +35,7 @@ class ReliabilityActions(QObject):
     backup_written = Signal(object)  # BackupInfo
     restored = Signal(object)  # RestoreResult: the window clears its undo stack
     failed = Signal(str)
+    file_damaged = Signal(str)  # the integrity check deferred from opening failed: a sentence
 
     def __init__(
         self,
@@ -78,6 +81,17 @@ class ReliabilityActions(QObject):
         self.restore_from_backup.setEnabled(not session.store.readonly)
 
     # -- backups -----------------------------------------------------------------------
+
+    def check_then_back_up(self) -> None:
+        """The integrity check opening left for later (if any), then the daily backup, in that order."""
+        store = self.session.store
+        if store.check_pending:
+            self._run(lambda: _damage_of(store), "the file check", self._checked, loud=False)
+        self.daily_backup()
+
+    def _checked(self, damage: str | None) -> None:
+        if damage is not None:
+            self.file_damaged.emit(damage)
 
     def daily_backup(self) -> None:
         if not self.session.store.readonly:
@@ -155,3 +169,12 @@ class ReliabilityActions(QObject):
     def wait(self) -> None:
         """Blocks until queued backups finish (closing the window, tests)."""
         self.pool.waitForDone()
+
+
+def _damage_of(store: Store) -> str | None:
+    """Runs the deferred check on the worker: None when the file is sound, else what is wrong."""
+    try:
+        store.finish_check()
+    except NotHashplanFileError as error:
+        return str(error)
+    return None

@@ -229,3 +229,69 @@ def test_open_window_on_a_damaged_file_restores_the_newest_good_backup(
     assert len(asked) == 1 and str(path) in asked[0]
     qtbot.waitUntil(lambda: len(window.batch_panel.visible_batch_ids()) == 7, timeout=5000)
     assert list((tmp_path / "backups" / "fleet" / "damaged").iterdir())  # the damaged file was kept
+
+
+def _damaged_demo_with_backup(path: Path) -> str:
+    """A demo file with one good backup, then rows damaged so only the integrity check can tell."""
+    import hashlib
+
+    from desktop.services.demo import load_demo
+    from tests.integration.test_deferred_check import damage_rows
+
+    with open_session(path) as session:
+        load_demo(session.fleet)
+        BackupService(session.store).backup_now()
+    damage_rows(path)
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_damage_found_after_the_window_showed_closes_it_and_restores_the_backup(
+    qtbot, tmp_path: Path, window_settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.ui.app import _windows, open_window
+
+    path = tmp_path / "fleet.db"
+    _damaged_demo_with_backup(path)
+    asked: list[str] = []
+
+    def choose_restore(dialog: OpenFailureDialog) -> int:
+        asked.append(dialog.problem.text())
+        dialog.choice = OpenFailureChoice.RESTORE
+        return 1
+
+    monkeypatch.setattr(OpenFailureDialog, "exec", choose_restore)
+    first = open_window(path, settings=window_settings, ask=lambda s, p: False)
+    assert first is not None  # the file opened: its check runs once the window shows
+    qtbot.waitUntil(lambda: len(asked) == 1, timeout=10_000)
+    assert str(path) in asked[0] and "damaged" in asked[0]
+    qtbot.waitUntil(lambda: first not in _windows, timeout=5000)  # closed (and deleted)
+    [replacement] = [w for w in _windows if w.isVisible()]
+    qtbot.addWidget(replacement)
+    qtbot.waitUntil(lambda: len(replacement.batch_panel.visible_batch_ids()) == 7, timeout=5000)
+    assert list((tmp_path / "backups" / "fleet" / "damaged").iterdir())  # the damaged file was kept
+
+
+def test_damage_found_after_the_window_showed_leaves_the_file_as_it_was_on_quit(
+    qtbot, tmp_path: Path, window_settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+
+    from desktop.ui.app import _windows, open_window
+
+    path = tmp_path / "fleet.db"
+    before = _damaged_demo_with_backup(path)
+    asked: list[str] = []
+
+    def choose_quit(dialog: OpenFailureDialog) -> int:
+        asked.append(dialog.problem.text())
+        dialog.choice = OpenFailureChoice.QUIT
+        return 0
+
+    monkeypatch.setattr(OpenFailureDialog, "exec", choose_quit)
+    window = open_window(path, settings=window_settings, ask=lambda s, p: False)
+    assert window is not None
+    qtbot.waitUntil(lambda: len(asked) == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: window not in _windows, timeout=5000)  # closed (and deleted)
+    assert not [w for w in _windows if w.isVisible()]
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before  # nothing was written into it
+    assert len(list((tmp_path / "backups" / "fleet").glob("*.db"))) == 1  # and no backup of the damage

@@ -23,6 +23,7 @@ from desktop.ui.models.batch_table_model import BATCH_ID_ROLE, COLUMN_INDEX, Bat
 from desktop.ui.workers.snapshot import FleetSnapshot
 
 SEARCH_PAUSE_MS = 200
+SIZE_FROM_ROWS = 60  # rows read to size the columns: a screenful and a little more
 
 
 class BatchPanel(QWidget):
@@ -75,6 +76,9 @@ class BatchPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
+        # Column widths come from the visible rows and a few more, not Qt's default 1,000: every
+        # row costs ~17 x 8 data() calls, and a 500-row first page took 440 ms of the UI thread.
+        header.setResizeContentsPrecision(SIZE_FROM_ROWS)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._show_context_menu)
         self.table.doubleClicked.connect(self._on_double_clicked)
