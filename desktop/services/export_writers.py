@@ -1,6 +1,9 @@
 """Writing tables to CSV, XLSX and JSON, atomically (temp file in the folder + os.replace).
 
 A table is a title, a header and rows of typed values (int, float, date, str, None).
+Rows stream: each writer takes them one at a time and returns how many it wrote, so an
+export of 100,000 batches never holds them all (nor frees them all at once, which held
+the GIL long enough to stall the window).
 Text cells that a spreadsheet would run as a formula are neutralised in CSV and XLSX
 (see batch_format.neutralise); JSON is written as is.
 """
@@ -12,7 +15,7 @@ import csv
 import json
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -31,7 +34,7 @@ class ExportError(HashplanError):
 class Table:
     title: str
     header: tuple[str, ...]
-    rows: Sequence[dict[str, Any]]
+    rows: Iterable[dict[str, Any]]  # may be a generator: iterated once, by the writer
     widths: dict[str, int] | None = None
 
 
@@ -72,13 +75,16 @@ def _open_text(path: Path) -> IO[str]:
     return open(path, "w", encoding="utf-8", newline="")
 
 
-def write_csv(path: Path, table: Table) -> None:
+def write_csv(path: Path, table: Table) -> int:
     """UTF-8 without BOM, comma-separated, every text cell neutralised against formulas."""
+    count = 0
     with _open_text(path) as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow(table.header)
         for row in table.rows:
             writer.writerow([cell_text(c, row.get(c), escape=True) for c in table.header])
+            count += 1
+    return count
 
 
 def write_json(path: Path, payload: Any) -> None:
@@ -93,12 +99,28 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def rows_as_json(table: Table) -> list[dict[str, Any]]:
-    return [{c: row.get(c) for c in table.header} for row in table.rows]
+def write_json_rows(path: Path, table: Table) -> int:
+    """The rows as a JSON list of objects (keys in header order), one row at a time.
+
+    Byte for byte what ``write_json`` gives for the whole list (indent 1): each object is
+    encoded alone and indented one level more (a JSON string holds no raw newline).
+    """
+    encode = json.JSONEncoder(ensure_ascii=False, indent=1, default=_json_default).encode
+    count = 0
+    with _open_text(path) as handle:
+        for row in table.rows:
+            text = encode({c: row.get(c) for c in table.header}).replace("\n", "\n ")
+            handle.write(("[\n " if count == 0 else ",\n ") + text)
+            count += 1
+        handle.write("\n]\n" if count else "[]\n")
+    return count
 
 
-def write_xlsx(path: Path, tables: Sequence[Table]) -> None:
-    """One sheet per table: bold frozen header, numeric and date cells, column widths."""
+def write_xlsx(path: Path, tables: Sequence[Table]) -> list[int]:
+    """One sheet per table: bold frozen header, numeric and date cells, column widths.
+
+    Returns each sheet's row count (header not counted).
+    """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -106,21 +128,32 @@ def write_xlsx(path: Path, tables: Sequence[Table]) -> None:
 
     book = Workbook(write_only=True)
     bold = Font(bold=True)
-    for table in tables:
-        ws = book.create_sheet(table.title)
-        ws.freeze_panes = "A2"
-        for index, column in enumerate(table.header, start=1):
-            width = (table.widths or {}).get(column) or max(10, min(40, len(column) + 2))
-            ws.column_dimensions[get_column_letter(index)].width = width
-        header = []
-        for column in table.header:
-            cell = WriteOnlyCell(ws, value=column)
-            cell.font = bold
-            header.append(cell)
-        ws.append(header)
-        for row in table.rows:
-            ws.append([_xlsx_value(ws, WriteOnlyCell, column, row.get(column)) for column in table.header])
+    counts = []
+    try:
+        for table in tables:
+            ws = book.create_sheet(table.title)
+            ws.freeze_panes = "A2"
+            for index, column in enumerate(table.header, start=1):
+                width = (table.widths or {}).get(column) or max(10, min(40, len(column) + 2))
+                ws.column_dimensions[get_column_letter(index)].width = width
+            header = []
+            for column in table.header:
+                cell = WriteOnlyCell(ws, value=column)
+                cell.font = bold
+                header.append(cell)
+            ws.append(header)
+            count = 0
+            for row in table.rows:
+                ws.append([_xlsx_value(ws, WriteOnlyCell, column, row.get(column)) for column in table.header])
+                count += 1
+            counts.append(count)
+    except BaseException:  # a cancel or a failure mid-sheet: close the sheets' temp files now
+        for sheet in book.worksheets:
+            with contextlib.suppress(Exception):
+                sheet.close()
+        raise
     book.save(path)
+    return counts
 
 
 def _xlsx_value(ws: Any, make: Any, column: str, value: Any) -> Any:

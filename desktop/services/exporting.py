@@ -13,17 +13,17 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from desktop.domain.hashrate import Step
 from desktop.domain.stages import Stage
 from desktop.errors import HashplanError, ValidationError
 from desktop.services.batch_format import EXPORT_HEADER, export_rows, site_row
-from desktop.services.export_writers import Table, atomic_write, rows_as_json, write_csv, write_json, write_xlsx
+from desktop.services.export_writers import Table, atomic_write, write_csv, write_json, write_json_rows, write_xlsx
 from desktop.services.reports import ChartSeries, summary_to_json
 from desktop.services.session import Session
 
@@ -41,6 +41,13 @@ SUMMARY_HEADER = (
 SERIES_HEADER = ("date", "data_center", "deployed_ths", "planned_ths")
 TOTAL = "Total"
 _BATCH_WIDTHS = {"data_center": 22, "miner_model": 22, "supplier": 18, "notes": 40, "ordered_on": 12}
+T = TypeVar("T")
+# paced(items, expected) yields the items, reporting progress and checking cancel on the way.
+Paced = Callable[[Iterable[Any], int], Iterator[Any]]
+
+
+def _unpaced(items: Iterable[T], expected: int) -> Iterator[T]:
+    return iter(items)
 
 
 class ExportCancelled(HashplanError):
@@ -68,18 +75,22 @@ def _site_id(session: Session, site: str | None) -> int | None:
     return None if not site else session.fleet.site(site).id
 
 
-def batch_table(session: Session, site_id: int | None, at: date) -> Table:
+def batch_table(session: Session, site_id: int | None, at: date, paced: Paced | None = None) -> Table:
+    """The batches as a stream of rows (read from one open statement while the file is written)."""
+    return Table("batches", EXPORT_HEADER, _batch_rows(session, site_id, at, paced or _unpaced), _BATCH_WIDTHS)
+
+
+def _batch_rows(session: Session, site_id: int | None, at: date, paced: Paced) -> Iterator[dict[str, Any]]:
     sites = {s.id: s for s in session.store.list_sites()}
-    rows: list[dict[str, Any]] = []
     used: set[int] = set()
     # Counts as of ``at`` summed in SQL (== replay(batch, events, at)): no million event objects.
-    for row in session.queries.batch_rows(site_id, at=at):
-        rows.extend(export_rows(row.batch, sites[row.batch.data_center_id], row.model, row.counts, row.deployed_on))
+    batches = paced(session.queries.iter_batch_rows(site_id, at=at), session.queries.batch_count(site_id))
+    for row in batches:
+        yield from export_rows(row.batch, sites[row.batch.data_center_id], row.model, row.counts, row.deployed_on)
         used.add(row.batch.data_center_id)
     for sid, site in sites.items():  # sites without batches still travel (see batch_format)
         if sid not in used and (site_id is None or sid == site_id):
-            rows.append(site_row(site))
-    return Table("batches", EXPORT_HEADER, rows, _BATCH_WIDTHS)
+            yield site_row(site)
 
 
 def summary_table(session: Session, site_id: int | None, at: date) -> tuple[Table, dict[str, Any]]:
@@ -98,6 +109,12 @@ def summary_table(session: Session, site_id: int | None, at: date) -> tuple[Tabl
     return Table("summary", SUMMARY_HEADER, rows, {"data_center": 22}), body
 
 
+def _paced_summary(session: Session, site_id: int | None, at: date, paced: Paced) -> Table:
+    table = summary_table(session, site_id, at)[0]
+    rows = list(table.rows)
+    return Table(table.title, table.header, paced(rows, len(rows)), table.widths)
+
+
 def _steps_on(index: list[date], steps: list[Step]) -> list[float]:
     """A step curve's value on each date of a sorted index (0 before its first step)."""
     values, value, i = [], 0.0, 0
@@ -109,7 +126,12 @@ def _steps_on(index: list[date], steps: list[Step]) -> list[float]:
     return values
 
 
-def series_table(session: Session, site_id: int | None) -> Table:
+def series_table(session: Session, site_id: int | None, paced: Paced | None = None) -> Table:
+    """The series as a stream of rows (the curves are read when the writer asks for the first)."""
+    return Table("series", SERIES_HEADER, _series_rows(session, site_id, paced or _unpaced), {"data_center": 22})
+
+
+def _series_rows(session: Session, site_id: int | None, paced: Paced) -> Iterator[dict[str, Any]]:
     by_site: dict[str, ChartSeries] = {}
     for site in session.store.list_sites():
         if site_id is None or site.id == site_id:
@@ -117,14 +139,55 @@ def series_table(session: Session, site_id: int | None) -> Table:
     if site_id is None:
         by_site[TOTAL] = session.queries.series(None)
     index = sorted({day for s in by_site.values() for day, _ in (*s.deployed, *s.planned)})
-    rows: list[dict[str, Any]] = []
-    columns = {name: (_steps_on(index, s.deployed), _steps_on(index, s.planned)) for name, s in by_site.items()}
-    for position, day in enumerate(index):
+    columns: dict[str, tuple[list[float], list[float]]] = {}
+    while by_site:  # each site's steps are freed once used: never ~1M objects freed in one C call
+        name, series = by_site.popitem()
+        columns[name] = (_steps_on(index, series.deployed), _steps_on(index, series.planned))
+    columns = dict(reversed(columns.items()))  # popitem takes the last first
+    for position, day in paced(enumerate(index), len(index)):
         for name, (deployed, planned) in columns.items():
-            rows.append(
-                {"date": day, "data_center": name, "deployed_ths": deployed[position], "planned_ths": planned[position]}
-            )
-    return Table("series", SERIES_HEADER, rows, {"data_center": 22})
+            yield {
+                "date": day,
+                "data_center": name,
+                "deployed_ths": deployed[position],
+                "planned_ths": planned[position],
+            }
+
+
+class _Pace:
+    """Progress and cancel while rows stream out, checked every CHECK_EVERY items.
+
+    Each table has an equal share of the total; within it progress follows the items the
+    table counts (batches read, dates written) against how many it expects.
+    """
+
+    SHARE = 1000
+    CHECK_EVERY = 500
+
+    def __init__(
+        self, tables: int, progress: Callable[[int, int], None] | None, cancel: threading.Event | None
+    ) -> None:
+        self.total = tables * self.SHARE + 1  # the last step: the file renamed into place
+        self.progress = progress
+        self.cancel = cancel
+
+    def report(self, done: int, *, can_cancel: bool = True) -> None:
+        if can_cancel and self.cancel is not None and self.cancel.is_set():
+            raise ExportCancelled()
+        if self.progress:
+            self.progress(done, self.total)
+
+    def for_table(self, index: int) -> Paced:
+        def paced(items: Iterable[T], expected: int) -> Iterator[T]:
+            base = index * self.SHARE
+            self.report(base)
+            for n, item in enumerate(items, start=1):
+                yield item
+                if n % self.CHECK_EVERY == 0:
+                    self.report(base + min(self.SHARE - 1, n * self.SHARE // max(expected, 1)))
+            self.report(base + self.SHARE)
+
+        return paced
 
 
 def export(
@@ -145,27 +208,32 @@ def export(
         raise ValidationError("--format", f"'{fmt}' is not one of {', '.join(FORMATS)}")
     at = at or date.today()
     site_id = _site_id(session, site)
-    builders: dict[str, Callable[[], Table]] = {
-        "batches": lambda: batch_table(session, site_id, at),
-        "summary": lambda: summary_table(session, site_id, at)[0],
-        "series": lambda: series_table(session, site_id),
-    }
     order = [what, *(w for w in WHATS if w != what)] if fmt == "xlsx" else [what]
-    tables = []
-    for step, name in enumerate(order):
-        if cancel is not None and cancel.is_set():
-            raise ExportCancelled()
-        if progress:
-            progress(step, len(order) + 1)
-        tables.append(builders[name]())
+    pace = _Pace(len(order), progress, cancel)
+    pace.report(0)
+    builders: dict[str, Callable[[Paced], Table]] = {
+        "batches": lambda paced: batch_table(session, site_id, at, paced),
+        "summary": lambda paced: _paced_summary(session, site_id, at, paced),
+        "series": lambda paced: series_table(session, site_id, paced),
+    }
+    # The tables are streams: rows are built as the writer takes them (see export_writers).
+    tables = [builders[name](pace.for_table(step)) for step, name in enumerate(order)]
     main = tables[0]
-    if fmt == "csv":
-        path = atomic_write(out, lambda p: write_csv(p, main))
-    elif fmt == "json":
-        payload: Any = summary_table(session, site_id, at)[1] if what == "summary" else rows_as_json(main)
-        path = atomic_write(out, lambda p: write_json(p, payload))
-    else:
-        path = atomic_write(out, lambda p: write_xlsx(p, tables), suffix=".xlsx")
-    if progress:
-        progress(len(order) + 1, len(order) + 1)
-    return ExportResult(path, what, fmt, len(main.rows))
+    counts: list[int] = []
+    try:
+        if fmt == "csv":
+            path = atomic_write(out, lambda p: counts.append(write_csv(p, main)))
+        elif fmt == "json" and what == "summary":
+            path = atomic_write(out, lambda p: write_json(p, summary_table(session, site_id, at)[1]))
+            counts.append(sum(1 for _ in main.rows))
+        elif fmt == "json":
+            path = atomic_write(out, lambda p: counts.append(write_json_rows(p, main)))
+        else:
+            path = atomic_write(out, lambda p: counts.extend(write_xlsx(p, tables)), suffix=".xlsx")
+    finally:
+        for table in tables:  # a stream left half-read (a failure, a cancel) closes its statement now
+            close = getattr(table.rows, "close", None)
+            if close is not None:
+                close()
+    pace.report(pace.total, can_cancel=False)  # the file is in place: too late to cancel
+    return ExportResult(path, what, fmt, counts[0])

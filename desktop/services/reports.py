@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -179,32 +180,47 @@ class FleetQueries:
         """
         models = self._models()
         names = {s.id: s.name for s in self.store.list_sites()}
-        result = []
-        for row in fleet_reads.batch_page(self.store, data_center_id, offset, limit, at):
-            (batch_id, site_id, model_id, units, ordered_on, expected_on, price, supplier, notes, version) = row[:10]
-            deployed_on = row[16]
-            batch = Batch(
-                data_center_id=site_id,
-                model_id=model_id,
-                units=units,
-                ordered_on=date.fromisoformat(ordered_on),
-                expected_on=date.fromisoformat(expected_on),
-                unit_price_cents=price,
-                supplier=supplier,
-                notes=notes,
-                id=batch_id,
-                version=version,
-            )
-            result.append(
-                BatchRow(
-                    batch,
-                    names.get(site_id, "?"),
-                    models[model_id],
-                    StageCounts(*row[10:16]),
-                    date.fromisoformat(deployed_on) if deployed_on else None,
-                )
-            )
-        return result
+        return [
+            _batch_row(row, models, names)
+            for row in fleet_reads.batch_page(self.store, data_center_id, offset, limit, at)
+        ]
+
+    def iter_batch_rows(self, data_center_id: int | None = None, *, at: date | None = None) -> Iterator[BatchRow]:
+        """Every row batch_rows gives, one at a time (an export: no list of 100,000 rows).
+
+        Reads from one open statement; finish or close the iterator before writing
+        through the same store.
+        """
+        models = self._models()
+        names = {s.id: s.name for s in self.store.list_sites()}
+        for chunk in fleet_reads.batch_chunks(self.store, data_center_id, at):
+            for row in chunk:
+                yield _batch_row(row, models, names)
+
+
+def _batch_row(row: tuple[Any, ...], models: dict[int, MinerModel], names: dict[int | None, str]) -> BatchRow:
+    """A BatchRow from one row of fleet_reads.batch_page (BATCH_PAGE_COLUMNS)."""
+    (batch_id, site_id, model_id, units, ordered_on, expected_on, price, supplier, notes, version) = row[:10]
+    deployed_on = row[16]
+    batch = Batch(
+        data_center_id=site_id,
+        model_id=model_id,
+        units=units,
+        ordered_on=date.fromisoformat(ordered_on),
+        expected_on=date.fromisoformat(expected_on),
+        unit_price_cents=price,
+        supplier=supplier,
+        notes=notes,
+        id=batch_id,
+        version=version,
+    )
+    return BatchRow(
+        batch,
+        names.get(site_id, "?"),
+        models[model_id],
+        StageCounts(*row[10:16]),
+        date.fromisoformat(deployed_on) if deployed_on else None,
+    )
 
 
 _ZERO = [0.0, 0.0, 0.0, 0.0]
