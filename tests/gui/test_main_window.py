@@ -233,3 +233,14 @@ def test_about_names_the_version_and_the_database(main_window: MainWindow, monke
     monkeypatch.setattr("desktop.ui.main_window.QMessageBox.about", lambda parent, title, text: shown.append(text))
     main_window.about_action.trigger()
     assert __version__ in shown[0] and str(main_window.session.path) in shown[0]
+
+
+def test_batch_columns_are_wide_enough_for_their_titles_and_texts(main_window: MainWindow) -> None:
+    table, model = main_window.batch_panel.table, main_window.batch_panel.model
+    metrics, header = table.fontMetrics(), table.horizontalHeader()
+    assert model.rowCount() == 7
+    for column in range(model.columnCount() - 1):  # the last one stretches to the edge
+        texts = [model.data(model.index(row, column)) or "" for row in range(model.rowCount())]
+        widest = max(metrics.horizontalAdvance(text) for text in texts)
+        assert table.columnWidth(column) > widest, (column, texts)
+        assert table.columnWidth(column) >= header.sectionSizeHint(column)  # the title is not cut either
