@@ -46,6 +46,10 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
 
         self.refresher = DataRefresher(session, self, poll_ms=poll_ms)
+        # The first read starts now, on its worker, while the widgets are built and painted;
+        # it asks for the site the operator left selected, so that selection needs no second read.
+        remembered = SnapshotRequest(self.settings.last_site_id(session.path), by_site=self.settings.chart_stacked())
+        self.refresher.start(remembered)
         self.kpi_tiles = KpiTiles(self)
         self.site_list = SiteListPanel(self)
         self.batch_panel = BatchPanel(self)
@@ -71,7 +75,7 @@ class MainWindow(QMainWindow):
         self.edit_actions.batch_added.connect(lambda batch_id: self._select_when_read("batch", batch_id))
         self._shown_once = False
         self._restore_settings()
-        self.refresher.start(SnapshotRequest(self.selected_site_id(), by_site=self.chart.stacked_box.isChecked()))
+        self._set_busy(self.refresher.is_busy())
 
     # -- SelectionContext ----------------------------------------------------------------
 
