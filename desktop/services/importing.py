@@ -15,10 +15,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from desktop.domain.entities import Batch, DataCenter, MinerModel
+from desktop.domain.stages import Stage
 from desktop.domain.values import name_key
 from desktop.services.batch_format import (
     HEADER,
@@ -34,11 +36,11 @@ from desktop.services.import_plan import ImportCancelled, ImportPlan, ImportResu
 from desktop.services.import_readers import NotARow, RawTable, is_not_object, read_table
 from desktop.services.session import Session
 from desktop.store import Store
-from desktop.store.bulk import audit_bulk, insert_batches, insert_event_rows, replace_batch_events
+from desktop.store.bulk import audit_bulk, bulk_insert, replace_batch_events
 
 Progress = Callable[[int, int], None]
 CHUNK = 2000  # rows between cancel checks while validating
-WRITE_CHUNK = 25_000  # batches a bulk insert: each one also books the aggregates set-wise
+WRITE_CHUNK = 25_000  # batches an executemany (cancel checks between them; booked once at the end)
 PREVIEW_ROWS = 20
 
 
@@ -262,18 +264,23 @@ def write_plan(
         done = 0
         created_ids: list[int] = []
         replaced: dict[int, list[dict[str, Any]]] = {}  # the events each update replaced, for the audit
-        for first_id, chunk in _create_chunks(creates):
-            ids = insert_batches(store, [_batch(g, site_ids, model_ids) for g in chunk], first_id=first_id)
-            event_rows: list[tuple[int, str, int, str, str]] = []
-            for batch_id, group in zip(ids, chunk, strict=True):
-                for record in group:
-                    event_rows.extend(record.event_rows(batch_id))
-            insert_event_rows(store, event_rows)
-            created_ids.extend(ids)
-            done += sum(len(g) for g in chunk)
-            _check(cancel, path)
-            if progress:
-                progress(total + done, 2 * total)
+        with bulk_insert(store) as writer:  # books the aggregates once, for every chunk
+            for first_id, chunk in _create_chunks(creates):
+                start = first_id or writer.next_batch_id()
+                iso: dict[date, str] = {}
+                batch_rows = [_batch_row(g, site_ids, model_ids, iso) for g in chunk]
+                event_rows: list[tuple[int, str, int, str, str]] = []
+                for batch_id, group in enumerate(chunk, start):
+                    for record in group:
+                        if record.status is not Stage.ORDERED:
+                            event_rows.extend(record.event_rows(batch_id))
+                ids = writer.add_batch_rows(batch_rows, first_id=start)
+                writer.add_event_rows(event_rows)
+                created_ids.extend(ids)
+                done += sum(len(g) for g in chunk)
+                _check(cancel, path)
+                if progress:
+                    progress(total + done, 2 * total)
         for index, group in enumerate(updates):
             batch_id = group[0].batch_id or 0
             current = plan.existing[batch_id]
@@ -322,15 +329,40 @@ def _create_chunks(creates: list[list[BatchRecord]]) -> Iterator[tuple[int | Non
         yield None, fresh[start : start + WRITE_CHUNK]
 
 
-def _batch(group: list[BatchRecord], site_ids: dict[str, int], model_ids: dict[str, int]) -> Batch:
+def _ids(first: BatchRecord, site_ids: dict[str, int], model_ids: dict[str, int]) -> tuple[int, int]:
     """``site_ids``/``model_ids`` map name keys, and learn each name as written (fewer name_key calls)."""
-    first = group[0]
     site_id = site_ids.get(first.site.name)
     if site_id is None:
         site_id = site_ids[first.site.name] = site_ids[name_key(first.site.name)]
     model_id = model_ids.get(first.miner_model)
     if model_id is None:
         model_id = model_ids[first.miner_model] = model_ids[name_key(first.miner_model)]
+    return site_id, model_id
+
+
+def _batch_row(
+    group: list[BatchRecord], site_ids: dict[str, int], model_ids: dict[str, int], iso: dict[date, str]
+) -> tuple[Any, ...]:
+    """A new batch in bulk.add_batch_rows' column form, straight from its rows (parse_row checked
+    what Batch would: units > 0, price >= 0, expected not before ordered). ``iso``: dates written."""
+    first = group[0]
+    site_id, model_id = _ids(first, site_ids, model_ids)
+    ordered, expected = first.ordered_on, first.expected_on
+    return (
+        site_id,
+        model_id,
+        first.units if len(group) == 1 else sum(r.units for r in group),
+        iso.get(ordered) or iso.setdefault(ordered, ordered.isoformat()),
+        iso.get(expected) or iso.setdefault(expected, expected.isoformat()),
+        first.unit_price_cents,
+        first.supplier,
+        first.notes,
+    )
+
+
+def _batch(group: list[BatchRecord], site_ids: dict[str, int], model_ids: dict[str, int]) -> Batch:
+    first = group[0]
+    site_id, model_id = _ids(first, site_ids, model_ids)
     return Batch(
         data_center_id=site_id,
         model_id=model_id,

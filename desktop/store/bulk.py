@@ -28,6 +28,11 @@ _BATCH_COLUMNS = (
     "notes",
 )
 _EVENT_COLUMNS = ("batch_id", "kind", "units", "occurred_on", "note")
+_BATCH_SQL = (
+    f"INSERT INTO batches (id, {', '.join(_BATCH_COLUMNS)}) VALUES ({', '.join('?' * (len(_BATCH_COLUMNS) + 1))})"
+)
+_EVENT_SQL = f"INSERT INTO batch_events ({', '.join(_EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(_EVENT_COLUMNS))})"
+_LIFTED = ("fleet_batch_added", "fleet_event_added")
 
 
 def _require_transaction(store: Store) -> None:
@@ -35,61 +40,111 @@ def _require_transaction(store: Store) -> None:
         raise RuntimeError("bulk writes must run inside Store.write()")
 
 
+class BulkInsert:
+    """New batches and events inserted with executemany, booked into the aggregates once.
+
+    Made by bulk_insert(); each add_* call inserts at once, and everything that landed is
+    booked in one pass when the block ends (bulk_booking.book), so an import written in
+    chunks (to check for a cancel between them) books the way one big insert would.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.batch_rows: list[tuple[Any, ...]] = []
+        self.event_rows: list[tuple[Any, ...]] = []
+
+    def next_batch_id(self) -> int:
+        """The id a batch added now without ``first_id`` gets."""
+        last = self.store.conn.execute("SELECT COALESCE(MAX(id), 0) FROM batches").fetchone()[0]
+        return int(last) + 1
+
+    def add_batch_rows(self, batch_rows: Sequence[tuple[Any, ...]], *, first_id: int | None = None) -> range:
+        """Inserts batches given in column form (the _BATCH_COLUMNS, ISO dates); returns their ids.
+
+        ``first_id``: the ids are first_id, first_id + 1, ... (import keeping a file's ids);
+        the caller checked that the whole range is free. Otherwise they follow the largest id.
+        """
+        start = first_id or self.next_batch_id()
+        ids = range(start, start + len(batch_rows))
+        values = [(i, *r) for i, r in zip(ids, batch_rows, strict=True)]
+        try:
+            self.store.conn.executemany(_BATCH_SQL, values)
+        finally:  # book whatever landed, even if a caller catches a failure and commits
+            if values:
+                landed = self.store.conn.execute(
+                    "SELECT COUNT(*) FROM batches WHERE id BETWEEN ? AND ?", (ids[0], ids[-1])
+                ).fetchone()[0]
+                self.batch_rows.extend(values[: int(landed)])
+        return ids
+
+    def add_event_rows(self, event_rows: Iterable[tuple[int, str, int, str, str]]) -> None:
+        """Inserts events given in column form (batch_id, kind, units, ISO date, note)."""
+        values = event_rows if isinstance(event_rows, list) else list(event_rows)
+        if not values:
+            return
+        last_before = int(self.store.conn.execute("SELECT COALESCE(MAX(id), 0) FROM batch_events").fetchone()[0])
+        try:
+            self.store.conn.executemany(_EVENT_SQL, values)
+        finally:  # new ids follow the old maximum: the first n rows landed
+            landed = self.store.conn.execute("SELECT COUNT(*) FROM batch_events WHERE id > ?", (last_before,))
+            self.event_rows.extend(values[: int(landed.fetchone()[0])])
+
+
 @contextmanager
-def _trigger_lifted(store: Store, name: str) -> Iterator[None]:
-    """Runs the body without one aggregate trigger; the caller books the rows (bulk_booking).
+def bulk_insert(store: Store) -> Iterator[BulkInsert]:
+    """Runs the body without the two insert triggers; books what it inserted at the end.
 
     A row trigger costs ~10 us a row even when it does nothing (measured: 1,000,000 events
-    in 20 s with it, 6 s without), and a few GROUP BY statements book the whole insert.
-    DDL is transactional in SQLite: the trigger is back before the commit, and a failure or
-    crash rolls its removal back with the rows, so no other connection ever sees it missing.
+    in 20 s with it, 6 s without). DDL is transactional in SQLite: the triggers are back
+    before the commit, and a failure or crash rolls their removal back with the rows, so
+    no other connection ever sees them missing. Whatever landed is booked even when the
+    body fails (a caller may catch the failure and commit what did land).
     """
-    store.conn.execute(f"DROP TRIGGER IF EXISTS {name}")
-    try:
-        yield
-    finally:
-        # IF NOT EXISTS: after SQLite rolled the whole transaction back it is there already.
-        store.conn.execute(aggregates.trigger(name).replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1))
+    _require_transaction(store)
+    writer = BulkInsert(store)
+    with gc_paused():  # millions of tuples, none of them cyclic: no collections meanwhile
+        for name in _LIFTED:
+            store.conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+        try:
+            yield writer
+        finally:
+            try:
+                if store.conn.in_transaction:  # not after SQLite rolled back (disk full...): nothing landed
+                    bulk_booking.book(store, writer.batch_rows, writer.event_rows)
+            finally:
+                # IF NOT EXISTS: after SQLite rolled the whole transaction back they are there already.
+                for name in _LIFTED:
+                    store.conn.execute(
+                        aggregates.trigger(name).replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1)
+                    )
+
+
+def batch_row(batch: Batch) -> tuple[Any, ...]:
+    """A batch in the column form add_batch_rows takes."""
+    return (
+        batch.data_center_id,
+        batch.model_id,
+        batch.units,
+        batch.ordered_on.isoformat(),
+        batch.expected_on.isoformat(),
+        batch.unit_price_cents,
+        batch.supplier,
+        batch.notes,
+    )
 
 
 def insert_batches(store: Store, batches: Sequence[Batch], *, first_id: int | None = None) -> list[int]:
-    """Inserts new batches (ids assigned in order); returns their ids.
-
-    ``first_id``: the ids are first_id, first_id + 1, ... (import keeping a file's ids);
-    the caller checked that the whole range is free, so the booking below sees only them.
-    """
+    """Inserts new batches (ids assigned in order); returns their ids (see add_batch_rows)."""
     _require_transaction(store)
     if not batches:
         return []
-    start = first_id or int(store.conn.execute("SELECT COALESCE(MAX(id), 0) FROM batches").fetchone()[0]) + 1
-    ids = list(range(start, start + len(batches)))
-    sql = f"INSERT INTO batches (id, {', '.join(_BATCH_COLUMNS)}) VALUES ({', '.join('?' * (len(_BATCH_COLUMNS) + 1))})"
-    values = [
-        (
-            i,
-            b.data_center_id,
-            b.model_id,
-            b.units,
-            b.ordered_on.isoformat(),
-            b.expected_on.isoformat(),
-            b.unit_price_cents,
-            b.supplier,
-            b.notes,
-        )
-        for i, b in zip(ids, batches, strict=True)
-    ]
-    with _trigger_lifted(store, "fleet_batch_added"), gc_paused():
-        try:
-            store.conn.executemany(sql, values)
-        finally:  # book whatever landed, even if a caller catches a failure and commits
-            landed = store.conn.execute("SELECT COUNT(*) FROM batches WHERE id BETWEEN ? AND ?", (ids[0], ids[-1]))
-            bulk_booking.book_batches(store, values[: int(landed.fetchone()[0])])
-    return ids
+    with bulk_insert(store) as writer:
+        return list(writer.add_batch_rows([batch_row(b) for b in batches], first_id=first_id))
 
 
 def insert_events(store: Store, events: Sequence[BatchEvent]) -> None:
     _require_transaction(store)
-    insert_event_rows(store, ((e.batch_id, e.kind.value, e.units, e.occurred_on.isoformat(), e.note) for e in events))
+    insert_event_rows(store, [(e.batch_id, e.kind.value, e.units, e.occurred_on.isoformat(), e.note) for e in events])
 
 
 def insert_event_rows(store: Store, event_rows: Iterable[tuple[int, str, int, str, str]]) -> None:
@@ -98,15 +153,8 @@ def insert_event_rows(store: Store, event_rows: Iterable[tuple[int, str, int, st
     The generator's path: skips building a million frozen records just to unpack them.
     """
     _require_transaction(store)
-    sql = f"INSERT INTO batch_events ({', '.join(_EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(_EVENT_COLUMNS))})"
-    values = list(event_rows)
-    last_before = int(store.conn.execute("SELECT COALESCE(MAX(id), 0) FROM batch_events").fetchone()[0])
-    with _trigger_lifted(store, "fleet_event_added"), gc_paused():
-        try:
-            store.conn.executemany(sql, values)
-        finally:  # book whatever landed (new ids follow the old maximum), even if a caller commits after a failure
-            landed = store.conn.execute("SELECT COUNT(*) FROM batch_events WHERE id > ?", (last_before,))
-            bulk_booking.book_events(store, values[: int(landed.fetchone()[0])])
+    with bulk_insert(store) as writer:
+        writer.add_event_rows(event_rows)
 
 
 def audit_bulk(store: Store, action: str, entity: str, summary: dict[str, Any]) -> None:
@@ -123,5 +171,8 @@ def replace_batch_events(store: Store, batch_id: int, events: Sequence[BatchEven
     _require_transaction(store)
     old = [rows.event_to_row(e) for e in store.events_for_batch(batch_id)]
     store.conn.execute("DELETE FROM batch_events WHERE batch_id = ?", (batch_id,))
-    insert_events(store, events)
+    # A handful of events: the row trigger books them cheaper than lifting it would.
+    store.conn.executemany(
+        _EVENT_SQL, [(e.batch_id, e.kind.value, e.units, e.occurred_on.isoformat(), e.note) for e in events]
+    )
     return old
