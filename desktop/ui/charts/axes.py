@@ -12,8 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor, QPen
+
+from desktop.ui.charts.date_ticks import Step, choose_steps
 
 BEHIND_VIEW_Z = -200  # the ViewBox sits at z -100: grid lines go under the curves
 
@@ -59,5 +62,33 @@ class ValueAxis(_OpaqueTicks, pg.AxisItem):
     """The hash-rate axis (left)."""
 
 
-class DateAxis(_OpaqueTicks, pg.DateAxisItem):
-    """The date axis (bottom), in UTC like the curves' x values."""
+class DateAxis(_OpaqueTicks, pg.AxisItem):
+    """The date axis (bottom): calendar ticks for x values in UTC epoch seconds.
+
+    Labelled ticks at least LABEL_PX apart (years, quarters, months, weeks or days) and
+    unlabelled ones between them, computed with numpy (date_ticks.py).
+    """
+
+    LABEL_PX = 70  # room for "2021", "Sep" or "Sep 30"
+    TICK_PX = 8
+
+    def __init__(self, orientation: str = "bottom", **kwargs: Any) -> None:
+        super().__init__(orientation, **kwargs)
+        self.setStyle(maxTextLevel=0)  # only the chosen step is labelled
+        self.enableAutoSIPrefix(False)  # seconds since 1970 are not "x1e+09"
+        self._by_spacing: dict[float, Step] = {}
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:
+        if size <= 0 or not maxVal > minVal:
+            return []
+        major, minor = choose_steps((maxVal - minVal) / size, self.LABEL_PX, self.TICK_PX)
+        self._by_spacing = {major.seconds: major}
+        labelled = major.ticks(minVal, maxVal)
+        levels = [(major.seconds, labelled.tolist())]
+        if minor is not None:
+            levels.append((minor.seconds, np.setdiff1d(minor.ticks(minVal, maxVal), labelled).tolist()))
+        return levels
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        step = self._by_spacing.get(spacing)
+        return step.labels(values) if step is not None else ["" for _ in values]

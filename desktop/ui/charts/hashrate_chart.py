@@ -54,7 +54,7 @@ class HashrateChart(QWidget):
         self.reset_button.clicked.connect(self.reset_view)
         self.stacked_box.toggled.connect(self._on_stacked_toggled)
 
-        self.axes = (ValueAxis(orientation="left"), DateAxis(orientation="bottom", utcOffset=0))
+        self.axes = (ValueAxis(orientation="left"), DateAxis(orientation="bottom"))
         self.plot_widget = pg.PlotWidget(axisItems={"left": self.axes[0], "bottom": self.axes[1]})
         self.plot_widget.setAccessibleName("Hash rate chart")
         self.plot_widget.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
