@@ -244,3 +244,5 @@ def test_batch_columns_are_wide_enough_for_their_titles_and_texts(main_window: M
         widest = max(metrics.horizontalAdvance(text) for text in texts)
         assert table.columnWidth(column) > widest, (column, texts)
         assert table.columnWidth(column) >= header.sectionSizeHint(column)  # the title is not cut either
+        # the width Qt's own (slower) per-cell measure gives: no text is elided
+        assert table.columnWidth(column) == max(table.sizeHintForColumn(column), header.sectionSizeHint(column))
