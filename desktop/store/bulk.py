@@ -7,6 +7,7 @@ so a 100,000-row import stays close to raw executemany speed.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -33,6 +34,8 @@ _BATCH_SQL = (
 )
 _EVENT_SQL = f"INSERT INTO batch_events ({', '.join(_EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(_EVENT_COLUMNS))})"
 _LIFTED = ("fleet_batch_added", "fleet_event_added")
+_ACTIVE: set[sqlite3.Connection] = set()  # connections inside a bulk_insert block
+BULK_CACHE_KIB = 64 * 1024  # page cache during a bulk insert (SQLite's default: 2 MB)
 
 
 def _require_transaction(store: Store) -> None:
@@ -101,22 +104,49 @@ def bulk_insert(store: Store) -> Iterator[BulkInsert]:
     body fails (a caller may catch the failure and commit what did land).
     """
     _require_transaction(store)
+    if store.conn in _ACTIVE:  # an inner block would put the triggers back under the outer one
+        raise RuntimeError("bulk_insert blocks do not nest")
     writer = BulkInsert(store)
-    with gc_paused():  # millions of tuples, none of them cyclic: no collections meanwhile
-        for name in _LIFTED:
-            store.conn.execute(f"DROP TRIGGER IF EXISTS {name}")
-        try:
-            yield writer
-        finally:
+    _ACTIVE.add(store.conn)
+    try:
+        with gc_paused(), _big_page_cache(store):  # millions of tuples, none cyclic: no collections meanwhile
+            for name in _LIFTED:
+                store.conn.execute(f"DROP TRIGGER IF EXISTS {name}")
             try:
-                if store.conn.in_transaction:  # not after SQLite rolled back (disk full...): nothing landed
-                    bulk_booking.book(store, writer.batch_rows, writer.event_rows)
+                yield writer
             finally:
-                # IF NOT EXISTS: after SQLite rolled the whole transaction back they are there already.
-                for name in _LIFTED:
-                    store.conn.execute(
-                        aggregates.trigger(name).replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1)
-                    )
+                try:
+                    if store.conn.in_transaction:  # not after SQLite rolled back (disk full...): nothing landed
+                        bulk_booking.book(store, writer.batch_rows, writer.event_rows)
+                finally:
+                    # IF NOT EXISTS: after SQLite rolled the whole transaction back they are there already.
+                    for name in _LIFTED:
+                        store.conn.execute(
+                            aggregates.trigger(name).replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1)
+                        )
+    finally:
+        _ACTIVE.discard(store.conn)
+
+
+@contextmanager
+def _big_page_cache(store: Store) -> Iterator[None]:
+    """Lets the page cache grow to BULK_CACHE_KIB for the body, then shrinks it back.
+
+    Bulk rows land at random places in the secondary indexes (batches by order date, events
+    by date...); with SQLite's default 2 MB cache the transaction's dirty index pages spill
+    to the WAL and are read back, again and again. Measured, 100,000-row import: batch
+    inserts 0.90 -> 0.50 s, event inserts 1.21 -> 1.02 s. The cache only takes what it uses.
+    """
+    before = int(store.conn.execute("PRAGMA cache_size").fetchone()[0])
+    page_kib = int(store.conn.execute("PRAGMA page_size").fetchone()[0]) // 1024
+    if (before * page_kib if before > 0 else -before) >= BULK_CACHE_KIB:  # pages, or -KiB
+        yield
+        return
+    store.conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        store.conn.execute(f"PRAGMA cache_size = {before}")
 
 
 def batch_row(batch: Batch) -> tuple[Any, ...]:

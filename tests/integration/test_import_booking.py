@@ -110,7 +110,9 @@ def test_an_import_in_chunks_books_what_a_rebuild_gives(
     rows += [_row(40, id="9200", status=s, deployed_units="", deployed_on="") for s in _STATUSES[:3]]  # parts
     rows += [_row(50 + i, id=str(b.id)) for i, b in enumerate(existing[:3])]  # updates of existing batches
     before = _counts(demo_session)
+    cache = demo_session.store.conn.execute("PRAGMA cache_size").fetchone()
     result = import_file(demo_session, write_csv(tmp_path / "mixed.csv", rows))
+    assert demo_session.store.conn.execute("PRAGMA cache_size").fetchone() == cache  # grown for the write only
     assert (result.batches_created, result.batches_updated, result.models_created) == (36, 3, 1)
     batches, _, audit = _counts(demo_session)
     assert batches == before[0] + 36
@@ -178,3 +180,11 @@ def test_a_cancelled_import_leaves_the_aggregates_and_triggers_as_they_were(
     assert demo_session.store.conn.execute("SELECT name, sql FROM sqlite_master ORDER BY name").fetchall() == schema
     import_file(demo_session, path)  # and the next import books from there
     assert_booked_as_rebuilt(demo_session.path)
+
+
+def test_bulk_insert_blocks_do_not_nest(session: Session) -> None:
+    store = session.store
+    with store.write("bulk test"), bulk.bulk_insert(store), pytest.raises(RuntimeError, match="do not nest"):
+        bulk.insert_event_rows(store, [])
+    with store.write("bulk test"), bulk.bulk_insert(store):  # the refused block left nothing behind
+        pass
