@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -45,6 +46,16 @@ _BITS = 21  # each key column below 2**21: ids up to two million, days up to yea
 def _days(iso: Sequence[str]) -> np.ndarray:
     """ISO dates as date.toordinal() numbers."""
     return np.array(iso, dtype="datetime64[D]").astype(np.int64) + _ORDINAL_1970
+
+
+# Columns one at a time: zip(*rows) would be one C call holding the GIL for ~85 ms on
+# 200,000 rows, a stall the import dialog's UI thread would feel; these take 5-10 ms each.
+def _column(rows: Sequence[tuple[Any, ...]], index: int) -> list[Any]:
+    return list(map(itemgetter(index), rows))
+
+
+def _numbers(rows: Sequence[tuple[Any, ...]], index: int) -> np.ndarray:
+    return np.fromiter(map(itemgetter(index), rows), np.int64, len(rows))
 
 
 def _labels(numbers: np.ndarray, label: Any) -> list[str]:
@@ -89,10 +100,16 @@ def _grouped(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarr
     order = np.argsort(packed, kind="stable")
     packed = packed[order]
     starts = np.flatnonzero(np.concatenate(([True], packed[1:] != packed[:-1])))
-    sums = np.add.reduceat(values[order], starts, axis=0)
+    # Column by column: each step is short (the import's UI thread waits on the GIL meanwhile).
+    sums = np.column_stack([np.add.reduceat(values[:, c][order], starts) for c in range(values.shape[1])])
     unique = packed[starts]
     columns = [(unique >> (_BITS * (keys.shape[1] - 1 - c))) & ((1 << _BITS) - 1) for c in range(keys.shape[1])]
     return np.column_stack(columns), sums
+
+
+def _lists(table: np.ndarray) -> list[list[int]]:
+    """The columns as lists, one short call each (one .T.tolist() holds the GIL ~25 ms)."""
+    return [column.tolist() for column in table.T]
 
 
 def _upsert(
@@ -120,7 +137,7 @@ def _book_tables(store: Store, site: np.ndarray, model: np.ndarray, day: np.ndar
         "fleet_day_deltas",
         ("data_center_id", "model_id", "day"),
         plan,
-        zip(key_lists[0], key_lists[1], _iso(keys[:, 2]), *sums.T.tolist(), strict=True),
+        zip(key_lists[0], key_lists[1], _iso(keys[:, 2]), *_lists(sums), strict=True),
     )
     by_day, day_sums = _grouped(np.column_stack([keys[:, 2], keys[:, 1]]), sums)
     _upsert(
@@ -128,7 +145,7 @@ def _book_tables(store: Store, site: np.ndarray, model: np.ndarray, day: np.ndar
         "fleet_model_days",
         ("day", "model_id"),
         plan,
-        zip(_iso(by_day[:, 0]), by_day[:, 1].tolist(), *day_sums.T.tolist(), strict=True),
+        zip(_iso(by_day[:, 0]), by_day[:, 1].tolist(), *_lists(day_sums), strict=True),
     )
     by_month, month_sums = _grouped(np.column_stack([keys[:, 0], keys[:, 1], _months(keys[:, 2])]), sums[:, :_PLAN])
     month_keys = by_month.T.tolist()
@@ -141,7 +158,7 @@ def _book_tables(store: Store, site: np.ndarray, model: np.ndarray, day: np.ndar
             month_keys[0],
             month_keys[1],
             _labels(by_month[:, 2], lambda n: f"{n // 12:04d}-{n % 12 + 1:02d}"),
-            *month_sums.T.tolist(),
+            *_lists(month_sums),
             strict=True,
         ),
     )
@@ -152,7 +169,7 @@ def _book_tables(store: Store, site: np.ndarray, model: np.ndarray, day: np.ndar
         "fleet_year_deltas",
         ("data_center_id", "model_id", "year"),
         stage,
-        zip(year_keys[0], year_keys[1], [f"{y:04d}" for y in year_keys[2]], *year_sums.T.tolist(), strict=True),
+        zip(year_keys[0], year_keys[1], [f"{y:04d}" for y in year_keys[2]], *_lists(year_sums), strict=True),
     )
 
 
@@ -176,9 +193,8 @@ def _batches_of(store: Store, new_ids: np.ndarray, new_fields: np.ndarray, wante
                 part,
             ).fetchall()
         if found:
-            columns = list(zip(*found, strict=True))
-            old_ids = np.array(columns[0], dtype=np.int64)
-            old_fields = np.column_stack([columns[1], columns[2], _days(columns[3])]).astype(np.int64)
+            old_ids = _numbers(found, 0)
+            old_fields = np.column_stack([_numbers(found, 1), _numbers(found, 2), _days(_column(found, 3))])
             order = np.argsort(old_ids)
             at = np.searchsorted(old_ids, wanted[~known], sorter=order)
             fields[~known] = old_fields[order[np.minimum(at, len(old_ids) - 1)]]
@@ -193,25 +209,12 @@ def book(store: Store, batch_rows: Sequence[tuple[Any, ...]], event_rows: Sequen
     if not batch_rows and not event_rows:
         return
     width = _PLAN + 2
-    if batch_rows:
-        b_id, b_site, b_model, b_units, b_ordered, b_expected = list(zip(*batch_rows, strict=True))[:6]
-        ids = np.array(b_id, dtype=np.int64)
-        fields = np.column_stack([b_site, b_model, _days(b_expected)]).astype(np.int64)
-        units = np.array(b_units, dtype=np.int64)
-        ordered_days = _days(b_ordered)
-    else:
-        ids, fields, units = np.zeros(0, np.int64), np.zeros((0, 3), np.int64), np.zeros(0, np.int64)
-        ordered_days = np.zeros(0, np.int64)
-    if event_rows:
-        e_batch, e_kind, e_units, e_day = list(zip(*event_rows, strict=True))[:4]
-        e_batch_ids = np.array(e_batch, dtype=np.int64)
-        kind = np.array([_KIND_INDEX[k] for k in e_kind], dtype=np.int64)
-        e_units_arr = np.array(e_units, dtype=np.int64)
-        e_days = _days(e_day)
-        e_fields = _batches_of(store, ids, fields, e_batch_ids)
-    else:
-        e_batch_ids, kind, e_units_arr, e_days = (np.zeros(0, np.int64) for _ in range(4))
-        e_fields = np.zeros((0, 3), np.int64)
+    ids, units = _numbers(batch_rows, 0), _numbers(batch_rows, 3)
+    fields = np.column_stack([_numbers(batch_rows, 1), _numbers(batch_rows, 2), _days(_column(batch_rows, 5))])
+    ordered_days = _days(_column(batch_rows, 4))
+    e_batch_ids, e_units_arr, e_days = _numbers(event_rows, 0), _numbers(event_rows, 2), _days(_column(event_rows, 3))
+    kind = np.fromiter(map(_KIND_INDEX.__getitem__, map(itemgetter(1), event_rows)), np.int64, len(event_rows))
+    e_fields = _batches_of(store, ids, fields, e_batch_ids)
     n_batches = len(ids)
 
     # Per batch: +units ordered, the events' stage changes, the latest deployment.
@@ -233,7 +236,7 @@ def book(store: Store, batch_rows: Sequence[tuple[Any, ...]], event_rows: Sequen
         f"INSERT INTO batch_stage_counts (batch_id, {', '.join(STAGE_COLUMNS)}, deployed_on) VALUES (?,?,?,?,?,?,?,?) "
         f"ON CONFLICT (batch_id) DO UPDATE SET {adds}, "
         f"deployed_on = CASE WHEN {later} THEN excluded.deployed_on ELSE deployed_on END",
-        zip(counted_ids[:, 0].tolist(), *counts.T.tolist(), latest_iso, strict=True),
+        zip(counted_ids[:, 0].tolist(), *_lists(counts), latest_iso, strict=True),
     )
 
     # The day/month/year tables: each batch's order and plan step, each event's stage
