@@ -7,12 +7,15 @@ queries with the domain's replay. Covered: files mixing new batches (kept ids in
 several runs, fresh ids, parts of one batch), updates of existing batches, new sites
 and models, written in several chunks onto a fleet that already has aggregates; events
 added in bulk to batches that were there before; a caller that commits what landed of
-a failed bulk insert; a cancelled import.
+a failed bulk insert; a cancelled import; random batches and event chains (deployments
+in parts, the later one first) cut into random chunks.
 """
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
+import tempfile
 import threading
 from contextlib import suppress
 from datetime import date, timedelta
@@ -20,11 +23,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from desktop.domain.ledger import StageCounts
 from desktop.services import importing
 from desktop.services.importing import ImportCancelled, import_file
-from desktop.services.session import Session
+from desktop.services.session import Session, open_session
 from desktop.store import aggregates, bulk
 from tests.integration.test_import import GOOD, write_csv
 from tests.integration.transfer_helpers import table_fingerprint
@@ -188,3 +193,55 @@ def test_bulk_insert_blocks_do_not_nest(session: Session) -> None:
         bulk.insert_event_rows(store, [])
     with store.write("bulk test"), bulk.bulk_insert(store):  # the refused block left nothing behind
         pass
+
+
+_batch_spec = st.tuples(
+    st.integers(0, 2),  # site
+    st.integers(0, 2),  # model
+    st.integers(1, 500),  # units
+    st.integers(0, 900),  # ordered, days after 2020-01-01
+    st.integers(0, 90),  # expected, days after ordered
+    st.sampled_from(["", "shipped", "cancelled", "delivered", "deployed", "retired"]),  # how far its units go
+    st.integers(0, 60),  # event dates, days after ordered
+)
+_CHAIN = {
+    "": [],
+    "shipped": ["shipped"],
+    "cancelled": ["cancelled"],
+    "delivered": ["shipped", "delivered"],
+    "deployed": ["shipped", "delivered", "deployed"],
+    "retired": ["shipped", "delivered", "deployed", "retired"],
+}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(specs=st.lists(_batch_spec, min_size=1, max_size=30), cuts=st.lists(st.integers(1, 30), max_size=4))
+def test_bulk_inserts_in_any_chunks_book_what_a_rebuild_gives(specs: list[tuple], cuts: list[int]) -> None:  # type: ignore[type-arg]
+    with tempfile.TemporaryDirectory() as folder, open_session(Path(folder) / "fleet.db") as session:
+        store = session.store
+        sites = [session.fleet.add_site(name, "Kazakhstan").id or 0 for name in ("North", "South", "East")]
+        models = [m.id or 0 for m in store.list_models()[:3]]
+        old = session.fleet.add_batch(sites[0], models[0], 100, "2020-03-01", "2020-04-01")  # booked by triggers
+        start = date(2020, 1, 1)
+        rows, chains = [], []
+        for site, model, units, ordered, lag, last, later in specs:
+            placed = start + timedelta(ordered)
+            rows.append((sites[site], models[model], units, placed.isoformat(), (placed + timedelta(lag)).isoformat(),
+                         0, "", ""))  # fmt: skip
+            day = (placed + timedelta(later)).isoformat()
+            chain = [(kind, units, day) for kind in _CHAIN[last]]
+            if "deployed" in _CHAIN[last] and units > 1:  # in two parts, the later one first
+                first = (placed + timedelta(later + lag)).isoformat()
+                chain[2:3] = [("deployed", 1, first), ("deployed", units - 1, day)]
+            chains.append(chain)
+        bounds = sorted({0, len(rows), *(c for c in cuts if c < len(rows))})
+        with store.write("bulk test"), bulk.bulk_insert(store) as writer:
+            for low, high in itertools.pairwise(bounds):
+                ids = writer.add_batch_rows(rows[low:high])
+                events = [(i, k, u, d, "") for i, chain in zip(ids, chains[low:high], strict=True) for k, u, d in chain]
+                writer.add_event_rows(events)
+            old_id = old.id or 0
+            writer.add_event_rows(
+                [(old_id, "shipped", 60, "2020-03-05", ""), (old_id, "cancelled", 40, "2020-03-07", "")],
+            )
+        assert_booked_as_rebuilt(session.path)
