@@ -25,6 +25,8 @@ from desktop.errors import HashplanError
 from desktop.services.batch_format import cell_text
 from desktop.services.cell_escape import neutralise, xlsx_escape
 
+WRITE_BUFFER = 1 << 20
+
 
 class ExportError(HashplanError):
     """An export that could not be written; nothing was left behind."""
@@ -72,7 +74,9 @@ def atomic_write(path: str | Path, write: Callable[[Path], None], *, suffix: str
 
 
 def _open_text(path: Path) -> IO[str]:
-    return open(path, "w", encoding="utf-8", newline="")
+    # A 1 MiB buffer: a write call per MiB, not per 8 KiB. Each call lets the GIL go and
+    # takes it back at once, and a stream of them kept the UI thread from getting it.
+    return open(path, "w", encoding="utf-8", newline="", buffering=WRITE_BUFFER)
 
 
 def write_csv(path: Path, table: Table) -> int:

@@ -6,6 +6,8 @@ domain's figures (hash rate and power = units x the model's figures).
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -176,5 +178,5 @@ def batch_chunks(
                 return
             yield chunk
     finally:
-        with store._lock:
+        with store._lock, contextlib.suppress(sqlite3.ProgrammingError):  # the connection may be closed first
             cursor.close()
