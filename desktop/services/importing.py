@@ -22,6 +22,7 @@ from typing import Any
 from desktop.domain.entities import Batch, DataCenter, MinerModel
 from desktop.domain.stages import Stage
 from desktop.domain.values import name_key
+from desktop.freeing import free_in_slices
 from desktop.services.batch_format import (
     HEADER,
     KNOWN_COLUMNS,
@@ -78,18 +79,33 @@ def plan_import(
 ) -> ImportPlan:
     """Reads and validates every row; the plan lists every problem (nothing is written)."""
     path = Path(path)
+    stamp = source_stamp(store, path, sheet)  # before reading: a change while reading shows later
     table = read_table(path, sheet)
     _check(cancel, path)
     columns, problems = _map_header(table.header)
     preview = [[_show(v) for v in cells] for _, cells in table.rows[:PREVIEW_ROWS]]
-    plan = ImportPlan(path, [str(h) for h in table.header], preview, len(table.rows), problems)
+    plan = ImportPlan(path, [str(h) for h in table.header], preview, len(table.rows), problems, sheet=sheet)
     plan.preview_numbers = [number for number, _ in table.rows[:PREVIEW_ROWS]]
     if problems:
         return plan
     _validate(store, plan, table, columns, progress, cancel)
+    free_in_slices(table.rows)  # the raw cells (~1.8M objects for 100,000 rows) are not needed now
     if not plan.problems and not plan.groups and not plan.new_sites:
         plan.problems.append("row 2: the file has a header but no rows to import")
+    plan.updates = sum(1 for g in plan.groups if g[0].batch_id in plan.existing)
+    plan.creates = len(plan.groups) - plan.updates
+    plan.rows = sum(len(g) for g in plan.groups)
+    plan.stamp = stamp
     return plan
+
+
+def source_stamp(store: Store, path: Path, sheet: str | None) -> tuple[Any, ...]:
+    """The file's size and modification time, the sheet, and the database's last change."""
+    try:
+        status = path.stat()
+    except OSError:  # read_table names the problem
+        return (None, sheet, store.change_mark())
+    return (status.st_size, status.st_mtime_ns, sheet, store.change_mark())
 
 
 def _show(value: Any) -> str:
@@ -110,7 +126,6 @@ def _validate(
 ) -> None:
     sites = {s.key for s in store.list_sites()}
     models = {m.key: m for m in store.list_models()}
-    plan.existing = {b.id or 0: b for b in store.list_batches()}
     by_id: dict[int, list[BatchRecord]] = {}
     problems = plan.problems
     width = len(table.header)
@@ -167,6 +182,9 @@ def _validate(
         else:
             by_id[record.batch_id] = [record]
             plan.groups.append(by_id[record.batch_id])
+    # Only the batches the file names: a fleet of 100,000 need not be read for a file of ten.
+    named = (g[0].batch_id for g in plan.groups if g[0].batch_id is not None)
+    plan.existing = {b.id or 0: b for b in store.batches_with_ids(named)}
     if progress:
         progress(total, 2 * total)
 
@@ -376,8 +394,9 @@ def _batch(group: list[BatchRecord], site_ids: dict[str, int], model_ids: dict[s
 
 
 def _result(plan: ImportPlan, *, dry_run: bool) -> ImportResult:
-    rows = sum(len(g) for g in plan.groups)
-    return ImportResult(plan.path, rows, plan.creates, plan.updates, len(plan.new_sites), len(plan.new_models), dry_run)
+    return ImportResult(
+        plan.path, plan.rows, plan.creates, plan.updates, len(plan.new_sites), len(plan.new_models), dry_run
+    )
 
 
 def import_file(
@@ -396,4 +415,30 @@ def import_file(
         return _result(plan, dry_run=True)
     result = write_plan(session.store, plan, progress=progress, cancel=cancel)
     session.fleet.notify("import")
+    return result
+
+
+def import_previewed(
+    session: Session,
+    plan: ImportPlan,
+    *,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> ImportResult:
+    """Writes the plan a preview made without reading the file again, when neither the file
+    nor the database changed since (the same stamp, compared inside the import's
+    transaction); otherwise checks the file again first, as import_file does.
+
+    Once written, the plan is spent: its groups are freed here, on the caller's (worker)
+    thread, not wherever the preview drops it. After a failure it is left whole to retry.
+    """
+    store = session.store
+    with store.write(f"import {plan.path.name}"):  # write_plan's transaction, begun here
+        unchanged = bool(plan.stamp) and plan.stamp == source_stamp(store, plan.path, plan.sheet)
+        result = write_plan(store, plan, progress=progress, cancel=cancel) if unchanged else None
+    if result is None:
+        result = import_file(session, plan.path, plan.sheet, progress=progress, cancel=cancel)
+    else:
+        session.fleet.notify("import")
+    plan.release()
     return result

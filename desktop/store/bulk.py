@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from desktop.domain.entities import Batch, BatchEvent
+from desktop.freeing import free_in_slices
 from desktop.gc_pause import gc_paused
 from desktop.store import aggregates, bulk_booking, rows
 from desktop.store.connection import utc_now
@@ -124,17 +125,10 @@ def bulk_insert(store: Store) -> Iterator[BulkInsert]:
                         store.conn.execute(
                             aggregates.trigger(name).replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1)
                         )
-                    _release(writer.batch_rows)
-                    _release(writer.event_rows)
+                    free_in_slices(writer.batch_rows)  # (the import dialog's UI thread waits on the GIL)
+                    free_in_slices(writer.event_rows)
     finally:
         _ACTIVE.discard(store.conn)
-
-
-def _release(rows: list[tuple[Any, ...]]) -> None:
-    """Frees the rows a slice at a time: freeing 300,000 tuples at once holds the GIL ~35 ms
-    (the import dialog's UI thread would feel it)."""
-    while rows:
-        del rows[-20_000:]
 
 
 @contextmanager

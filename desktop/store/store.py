@@ -6,7 +6,7 @@ import json
 import sqlite3
 import threading
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -85,6 +85,13 @@ class Store:
         """Changes when another connection commits to the file (cheap: no table read)."""
         with self._lock:
             return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def change_mark(self) -> tuple[Any, ...] | None:
+        """The last audit row (id, time, action): every write adds one, so the same mark later
+        means nothing was written in between, by any connection (a restore adds its own row)."""
+        with self._lock:
+            last = self.conn.execute("SELECT id, at, action FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        return None if last is None else tuple(last)
 
     @contextmanager
     def write(self, action: str) -> Iterator[Store]:
@@ -251,6 +258,16 @@ class Store:
                 "SELECT * FROM batches WHERE data_center_id = ? ORDER BY ordered_on, id", (data_center_id,)
             )
         return [rows.batch_from_row(r) for r in found]
+
+    def batches_with_ids(self, batch_ids: Iterable[int]) -> list[Batch]:
+        """The batches among ``batch_ids`` that exist (ids that name none are left out)."""
+        wanted = sorted(set(batch_ids))
+        found: list[Batch] = []
+        for start in range(0, len(wanted), 900):  # under SQLite's 999 parameters
+            part = wanted[start : start + 900]
+            sql = f"SELECT * FROM batches WHERE id IN ({', '.join('?' * len(part))}) ORDER BY id"
+            found += [rows.batch_from_row(r) for r in self._rows(sql, tuple(part))]
+        return found
 
     def count_batches(self) -> int:
         return int(self._rows("SELECT COUNT(*) AS n FROM batches")[0]["n"])

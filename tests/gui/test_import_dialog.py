@@ -9,6 +9,7 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtWidgets import QDialog, QWidget
 
+from desktop.services import importing
 from desktop.services.batch_format import HEADER
 from desktop.services.session import Session
 from desktop.ui.charts.chart_export import export_chart
@@ -172,3 +173,40 @@ def test_main_window_file_menu_imports_and_the_window_refreshes(qtbot, main_wind
 def test_main_window_chart_exports(qtbot, main_window, tmp_path: Path, suffix: str) -> None:
     assert main_window.file_transfer.save_chart(str(tmp_path / f"chart.{suffix}"))
     assert (tmp_path / f"chart.{suffix}").stat().st_size > 1000
+
+
+def test_import_writes_the_previewed_plan_without_reading_the_file_again(
+    qtbot, demo_session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dialog = _open(qtbot, demo_session, _csv(tmp_path / "b.csv", [ROW] * 5))
+    reads: list[Path] = []
+    read_table = importing.read_table
+    monkeypatch.setattr(importing, "read_table", lambda path, sheet: reads.append(path) or read_table(path, sheet))
+    with qtbot.waitSignal(dialog.imported, timeout=10000):
+        dialog.import_button.click()
+    assert reads == []
+    assert dialog.outcome is not None and dialog.outcome.batches_created == 5
+    assert demo_session.store.count_batches() == 7 + 5
+
+
+def test_a_file_changed_after_the_preview_is_checked_again(qtbot, demo_session: Session, tmp_path: Path) -> None:
+    path = _csv(tmp_path / "b.csv", [ROW] * 5)
+    dialog = _open(qtbot, demo_session, path)
+    before = table_fingerprint(demo_session.path)
+    _csv(path, [*[ROW] * 5, ROW | {"units": "-4"}])  # saved again from the spreadsheet, now with a mistake
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: not dialog.is_busy(), timeout=10000)
+    assert "row 7, column units: must be more than 0, not -4" in dialog.errors.toPlainText()
+    assert dialog.outcome is None and dialog.isVisible()
+    assert table_fingerprint(demo_session.path) == before
+
+
+def test_a_database_changed_after_the_preview_is_read_again(qtbot, demo_session: Session, tmp_path: Path) -> None:
+    dialog = _open(qtbot, demo_session, _csv(tmp_path / "b.csv", [ROW] * 5))
+    assert "1 new data centers" in dialog.summary.text()
+    demo_session.fleet.add_site("Norway", "Norway")  # another window adds the file's new site meanwhile
+    with qtbot.waitSignal(dialog.imported, timeout=10000):
+        dialog.import_button.click()
+    assert dialog.outcome is not None and dialog.outcome.batches_created == 5
+    assert dialog.outcome.sites_created == 0
+    assert [s.name for s in demo_session.store.list_sites()].count("Norway") == 1

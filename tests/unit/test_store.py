@@ -101,3 +101,18 @@ def test_wal_and_full_sync_are_set(session: Session) -> None:
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_change_mark_moves_with_every_write_from_any_connection(demo_session: Session) -> None:
+    store = demo_session.store
+    first = store.change_mark()
+    assert first == store.change_mark()  # reading changes nothing
+    with open_session(demo_session.path) as other:
+        other.fleet.add_site("Norway", "Norway")
+    second = store.change_mark()
+    assert second is not None and second != first
+
+
+def test_batches_with_ids_reads_only_those_that_exist(demo_session: Session) -> None:
+    found = demo_session.store.batches_with_ids([7, 2, 2, 999, *range(1000, 3000)])
+    assert [b.id for b in found] == [2, 7]
