@@ -94,6 +94,22 @@ class Store:
         return None if last is None else tuple(last)
 
     @contextmanager
+    def reading(self) -> Iterator[Store]:
+        """Reads that must agree with each other (the window's figures, table and curves) in
+        one read transaction: a write another connection commits meanwhile shows in all of
+        them or in none (it showed in the curves but not the figures read a moment before)."""
+        with self._lock:
+            if self.conn.in_transaction:  # inside a write or another reading(): one state already
+                yield self
+                return
+            self.conn.execute("BEGIN")
+            try:
+                yield self
+            finally:
+                with suppress(sqlite3.Error):
+                    self.conn.execute("COMMIT")
+
+    @contextmanager
     def write(self, action: str) -> Iterator[Store]:
         """One user action = one IMMEDIATE transaction: all of it lands, or none."""
         if self.readonly:

@@ -80,7 +80,13 @@ def empty_snapshot(request: SnapshotRequest | None = None) -> FleetSnapshot:
 
 
 def build_snapshot(store: Store, request: SnapshotRequest, at: date | None = None) -> FleetSnapshot:
-    """Reads what the window shows through FleetQueries (the figures ``summary`` prints)."""
+    """Reads what the window shows through FleetQueries (the figures ``summary`` prints),
+    all of it as of one moment."""
+    with store.reading():
+        return _read_snapshot(store, request, at)
+
+
+def _read_snapshot(store: Store, request: SnapshotRequest, at: date | None) -> FleetSnapshot:
     queries = FleetQueries(store)
     sites = store.list_sites()
     site_id = request.site_id if any(s.id == request.site_id for s in sites) else None
