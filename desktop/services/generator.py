@@ -220,15 +220,22 @@ def generate_fleet(
                 report("planning batches", i, batches)
         site_ids = _add_sites(store, rng, site_watts)
         new_batches = [replace(b, data_center_id=site_ids[b.data_center_id]) for b in new_batches]
-        ids = bulk.insert_batches(store, new_batches)
-        report("writing events", 0, events)
-        iso: dict[int, str] = {}
-        rows = [
-            (batch_id, kind.value, amount, iso.get(day) or iso.setdefault(day, date.fromordinal(day).isoformat()), "")
-            for batch_id, lifecycle in zip(ids, lifecycles, strict=True)
-            for kind, amount, day in lifecycle
-        ]
-        bulk.insert_event_rows(store, rows)
+        with bulk.bulk_insert(store, expected_batches=len(new_batches)) as writer:  # one booking for both
+            ids = writer.add_batch_rows([bulk.batch_row(b) for b in new_batches])
+            report("writing events", 0, events)
+            iso: dict[int, str] = {}
+            rows = [
+                (
+                    batch_id,
+                    kind.value,
+                    amount,
+                    iso.get(day) or iso.setdefault(day, date.fromordinal(day).isoformat()),
+                    "",
+                )
+                for batch_id, lifecycle in zip(ids, lifecycles, strict=True)
+                for kind, amount, day in lifecycle
+            ]
+            writer.add_event_rows(rows)
         bulk.audit_bulk(
             store, "generate", "fleet", {"seed": seed, "batches": len(ids), "events": len(rows), "sites": len(site_ids)}
         )

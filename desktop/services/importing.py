@@ -282,7 +282,7 @@ def write_plan(
         done = 0
         created_ids: list[int] = []
         replaced: dict[int, list[dict[str, Any]]] = {}  # the events each update replaced, for the audit
-        with bulk_insert(store) as writer:  # books the aggregates once, for every chunk
+        with bulk_insert(store, expected_batches=len(creates)) as writer:  # books once, for every chunk
             for first_id, chunk in _create_chunks(creates):
                 start = first_id or writer.next_batch_id()
                 iso: dict[date, str] = {}

@@ -94,8 +94,11 @@ class BulkInsert:
             self.event_rows.extend(values[: int(landed.fetchone()[0])])
 
 
+REBUILD_AT_LEAST = 10_000  # new batches for which the secondary indexes are rebuilt, not kept
+
+
 @contextmanager
-def bulk_insert(store: Store) -> Iterator[BulkInsert]:
+def bulk_insert(store: Store, expected_batches: int = 0) -> Iterator[BulkInsert]:
     """Runs the body without the two insert triggers; books what it inserted at the end.
 
     A row trigger costs ~10 us a row even when it does nothing (measured: 1,000,000 events
@@ -103,6 +106,11 @@ def bulk_insert(store: Store) -> Iterator[BulkInsert]:
     before the commit, and a failure or crash rolls their removal back with the rows, so
     no other connection ever sees them missing. Whatever landed is booked even when the
     body fails (a caller may catch the failure and commit what did land).
+
+    ``expected_batches``: how many batches the body will add. When that is at least
+    REBUILD_AT_LEAST and at least as many as the table holds, the secondary indexes of
+    batches and events are dropped for the body and built again at the end (see
+    _indexes_rebuilt), in the same transaction.
     """
     _require_transaction(store)
     if store.conn in _ACTIVE:  # an inner block would put the triggers back under the outer one
@@ -110,7 +118,8 @@ def bulk_insert(store: Store) -> Iterator[BulkInsert]:
     writer = BulkInsert(store)
     _ACTIVE.add(store.conn)
     try:
-        with gc_paused(), _big_page_cache(store):  # millions of tuples, none cyclic: no collections meanwhile
+        with gc_paused(), _big_page_cache(store), _indexes_rebuilt(store, expected_batches):
+            # (gc paused: millions of tuples, none cyclic, so no collections meanwhile)
             for name in _LIFTED:
                 store.conn.execute(f"DROP TRIGGER IF EXISTS {name}")
             try:
@@ -129,6 +138,32 @@ def bulk_insert(store: Store) -> Iterator[BulkInsert]:
                     free_in_slices(writer.event_rows)
     finally:
         _ACTIVE.discard(store.conn)
+
+
+@contextmanager
+def _indexes_rebuilt(store: Store, expected_batches: int) -> Iterator[None]:
+    """Drops the non-unique secondary indexes of batches and events for a big insert into a
+    small table, and builds them again at the end (a sort each, not a B-tree insert per row
+    at a random place). Measured, 100,000 batches and 212,624 events into an empty
+    database: inserts 1.94 s with the six indexes kept, 0.70 s without plus 0.46 s to build
+    them. Into a big fleet keeping them is cheaper, so they are kept there. Like the
+    triggers, the DROP and CREATE are part of the transaction: no other connection sees
+    the tables without them, and a rollback puts them back."""
+    if expected_batches < REBUILD_AT_LEAST or expected_batches < store.count_batches():
+        yield
+        return
+    indexes = store.conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('batches', 'batch_events') "
+        "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name"
+    ).fetchall()
+    for name, _ in indexes:
+        store.conn.execute(f'DROP INDEX "{name}"')
+    try:
+        yield
+    finally:
+        # IF NOT EXISTS: after SQLite rolled the transaction back they are there already.
+        for _, sql in indexes:
+            store.conn.execute(sql.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
 
 
 @contextmanager

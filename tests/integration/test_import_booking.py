@@ -104,10 +104,22 @@ def _row(i: int, **change: Any) -> dict[str, Any]:
     return row
 
 
+@pytest.fixture(params=["indexes kept", "indexes rebuilt"])
+def rebuild_threshold(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both bulk paths: secondary indexes kept, or dropped and built again (big inserts)."""
+    monkeypatch.setattr(bulk, "REBUILD_AT_LEAST", 1 if request.param == "indexes rebuilt" else 10**9)
+    return str(request.param)
+
+
+def _schema(session: Session) -> list[tuple[str, str]]:
+    return session.store.conn.execute("SELECT name, sql FROM sqlite_master ORDER BY name").fetchall()
+
+
 def test_an_import_in_chunks_books_what_a_rebuild_gives(
-    demo_session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo_session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rebuild_threshold: str
 ) -> None:
     monkeypatch.setattr(importing, "WRITE_CHUNK", 4)  # several chunks, each its own executemany
+    schema = _schema(demo_session)
     existing = demo_session.store.list_batches()
     rows = [_row(i) for i in range(25)]  # fresh ids
     rows += [_row(i, id=str(9000 + i)) for i in range(7)]  # one run of kept ids (two chunks)
@@ -125,6 +137,8 @@ def test_an_import_in_chunks_books_what_a_rebuild_gives(
     assert {9000, 9006, 9103, 9200} <= {b.id for b in demo_session.store.list_batches()}
     assert_booked_as_rebuilt(demo_session.path)
     assert_fast_equals_slow(demo_session, [date(2019, 6, 1), date(2021, 1, 1), date(2030, 1, 1)])
+    assert _schema(demo_session) == schema  # every index and trigger is back
+    assert demo_session.store.conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)  # indexes match rows
 
     again = import_file(demo_session, write_csv(tmp_path / "mixed.csv", rows))  # the kept ids now update
     assert again.batches_updated == 14 and again.batches_created == 25
@@ -167,11 +181,11 @@ def test_what_landed_of_a_failed_bulk_insert_is_booked_if_the_caller_commits_it(
 
 
 def test_a_cancelled_import_leaves_the_aggregates_and_triggers_as_they_were(
-    demo_session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo_session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rebuild_threshold: str
 ) -> None:
     monkeypatch.setattr(importing, "WRITE_CHUNK", 5)
     path = write_csv(tmp_path / "big.csv", [_row(i) for i in range(40)])
-    schema = demo_session.store.conn.execute("SELECT name, sql FROM sqlite_master ORDER BY name").fetchall()
+    schema = _schema(demo_session)
     before = table_fingerprint(demo_session.path)
     cancel = threading.Event()
 
@@ -182,7 +196,7 @@ def test_a_cancelled_import_leaves_the_aggregates_and_triggers_as_they_were(
     with pytest.raises(ImportCancelled):
         import_file(demo_session, path, progress=progress, cancel=cancel)
     assert table_fingerprint(demo_session.path) == before
-    assert demo_session.store.conn.execute("SELECT name, sql FROM sqlite_master ORDER BY name").fetchall() == schema
+    assert _schema(demo_session) == schema
     import_file(demo_session, path)  # and the next import books from there
     assert_booked_as_rebuilt(demo_session.path)
 
