@@ -43,3 +43,15 @@ def gc_paused() -> Iterator[None]:
 
 
 _restore: list[bool] = []
+
+
+def is_paused() -> bool:
+    """A worker is running with the collector paused."""
+    return _paused > 0
+
+
+def keep_disabled() -> None:
+    """Automatic collection stays off once the running pauses end (desktop/ui/ui_thread_gc.py
+    collects on the UI thread instead)."""
+    with _lock:
+        _restore[:] = [False] * len(_restore)

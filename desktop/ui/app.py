@@ -16,6 +16,7 @@ from desktop.errors import HashplanError, NotHashplanFileError
 from desktop.paths import APP_NAME, resolve_db_path
 from desktop.services.demo import load_demo
 from desktop.services.session import Session, open_session
+from desktop.ui import ui_thread_gc
 from desktop.ui.dialogs.open_failure_dialog import handle_open_failure
 from desktop.ui.first_run import ask_first_run, is_empty
 from desktop.ui.icons import app_icon
@@ -34,6 +35,7 @@ def application() -> QApplication:
     if not isinstance(app, QApplication):
         app = QApplication(sys.argv[:1])
         apply_look(app)
+    ui_thread_gc.install(app)  # never a collection (and a Qt object's death) on a worker thread
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)

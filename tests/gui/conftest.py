@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings
 
 from desktop.services.demo import load_demo
 from desktop.services.session import Session, open_session
+from desktop.ui import ui_thread_gc
 from desktop.ui.edit_actions import EditActions
 from desktop.ui.look import apply_look
 from desktop.ui.main_window import MainWindow
@@ -21,8 +22,9 @@ WindowFactory = Callable[..., MainWindow]
 
 @pytest.fixture(scope="session", autouse=True)
 def _app_look(qapp) -> None:
-    """The style and palette the app sets in run_gui (Fusion, the system's colour scheme)."""
+    """The style, palette and UI-thread garbage collection the app sets up in application()."""
     apply_look(qapp)
+    ui_thread_gc.install(qapp)
 
 
 @pytest.fixture

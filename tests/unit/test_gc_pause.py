@@ -4,8 +4,21 @@ from __future__ import annotations
 
 import gc
 import threading
+from collections.abc import Iterator
+
+import pytest
 
 from desktop.gc_pause import gc_paused
+
+
+@pytest.fixture(autouse=True)
+def _automatic_collection() -> Iterator[None]:
+    """On, as in a process without the UI-thread collector (the GUI tests install it)."""
+    was = gc.isenabled()
+    gc.enable()
+    yield
+    if not was:
+        gc.disable()
 
 
 def test_the_collector_is_off_while_workers_run_and_back_after_the_last() -> None:
