@@ -124,7 +124,7 @@ def _redraw_figure(app: QApplication, repeat: int = 15) -> Figure:
     chart = HashrateChart()
     chart.resize(1200, 600)
     chart.show()
-    chart.deployed_item.setData(x, y)
+    chart.plot_deployed(x, y)  # the line and the area under it
     plain = pg.PlotWidget()  # pyqtgraph as it comes: no downsampling, no clip to view
     plain.resize(1200, 600)
     plain.show()

@@ -89,6 +89,14 @@ def test_stacked_view_shows_each_site_and_sums_to_the_total(qtbot, main_window: 
     assert values["site:Kazakhstan"][1][-1] == 145_556.5
     assert values["site:Texas"][1][-1] == 145_556.5  # Texas adds nothing on top
     assert len(chart._stack_items) == 1  # an empty site draws no band
+    assert not chart.deployed_fill.isVisible()  # the bands fill the area under the total
+    chart.stacked_box.setChecked(False)
+    qtbot.waitUntil(lambda: not chart._stack_items)
+    assert chart.deployed_fill.isVisible()
+    fill_y = chart.deployed_fill.getData()[1]
+    assert fill_y is not None and fill_y.tolist() == chart.deployed_item.getData()[1].tolist()
+    # the area is drawn under both lines, so it never hides the planned one
+    assert chart.deployed_fill.zValue() < chart.planned_item.zValue() < chart.deployed_item.zValue()
 
 
 def test_small_fleet_reads_in_ths(qtbot, open_main_window, tmp_path) -> None:

@@ -59,7 +59,12 @@ class _OpaqueTicks:
 
 
 class ValueAxis(_OpaqueTicks, pg.AxisItem):
-    """The hash-rate axis (left)."""
+    """The hash-rate axis (left): major and minor grid lines, not pyqtgraph's third level
+    (55 lines instead of 11 on a typical chart, ~1 ms of every repaint for faint lines)."""
+
+    def __init__(self, orientation: str = "left", **kwargs: Any) -> None:
+        super().__init__(orientation, **kwargs)
+        self.setStyle(maxTickLevel=1)
 
 
 class DateAxis(_OpaqueTicks, pg.AxisItem):
@@ -70,7 +75,7 @@ class DateAxis(_OpaqueTicks, pg.AxisItem):
     """
 
     LABEL_PX = 70  # room for "2021", "Sep" or "Sep 30"
-    TICK_PX = 8
+    TICK_PX = 16  # unlabelled ticks: at 8 px a ten-year view drew 120 (~0.5 ms a repaint)
 
     def __init__(self, orientation: str = "bottom", **kwargs: Any) -> None:
         super().__init__(orientation, **kwargs)

