@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import fields
 from datetime import date
 from typing import Any
 
 from desktop.domain.entities import Batch, BatchEvent, DataCenter, MinerModel, Target
 from desktop.domain.stages import EventKind
 from desktop.domain.values import name_key
+
+
+def _shallow(record: Any) -> dict[str, Any]:
+    """A frozen record's fields as a dict. dataclasses.asdict deep-copies every value (the
+    fields are all immutable scalars here) and was a third of a 10,000-batch re-import."""
+    return {f.name: getattr(record, f.name) for f in fields(record)}
 
 
 def site_from_row(row: dict[str, Any]) -> DataCenter:
@@ -23,7 +29,7 @@ def site_from_row(row: dict[str, Any]) -> DataCenter:
 
 
 def site_to_row(site: DataCenter) -> dict[str, Any]:
-    row = asdict(site)
+    row = _shallow(site)
     row["name_key"] = name_key(site.name)
     if site.id is None:
         row.pop("id")
@@ -35,7 +41,7 @@ def model_from_row(row: dict[str, Any]) -> MinerModel:
 
 
 def model_to_row(model: MinerModel) -> dict[str, Any]:
-    row = asdict(model)
+    row = _shallow(model)
     row["name_key"] = name_key(model.name)
     if model.id is None:
         row.pop("id")
@@ -58,7 +64,7 @@ def batch_from_row(row: dict[str, Any]) -> Batch:
 
 
 def batch_to_row(batch: Batch) -> dict[str, Any]:
-    row = asdict(batch)
+    row = _shallow(batch)
     row["ordered_on"] = batch.ordered_on.isoformat()
     row["expected_on"] = batch.expected_on.isoformat()
     if batch.id is None:
@@ -78,7 +84,7 @@ def event_from_row(row: dict[str, Any]) -> BatchEvent:
 
 
 def event_to_row(event: BatchEvent) -> dict[str, Any]:
-    row = asdict(event)
+    row = _shallow(event)
     row["kind"] = event.kind.value
     row["occurred_on"] = event.occurred_on.isoformat()
     if event.id is None:
@@ -97,7 +103,7 @@ def target_from_row(row: dict[str, Any]) -> Target:
 
 
 def target_to_row(target: Target) -> dict[str, Any]:
-    row = asdict(target)
+    row = _shallow(target)
     row["due_on"] = target.due_on.isoformat()
     if target.id is None:
         row.pop("id")
