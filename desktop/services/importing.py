@@ -37,7 +37,7 @@ from desktop.services.import_plan import ImportCancelled, ImportPlan, ImportResu
 from desktop.services.import_readers import NotARow, RawTable, is_not_object, read_table
 from desktop.services.session import Session
 from desktop.store import Store
-from desktop.store.bulk import audit_bulk, bulk_insert, replace_batch_events
+from desktop.store.bulk import audit_bulk, bulk_insert
 
 Progress = Callable[[int, int], None]
 CHUNK = 2000  # rows between cancel checks while validating
@@ -282,6 +282,23 @@ def write_plan(
         done = 0
         created_ids: list[int] = []
         replaced: dict[int, list[dict[str, Any]]] = {}  # the events each update replaced, for the audit
+        # Updates first, in a block of their own: their deletes need the indexes that a big
+        # block of new batches drops and builds again.
+        if updates:
+            with bulk_insert(store) as writer:
+                for start in range(0, len(updates), CHUNK):
+                    chunk = updates[start : start + CHUNK]
+                    changes = []
+                    for group in chunk:
+                        batch_id = group[0].batch_id or 0
+                        seen = plan.existing[batch_id].version  # saved over the version the plan read
+                        batch = replace(_batch(group, site_ids, model_ids), id=batch_id, version=seen)
+                        changes.append((batch, [row for record in group for row in record.event_rows(batch_id)]))
+                    replaced.update(writer.replace_batches(f"import {path.name}", changes))
+                    done += sum(len(g) for g in chunk)
+                    _check(cancel, path)
+                    if progress:
+                        progress(total + done, 2 * total)
         with bulk_insert(store, expected_batches=len(creates)) as writer:  # books once, for every chunk
             for first_id, chunk in _create_chunks(creates):
                 start = first_id or writer.next_batch_id()
@@ -296,17 +313,6 @@ def write_plan(
                 writer.add_event_rows(event_rows)
                 created_ids.extend(ids)
                 done += sum(len(g) for g in chunk)
-                _check(cancel, path)
-                if progress:
-                    progress(total + done, 2 * total)
-        for index, group in enumerate(updates):
-            batch_id = group[0].batch_id or 0
-            current = plan.existing[batch_id]
-            batch = replace(_batch(group, site_ids, model_ids), id=batch_id, version=current.version)
-            store.update_batch(batch)  # audits the batch's fields before and after
-            replaced[batch_id] = replace_batch_events(store, batch_id, [e for r in group for e in r.events(batch_id)])
-            done += len(group)
-            if index % CHUNK == 0:
                 _check(cancel, path)
                 if progress:
                     progress(total + done, 2 * total)

@@ -201,11 +201,18 @@ def _batches_of(store: Store, new_ids: np.ndarray, new_fields: np.ndarray, wante
     return fields
 
 
-def book(store: Store, batch_rows: Sequence[tuple[Any, ...]], event_rows: Sequence[tuple[Any, ...]]) -> None:
+def book(
+    store: Store, batch_rows: Sequence[tuple[Any, ...]], event_rows: Sequence[tuple[Any, ...]], sign: int = 1
+) -> None:
     """Books rows just inserted, in one pass: batch rows as bulk.insert_batch_rows wrote them
     (id, site, model, units, ordered ISO, expected ISO, ...) and event rows as
     bulk.insert_event_rows wrote them (batch_id, kind, units, ISO date, note); an event may
-    belong to a batch of ``batch_rows`` or to one that was there before."""
+    belong to a batch of ``batch_rows`` or to one that was there before.
+
+    ``sign`` -1 takes back rows that were removed (a replaced batch as it was, with its old
+    events) from the day, month and year tables; their batch_stage_counts rows are deleted
+    with them, so those are left alone.
+    """
     if not batch_rows and not event_rows:
         return
     width = _PLAN + 2
@@ -230,14 +237,8 @@ def book(store: Store, batch_rows: Sequence[tuple[Any, ...]], event_rows: Sequen
     has = np.flatnonzero(latest >= 0)
     for i, iso in zip(has.tolist(), _iso(latest[has]), strict=True):
         latest_iso[i] = iso
-    adds = ", ".join(f"{c} = {c} + excluded.{c}" for c in STAGE_COLUMNS)
-    later = "excluded.deployed_on IS NOT NULL AND (deployed_on IS NULL OR excluded.deployed_on > deployed_on)"
-    store.conn.executemany(
-        f"INSERT INTO batch_stage_counts (batch_id, {', '.join(STAGE_COLUMNS)}, deployed_on) VALUES (?,?,?,?,?,?,?,?) "
-        f"ON CONFLICT (batch_id) DO UPDATE SET {adds}, "
-        f"deployed_on = CASE WHEN {later} THEN excluded.deployed_on ELSE deployed_on END",
-        zip(counted_ids[:, 0].tolist(), *_lists(counts), latest_iso, strict=True),
-    )
+    if sign > 0:
+        _book_stage_counts(store, counted_ids, counts, latest_iso)
 
     # The day/month/year tables: each batch's order and plan step, each event's stage
     # change and, for retirements and cancellations, the units leaving the plan.
@@ -254,5 +255,16 @@ def book(store: Store, batch_rows: Sequence[tuple[Any, ...]], event_rows: Sequen
         np.concatenate([fields[:, 0], fields[:, 0], e_fields[:, 0], e_fields[leaves, 0]]),
         np.concatenate([fields[:, 1], fields[:, 1], e_fields[:, 1], e_fields[leaves, 1]]),
         np.concatenate([ordered_days, fields[:, 2], e_days, e_fields[leaves, 2]]),
-        np.concatenate([values, plan]),
+        sign * np.concatenate([values, plan]),
+    )
+
+
+def _book_stage_counts(store: Store, counted_ids: np.ndarray, counts: np.ndarray, latest_iso: list[str | None]) -> None:
+    adds = ", ".join(f"{c} = {c} + excluded.{c}" for c in STAGE_COLUMNS)
+    later = "excluded.deployed_on IS NOT NULL AND (deployed_on IS NULL OR excluded.deployed_on > deployed_on)"
+    store.conn.executemany(
+        f"INSERT INTO batch_stage_counts (batch_id, {', '.join(STAGE_COLUMNS)}, deployed_on) VALUES (?,?,?,?,?,?,?,?) "
+        f"ON CONFLICT (batch_id) DO UPDATE SET {adds}, "
+        f"deployed_on = CASE WHEN {later} THEN excluded.deployed_on ELSE deployed_on END",
+        zip(counted_ids[:, 0].tolist(), *_lists(counts), latest_iso, strict=True),
     )

@@ -106,6 +106,44 @@ def test_reimport_with_ids_updates_instead_of_duplicating(demo_session: Session,
     assert demo_session.queries.batch_rows()[-1].counts.in_transit == 2500
 
 
+def test_an_update_is_audited_like_an_edit(
+    demo_session: Session, tmp_path: Path
+) -> None:
+    from desktop.services.exporting import export
+
+    out = tmp_path / "batches.csv"
+    export(demo_session, "batches", "csv", out)
+    text = out.read_text(encoding="utf-8").replace(",ordered,,,", ",in_transit,,,")
+    text = text.replace(",2500,2021-07-28", ",2400,2021-07-28")  # batch 7: fewer units
+    out.write_text(text, encoding="utf-8")
+    before = demo_session.store.get_batch(7)
+    import_file(demo_session, out)
+    after = demo_session.store.get_batch(7)
+    assert (after.units, after.version) == (2400, before.version + 1)
+    entry = demo_session.store.audit_entries("batch", 7)[-1]
+    assert entry.action == "import batches.csv"
+    assert entry.before is not None and entry.after is not None
+    assert (entry.before["units"], entry.after["units"]) == (2500, 2400)
+    assert entry.before["ordered_on"] == "2021-07-28" and entry.after["version"] == after.version
+    bulk = [e for e in demo_session.store.audit_entries() if e.entity == "batch" and e.entity_id is None][-1]
+    assert bulk.after is not None and bulk.after["replaced_events"]["7"] == []  # it had none: all ordered
+
+
+def test_an_update_of_a_batch_changed_since_the_check_writes_nothing(demo_session: Session, tmp_path: Path) -> None:
+    from desktop.errors import ConflictError
+    from desktop.services.exporting import export
+    from desktop.services.importing import write_plan
+
+    out = tmp_path / "batches.csv"
+    export(demo_session, "batches", "csv", out)
+    plan = plan_import(demo_session.store, out)
+    demo_session.fleet.record_event(7, "shipped", 100, "2021-08-01")  # another window, meanwhile
+    state = table_fingerprint(demo_session.path)
+    with pytest.raises(ConflictError, match="batch #7 was changed elsewhere"):
+        write_plan(demo_session.store, plan)
+    assert table_fingerprint(demo_session.path) == state
+
+
 def test_new_batches_keep_the_file_ids_so_a_second_import_updates(session: Session, tmp_path: Path) -> None:
     rows = [GOOD | {"id": "101"}, GOOD | {"id": "102"}, GOOD | {"id": "250"}, GOOD]
     path = write_csv(tmp_path / "b.csv", rows)

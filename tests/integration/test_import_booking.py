@@ -26,6 +26,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from desktop.domain.entities import Batch
 from desktop.domain.ledger import StageCounts
 from desktop.services import importing
 from desktop.services.importing import ImportCancelled, import_file
@@ -228,26 +229,40 @@ _CHAIN = {
 }
 
 
+def _rows_and_chains(
+    specs: list[tuple], sites: list[int], models: list[int]  # type: ignore[type-arg]
+) -> tuple[list[tuple[Any, ...]], list[list[tuple[str, int, str]]]]:
+    """Batch rows (bulk column form) and each one's events (kind, units, ISO date)."""
+    start = date(2020, 1, 1)
+    rows, chains = [], []
+    for site, model, units, ordered, lag, last, later in specs:
+        placed = start + timedelta(ordered)
+        rows.append((sites[site], models[model], units, placed.isoformat(), (placed + timedelta(lag)).isoformat(),
+                     0, "", ""))  # fmt: skip
+        day = (placed + timedelta(later)).isoformat()
+        chain = [(kind, units, day) for kind in _CHAIN[last]]
+        if "deployed" in _CHAIN[last] and units > 1:  # in two parts, the later one first
+            first = (placed + timedelta(later + lag)).isoformat()
+            chain[2:3] = [("deployed", 1, first), ("deployed", units - 1, day)]
+        chains.append(chain)
+    return rows, chains
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(specs=st.lists(_batch_spec, min_size=1, max_size=30), cuts=st.lists(st.integers(1, 30), max_size=4))
-def test_bulk_inserts_in_any_chunks_book_what_a_rebuild_gives(specs: list[tuple], cuts: list[int]) -> None:  # type: ignore[type-arg]
+@given(
+    specs=st.lists(_batch_spec, min_size=1, max_size=30),
+    cuts=st.lists(st.integers(1, 30), max_size=4),
+    changed=st.lists(st.tuples(st.integers(0, 29), _batch_spec), max_size=8),
+)
+def test_bulk_inserts_in_any_chunks_book_what_a_rebuild_gives(
+    specs: list[tuple], cuts: list[int], changed: list[tuple]  # type: ignore[type-arg]
+) -> None:
     with tempfile.TemporaryDirectory() as folder, open_session(Path(folder) / "fleet.db") as session:
         store = session.store
         sites = [session.fleet.add_site(name, "Kazakhstan").id or 0 for name in ("North", "South", "East")]
         models = [m.id or 0 for m in store.list_models()[:3]]
         old = session.fleet.add_batch(sites[0], models[0], 100, "2020-03-01", "2020-04-01")  # booked by triggers
-        start = date(2020, 1, 1)
-        rows, chains = [], []
-        for site, model, units, ordered, lag, last, later in specs:
-            placed = start + timedelta(ordered)
-            rows.append((sites[site], models[model], units, placed.isoformat(), (placed + timedelta(lag)).isoformat(),
-                         0, "", ""))  # fmt: skip
-            day = (placed + timedelta(later)).isoformat()
-            chain = [(kind, units, day) for kind in _CHAIN[last]]
-            if "deployed" in _CHAIN[last] and units > 1:  # in two parts, the later one first
-                first = (placed + timedelta(later + lag)).isoformat()
-                chain[2:3] = [("deployed", 1, first), ("deployed", units - 1, day)]
-            chains.append(chain)
+        rows, chains = _rows_and_chains(specs, sites, models)
         bounds = sorted({0, len(rows), *(c for c in cuts if c < len(rows))})
         with store.write("bulk test"), bulk.bulk_insert(store) as writer:
             for low, high in itertools.pairwise(bounds):
@@ -259,3 +274,18 @@ def test_bulk_inserts_in_any_chunks_book_what_a_rebuild_gives(specs: list[tuple]
                 [(old_id, "shipped", 60, "2020-03-05", ""), (old_id, "cancelled", 40, "2020-03-07", "")],
             )
         assert_booked_as_rebuilt(session.path)
+        # Then some of them (and the one booked by triggers) replaced whole, as a re-import does.
+        picked = {(old_id if i % 7 == 0 else old_id + 1 + i % len(specs)): spec for i, spec in changed}
+        new_rows, new_chains = _rows_and_chains(list(picked.values()), sites, models)
+        replacements = []
+        for batch_id, row, chain in zip(picked, new_rows, new_chains, strict=True):
+            seen = store.get_batch(batch_id)
+            batch = Batch(*row[:3], date.fromisoformat(row[3]), date.fromisoformat(row[4]), id=batch_id,
+                          version=seen.version)  # fmt: skip
+            replacements.append((batch, [(batch_id, k, u, d, "") for k, u, d in chain]))
+        with store.write("bulk replace"), bulk.bulk_insert(store) as writer:
+            writer.replace_batches("bulk replace", replacements)
+        assert_booked_as_rebuilt(session.path)
+        for batch, events in replacements:
+            assert store.get_batch(batch.id or 0).units == batch.units
+            assert len(store.events_for_batch(batch.id or 0)) == len(events)
