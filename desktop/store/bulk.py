@@ -10,7 +10,6 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
 from typing import Any
 
 from desktop.domain.entities import Batch, BatchEvent
@@ -143,7 +142,7 @@ class BulkInsert:
                 [
                     (utc_now(), action, "batch", b.id, _json(_as_row(before[b.id or 0])), _json(saved))
                     for b, _ in changes
-                    for saved in (rows.batch_to_row(replace(b, version=b.version + 1)),)
+                    for saved in (rows.batch_to_row(b) | {"version": b.version + 1},)
                 ],
             )
         except BaseException:
