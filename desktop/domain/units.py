@@ -26,7 +26,10 @@ def format_usd(cents: int) -> str:
 
 
 def format_mw(mw: float | None) -> str:
-    return "-" if mw is None else f"{mw:,.2f} MW"
+    """Power in MW, or in GW from 1,000 MW (a fleet's 32,353.40 MW did not fit its tile)."""
+    if mw is None:
+        return "-"
+    return f"{mw / 1000:,.2f} GW" if abs(round(mw, 2)) >= 1000 else f"{mw:,.2f} MW"
 
 
 def format_units(units: int) -> str:

@@ -14,7 +14,7 @@ from desktop.domain.hashrate import (
     value_at,
 )
 from desktop.domain.stages import EventKind
-from desktop.domain.units import format_hashrate, hashrate_unit
+from desktop.domain.units import format_hashrate, format_mw, hashrate_unit
 
 D = date.fromisoformat
 S19 = MinerModel(name="Antminer S19", vendor="Bitmain", ths=95, watts=3250, id=1)
@@ -97,3 +97,9 @@ def test_units_chosen_by_size() -> None:
     assert format_hashrate(457055.5) == "457.06 PH/s"
     assert format_hashrate(12_500_000) == "12.50 EH/s"
     assert format_hashrate(0) == "0.00 TH/s"
+
+
+def test_power_reads_in_mw_then_gw() -> None:
+    assert [format_mw(v) for v in (None, 7.86, 999.994, 999.996, 32_353.4)] == [
+        "-", "7.86 MW", "999.99 MW", "1.00 GW", "32.35 GW",
+    ]  # fmt: skip
