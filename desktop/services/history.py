@@ -65,20 +65,8 @@ def _short(record: dict[str, Any]) -> str:
 def history(fleet: FleetService, batch_id: int | None = None) -> list[HistoryEntry]:
     """Newest first: one batch's entries (with its events'), or everything."""
     store = fleet.store
-    if batch_id is None:
-        entries = store.audit_entries()
-    else:
-        entries = store.audit_entries("batch", batch_id)
-        entries += [
-            e
-            for e in store.audit_entries()
-            if e.entity == "batch_event" and batch_id in (_batch_of(e.before), _batch_of(e.after))
-        ]
+    entries = store.audit_entries() if batch_id is None else store.batch_audit_entries(batch_id)
     return [HistoryEntry(e) for e in sorted(entries, key=lambda e: e.id, reverse=True)]
-
-
-def _batch_of(record: Any) -> int | None:
-    return record.get("batch_id") if isinstance(record, dict) else None
 
 
 def export_csv(entries: list[HistoryEntry], path: Path) -> int:

@@ -281,7 +281,6 @@ def write_plan(
         updates = [g for g in plan.groups if g[0].batch_id in plan.existing]
         done = 0
         created_ids: list[int] = []
-        replaced: dict[int, list[dict[str, Any]]] = {}  # the events each update replaced, for the audit
         # Updates first, in a block of their own: their deletes need the indexes that a big
         # block of new batches drops and builds again.
         if updates:
@@ -294,7 +293,7 @@ def write_plan(
                         seen = plan.existing[batch_id].version  # saved over the version the plan read
                         batch = replace(_batch(group, site_ids, model_ids), id=batch_id, version=seen)
                         changes.append((batch, [row for record in group for row in record.event_rows(batch_id)]))
-                    replaced.update(writer.replace_batches(f"import {path.name}", changes))
+                    writer.replace_batches(f"import {path.name}", changes)  # audits each batch and its old events
                     done += sum(len(g) for g in chunk)
                     _check(cancel, path)
                     if progress:
@@ -325,8 +324,7 @@ def write_plan(
                 "rows": total,
                 "created": len(created_ids),
                 "created_ids": [created_ids[0], created_ids[-1]] if created_ids else [],
-                "updated_ids": [g[0].batch_id for g in updates],
-                "replaced_events": replaced,
+                "updated_ids": [g[0].batch_id for g in updates],  # each with its own audit row
             },
         )
         _check(cancel, path)

@@ -112,20 +112,26 @@ class BulkInsert:
 
     def replace_batches(
         self, action: str, changes: Sequence[tuple[Batch, Sequence[tuple[int, str, int, str, str]]]]
-    ) -> dict[int, list[dict[str, Any]]]:
+    ) -> None:
         """Saves new versions of existing batches, each with all its events replaced by the
-        given rows (batch_id, kind, units, ISO date, note); returns each batch's old events.
+        given rows (batch_id, kind, units, ISO date, note).
 
         Each batch is saved over the ``version`` it carries, as Store.update_batch does, and
-        audited the same way (its fields before and after, one row each). All or nothing: a
-        batch changed since (another version) raises ConflictError and none of them is saved.
+        audited like an edit (its fields before and after, one row each), the events it had
+        kept with its fields before (as a delete keeps them). All or nothing: a batch changed
+        since (another version) raises ConflictError and none of them is saved.
         """
         if not changes:
-            return {}
+            return
         conn, ids = self.store.conn, [b.id or 0 for b, _ in changes]
         old_batches = _read_in(self.store, _OLD_BATCH_SQL, ids)
         old_events = _read_in(self.store, _OLD_EVENTS_SQL, ids)
-        before = {old[0]: old for old in old_batches}
+        before = {old[0]: _as_row(old) | {"events": []} for old in old_batches}
+        for batch_id, kind, units, occurred_on, note, event_id in old_events:
+            before[batch_id]["events"].append(
+                {"batch_id": batch_id, "kind": kind, "units": units, "occurred_on": occurred_on, "note": note,
+                 "id": event_id}
+            )  # fmt: skip
         new_rows = [(b.id, *batch_row(b)) for b, _ in changes]
         new_events = [event for _, events in changes for event in events]
         conn.execute("SAVEPOINT bulk_replace")
@@ -140,7 +146,7 @@ class BulkInsert:
             conn.executemany(
                 "INSERT INTO audit (at, action, entity, entity_id, before, after) VALUES (?,?,?,?,?,?)",
                 [
-                    (utc_now(), action, "batch", b.id, _json(_as_row(before[b.id or 0])), _json(saved))
+                    (utc_now(), action, "batch", b.id, _json(before[b.id or 0]), _json(saved))
                     for b, _ in changes
                     for saved in (rows.batch_to_row(b) | {"version": b.version + 1},)
                 ],
@@ -154,13 +160,6 @@ class BulkInsert:
         self.removed_event_rows.extend(old_events)
         self.batch_rows.extend(new_rows)
         self.event_rows.extend(new_events)
-        replaced: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
-        for batch_id, kind, units, occurred_on, note, event_id in old_events:
-            replaced[batch_id].append(
-                {"batch_id": batch_id, "kind": kind, "units": units, "occurred_on": occurred_on, "note": note,
-                 "id": event_id}
-            )  # fmt: skip
-        return replaced
 
 
 def _read_in(store: Store, sql: str, ids: Sequence[int]) -> list[tuple[Any, ...]]:

@@ -391,6 +391,19 @@ class Store:
         sql, params = "SELECT * FROM audit", ()
         if entity is not None:
             sql, params = sql + " WHERE entity = ? AND entity_id = ?", (entity, entity_id)
+        return self._audit_rows(sql + " ORDER BY id", params)
+
+    def batch_audit_entries(self, batch_id: int) -> list[AuditEntry]:
+        """A batch's audit rows and its events', oldest first, read by key: parsing every row of
+        a fleet's audit (100,000 rows, an import's summary among them) took 6 s for one batch."""
+        return self._audit_rows(
+            "SELECT * FROM audit WHERE entity = 'batch' AND entity_id = ? "
+            "UNION ALL SELECT * FROM audit WHERE entity = 'batch_event' "
+            "AND (json_extract(before, '$.batch_id') = ? OR json_extract(after, '$.batch_id') = ?) ORDER BY id",
+            (batch_id, batch_id, batch_id),
+        )
+
+    def _audit_rows(self, sql: str, params: tuple[Any, ...]) -> list[AuditEntry]:
         return [
             AuditEntry(
                 id=r["id"],
@@ -401,5 +414,5 @@ class Store:
                 before=json.loads(r["before"]) if r["before"] else None,
                 after=json.loads(r["after"]) if r["after"] else None,
             )
-            for r in self._rows(sql + " ORDER BY id", params)
+            for r in self._rows(sql, params)
         ]

@@ -125,8 +125,10 @@ def test_an_update_is_audited_like_an_edit(
     assert entry.before is not None and entry.after is not None
     assert (entry.before["units"], entry.after["units"]) == (2500, 2400)
     assert entry.before["ordered_on"] == "2021-07-28" and entry.after["version"] == after.version
-    bulk = [e for e in demo_session.store.audit_entries() if e.entity == "batch" and e.entity_id is None][-1]
-    assert bulk.after is not None and bulk.after["replaced_events"]["7"] == []  # it had none: all ordered
+    assert entry.before["events"] == []  # it had none: all ordered
+    shipped = demo_session.store.audit_entries("batch", 4)[-1]  # the events it had are kept, as a delete keeps them
+    assert shipped.before is not None
+    assert [(e["kind"], e["units"]) for e in shipped.before["events"]] == [("shipped", 1533)]
 
 
 def test_an_update_of_a_batch_changed_since_the_check_writes_nothing(demo_session: Session, tmp_path: Path) -> None:
