@@ -62,11 +62,17 @@ def _short(record: dict[str, Any]) -> str:
     return text
 
 
-def history(fleet: FleetService, batch_id: int | None = None) -> list[HistoryEntry]:
-    """Newest first: one batch's entries (with its events'), or everything."""
+def history(fleet: FleetService, batch_id: int | None = None, *, newest: int | None = None) -> list[HistoryEntry]:
+    """Newest first: one batch's entries (with its events'), or everything (``newest``: only
+    that many, read and parsed; the rest stays in the file)."""
     store = fleet.store
-    entries = store.audit_entries() if batch_id is None else store.batch_audit_entries(batch_id)
-    return [HistoryEntry(e) for e in sorted(entries, key=lambda e: e.id, reverse=True)]
+    entries = store.audit_entries(newest=newest) if batch_id is None else store.batch_audit_entries(batch_id)
+    return [HistoryEntry(e) for e in sorted(entries, key=lambda e: e.id, reverse=True)][:newest]
+
+
+def history_size(fleet: FleetService) -> int:
+    """How many entries the whole history holds."""
+    return fleet.store.count_audit_entries()
 
 
 def export_csv(entries: list[HistoryEntry], path: Path) -> int:

@@ -387,11 +387,19 @@ class Store:
 
     # -- audit -------------------------------------------------------------------------
 
-    def audit_entries(self, entity: str | None = None, entity_id: int | None = None) -> list[AuditEntry]:
+    def audit_entries(
+        self, entity: str | None = None, entity_id: int | None = None, *, newest: int | None = None
+    ) -> list[AuditEntry]:
+        """Oldest first; ``newest``: only that many of the latest (a fleet's audit is big)."""
         sql, params = "SELECT * FROM audit", ()
         if entity is not None:
             sql, params = sql + " WHERE entity = ? AND entity_id = ?", (entity, entity_id)
+        if newest is not None:
+            sql, params = f"SELECT * FROM ({sql} ORDER BY id DESC LIMIT ?)", (*params, newest)
         return self._audit_rows(sql + " ORDER BY id", params)
+
+    def count_audit_entries(self) -> int:
+        return int(self._rows("SELECT COUNT(*) AS n FROM audit")[0]["n"])
 
     def batch_audit_entries(self, batch_id: int) -> list[AuditEntry]:
         """A batch's audit rows and its events', oldest first, read by key: parsing every row of

@@ -295,3 +295,19 @@ def test_damage_found_after_the_window_showed_leaves_the_file_as_it_was_on_quit(
     assert not [w for w in _windows if w.isVisible()]
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before  # nothing was written into it
     assert len(list((tmp_path / "backups" / "fleet").glob("*.db"))) == 1  # and no backup of the damage
+
+
+def test_history_of_everything_reads_only_the_newest_entries(
+    qtbot, demo_session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.ui.dialogs import history_dialog
+
+    total = len(demo_session.store.audit_entries())
+    monkeypatch.setattr(history_dialog, "MAX_SHOWN", 5)
+    demo_session.fleet.add_site("Norway", "Norway")  # the newest change
+    dialog = HistoryDialog(demo_session)
+    qtbot.addWidget(dialog)
+    assert dialog.model.rowCount() == 5
+    assert dialog.count_label.text() == f"5 entries (newest 5 of {total + 1:,})"
+    assert dialog.model.index(0, 2).data() == "data center"
+    assert "Norway" in dialog.model.index(0, 4).data()

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import HashplanError
-from desktop.services.history import HistoryEntry, export_csv, history, restore_deleted_batch
+from desktop.services.history import HistoryEntry, export_csv, history, history_size, restore_deleted_batch
 from desktop.services.session import Session
 
 log = logging.getLogger(__name__)
@@ -118,10 +118,11 @@ class HistoryDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        entries = history(self.session.fleet, self.scope.currentData())
-        shown = entries[:MAX_SHOWN]
+        batch_id = self.scope.currentData()
+        shown = history(self.session.fleet, batch_id, newest=MAX_SHOWN)  # only those are read
+        total = len(shown) if batch_id is not None or len(shown) < MAX_SHOWN else history_size(self.session.fleet)
         self.model.set_entries(shown)
-        more = f" (newest {len(shown):,} of {len(entries):,})" if len(entries) > len(shown) else ""
+        more = f" (newest {len(shown):,} of {total:,})" if total > len(shown) else ""
         self.count_label.setText(f"{len(shown):,} entries{more}")
         self._update_buttons()
 
