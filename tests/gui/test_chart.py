@@ -93,8 +93,11 @@ def test_stacked_view_shows_each_site_and_sums_to_the_total(qtbot, main_window: 
     chart.stacked_box.setChecked(False)
     qtbot.waitUntil(lambda: not chart._stack_items)
     assert chart.deployed_fill.isVisible()
-    fill_y = chart.deployed_fill.getData()[1]
-    assert fill_y is not None and fill_y.tolist() == chart.deployed_item.getData()[1].tolist()
+    fill_x, fill_y = chart.deployed_fill.getData()  # the line's points as drawn
+    line_x, line_y = chart.deployed_item.curve.getData()
+    assert fill_y is not None and len(fill_y) > 1 and fill_y.tolist() == line_y.tolist()
+    assert fill_x.tolist() == line_x.tolist()
+    assert chart.deployed_fill.opts["fillLevel"] == 0.0 and chart.deployed_fill.opts["pen"] is None
     # the area is drawn under both lines, so it never hides the planned one
     assert chart.deployed_fill.zValue() < chart.planned_item.zValue() < chart.deployed_item.zValue()
 
