@@ -210,3 +210,17 @@ def test_a_database_changed_after_the_preview_is_read_again(qtbot, demo_session:
     assert dialog.outcome is not None and dialog.outcome.batches_created == 5
     assert dialog.outcome.sites_created == 0
     assert [s.name for s in demo_session.store.list_sites()].count("Norway") == 1
+
+
+def test_a_file_removed_after_the_preview_is_named_and_nothing_is_written(
+    qtbot, demo_session: Session, tmp_path: Path
+) -> None:
+    path = _csv(tmp_path / "b.csv", [ROW] * 5)
+    dialog = _open(qtbot, demo_session, path)
+    before = table_fingerprint(demo_session.path)
+    path.unlink()  # moved away in the file manager meanwhile
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: not dialog.is_busy(), timeout=10000)
+    assert str(path) in dialog.errors.toPlainText()
+    assert dialog.outcome is None and dialog.isVisible()
+    assert table_fingerprint(demo_session.path) == before
