@@ -17,7 +17,7 @@ from desktop.errors import ConflictError
 from desktop.freeing import free_in_slices
 from desktop.gc_pause import gc_paused
 from desktop.store import aggregates, bulk_booking, rows
-from desktop.store.connection import utc_now
+from desktop.store.connection import select_in, utc_now
 from desktop.store.store import Store
 
 _BATCH_COLUMNS = (
@@ -124,8 +124,8 @@ class BulkInsert:
         if not changes:
             return
         conn, ids = self.store.conn, [b.id or 0 for b, _ in changes]
-        old_batches = _read_in(self.store, _OLD_BATCH_SQL, ids)
-        old_events = _read_in(self.store, _OLD_EVENTS_SQL, ids)
+        old_batches = select_in(conn, _OLD_BATCH_SQL, ids)
+        old_events = select_in(conn, _OLD_EVENTS_SQL, ids)
         before = {old[0]: _as_row(old) | {"events": []} for old in old_batches}
         for batch_id, kind, units, occurred_on, note, event_id in old_events:
             before[batch_id]["events"].append(
@@ -160,15 +160,6 @@ class BulkInsert:
         self.removed_event_rows.extend(old_events)
         self.batch_rows.extend(new_rows)
         self.event_rows.extend(new_events)
-
-
-def _read_in(store: Store, sql: str, ids: Sequence[int]) -> list[tuple[Any, ...]]:
-    """Rows of ``sql`` ({marks}: the id placeholders) for ``ids``, 900 at a time (SQLite's limit is 999)."""
-    found: list[tuple[Any, ...]] = []
-    for start in range(0, len(ids), 900):
-        part = list(ids[start : start + 900])
-        found += store.conn.execute(sql.format(marks=", ".join("?" * len(part))), part).fetchall()
-    return found
 
 
 def _json(row: dict[str, Any]) -> str:

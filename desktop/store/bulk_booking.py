@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from desktop.store.aggregates import STAGE_COLUMNS
+from desktop.store.connection import select_in
 from desktop.store.store import Store
 
 _KINDS = ("shipped", "delivered", "deployed", "retired", "cancelled")
@@ -184,14 +185,10 @@ def _batches_of(store: Store, new_ids: np.ndarray, new_fields: np.ndarray, wante
         fields[known] = new_fields[order[at[known]]]
     if not known.all():  # events of batches that were there before
         missing = np.unique(wanted[~known])
-        found: list[tuple[int, int, int, str]] = []
-        for start in range(0, len(missing), 900):  # under SQLite's 999 parameters
-            part = missing[start : start + 900].tolist()
-            found += store.conn.execute(
-                "SELECT id, data_center_id, model_id, expected_on FROM batches "
-                f"WHERE id IN ({', '.join('?' * len(part))})",
-                part,
-            ).fetchall()
+        found = select_in(
+            store.conn, "SELECT id, data_center_id, model_id, expected_on FROM batches WHERE id IN ({marks})",
+            missing.tolist(),
+        )  # fmt: skip
         if found:
             old_ids = _numbers(found, 0)
             old_fields = np.column_stack([_numbers(found, 1), _numbers(found, 2), _days(_column(found, 3))])

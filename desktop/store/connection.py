@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Sequence
 from contextlib import suppress
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from desktop.errors import (
     DatabaseBusyError,
@@ -27,6 +29,16 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def select_in(conn: sqlite3.Connection, sql: str, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+    """Rows of ``sql`` for ``ids``, whose placeholders go where ``sql`` says {marks}: 900 ids a
+    statement (SQLite allows at most 999 parameters)."""
+    found: list[tuple[Any, ...]] = []
+    for start in range(0, len(ids), 900):
+        part = list(ids[start : start + 900])
+        found += conn.execute(sql.format(marks=", ".join("?" * len(part))), part).fetchall()
+    return found
 
 
 def _check_header(path: Path) -> None:
