@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ def cli_session(args: argparse.Namespace, *, readonly: bool = False) -> Iterator
     """Opens ``--db``; a file this command created is removed again if the command fails."""
     path = resolve_db_path(getattr(args, "db", None))
     session = open_session(path, readonly=readonly)
+    if session.warning:
+        print(f"hashplan: warning: {session.warning}", file=sys.stderr)
     try:
         yield session
     except BaseException:

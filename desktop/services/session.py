@@ -21,6 +21,11 @@ class Session:
     def path(self) -> Path:
         return self.store.path
 
+    @property
+    def warning(self) -> str | None:
+        """What the user should know before working on this file (it is on a network share)."""
+        return self.store.network_warning
+
     def close(self) -> None:
         self.store.close()
 

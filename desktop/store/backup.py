@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sqlite3
 import time
 from collections.abc import Iterable
@@ -28,7 +27,7 @@ from pathlib import Path
 
 from desktop.errors import DatabaseError, NotHashplanFileError
 from desktop.paths import backups_dir
-from desktop.store import migrations
+from desktop.store import db_file, migrations
 from desktop.store.connection import translate
 from desktop.store.store import Store
 
@@ -46,6 +45,12 @@ class BackupInfo:
     taken_at: datetime  # UTC, from the name
     size_bytes: int
     tag: str = ""
+    seq: int = 1  # the n-th backup taken in the same second (from the name's _<n>)
+
+    @property
+    def order(self) -> tuple[datetime, int, str]:
+        """Oldest first: by time, then by the number within the second (_10 after _2)."""
+        return (self.taken_at, self.seq, self.name)
 
     @property
     def name(self) -> str:
@@ -70,7 +75,7 @@ def parse_backup(path: Path, stem: str) -> BackupInfo | None:
         size = path.stat().st_size
     except OSError:
         return None
-    return BackupInfo(path, taken, size, match["tag"] or "")
+    return BackupInfo(path, taken, size, match["tag"] or "", int(match["seq"] or 1))
 
 
 def list_backups(db_path: Path) -> list[BackupInfo]:
@@ -79,7 +84,7 @@ def list_backups(db_path: Path) -> list[BackupInfo]:
     if not folder.is_dir():
         return []
     found = [info for p in folder.iterdir() if (info := parse_backup(p, db_path.stem)) is not None]
-    return sorted(found, key=lambda b: (b.taken_at, b.name), reverse=True)
+    return sorted(found, key=lambda b: b.order, reverse=True)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -99,10 +104,15 @@ def _fsync_file(path: Path) -> None:
 
 
 def _target_name(folder: Path, stem: str, when: datetime, tag: str) -> Path:
+    """A new name after every backup of the same second, even one rotation deleted meanwhile:
+    re-using a freed lower number made the new backup older than a kept one, and rotation
+    then deleted the backup it had just written (three backups in one second)."""
     base = f"{stem}_{when.strftime(_STAMP)}"
     suffix = f"_{tag}" if tag else ""
-    candidate, seq = folder / f"{base}{suffix}.db", 1
-    while candidate.exists():  # two backups in one second (e.g. a restore right after one)
+    taken = [info.seq for p in folder.glob(f"{base}*.db") if (info := parse_backup(p, stem)) is not None]
+    seq = max(taken, default=0) + 1
+    candidate = folder / (f"{base}{suffix}.db" if seq == 1 else f"{base}_{seq}{suffix}.db")
+    while candidate.exists():  # a same-second name parse_backup does not know (cannot happen in practice)
         seq += 1
         candidate = folder / f"{base}_{seq}{suffix}.db"
     return candidate
@@ -169,7 +179,7 @@ def backups_to_keep(backups: Iterable[BackupInfo], now: datetime) -> set[Path]:
     keep: set[Path] = set()
     days: set[date] = set()
     weeks: set[tuple[int, int]] = set()
-    for info in sorted(backups, key=lambda b: (b.taken_at, b.name), reverse=True):
+    for info in sorted(backups, key=lambda b: b.order, reverse=True):
         if info.tag in PROTECTED_TAGS:
             if now - info.taken_at < PROTECT_FOR:
                 keep.add(info.path)
@@ -236,12 +246,12 @@ def set_aside(db_path: Path, *, now: datetime | None = None) -> Path | None:
     folder = backups_dir(db_path) / "damaged"
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{db_path.name}.{(now or _now()).strftime(_STAMP)}"
-    shutil.copy2(db_path, target)
-    for suffix in ("-wal", "-shm", "-journal"):
+    db_file.set_aside(db_path, target)  # a hard link: never a descriptor of a file SQLite may hold
+    for suffix in db_file.SIDE_SUFFIXES:
         side = Path(f"{db_path}{suffix}")
         if side.exists():
             # A stale -wal next to the restored file would be replayed into it: move it away.
-            shutil.move(str(side), f"{target}{suffix}")
+            db_file.move_aside(side, Path(f"{target}{suffix}"))
     return target
 
 

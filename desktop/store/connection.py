@@ -21,10 +21,9 @@ from desktop.errors import (
     NotHashplanFileError,
     ReadOnlyError,
 )
-from desktop.store import migrations
+from desktop.store import db_file, migrations
 
 BUSY_TIMEOUT_MS = 10_000
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def utc_now() -> str:
@@ -39,22 +38,6 @@ def select_in(conn: sqlite3.Connection, sql: str, ids: Sequence[int]) -> list[tu
         part = list(ids[start : start + 900])
         found += conn.execute(sql.format(marks=", ".join("?" * len(part))), part).fetchall()
     return found
-
-
-def _check_header(path: Path) -> None:
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-    except PermissionError:
-        raise DatabaseError(f"{path}: permission denied; the file cannot be read") from None
-    except IsADirectoryError:
-        raise DatabaseError(f"{path} is a folder, not a database file") from None
-    except OSError as error:
-        raise DatabaseError(f"{path}: cannot be read ({error.strerror})") from None
-    if not header:
-        raise NotHashplanFileError(f"{path} is empty (0 bytes), not a Hashplan database")
-    if header != SQLITE_HEADER:
-        raise NotHashplanFileError(f"{path} is not a SQLite database (it may be another kind of file)")
 
 
 def _is_writable(path: Path) -> bool:
@@ -73,9 +56,17 @@ def _open(path: Path, mode: str) -> sqlite3.Connection:
         target, uri = f"{path.resolve().as_uri()}?mode=ro", True
     elif mode == "immutable":
         target, uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1", True
-    return sqlite3.connect(
-        target, uri=uri, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
+    db_file.guard_raw_opens()
+    conn = sqlite3.connect(
+        target,
+        uri=uri,
+        isolation_level=None,
+        check_same_thread=False,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        factory=db_file.TrackedConnection,
     )
+    db_file.track(conn, path)
+    return conn
 
 
 def connect(
@@ -110,7 +101,8 @@ def connect(
     every write until it passed. A file that needs an upgrade is still checked first,
     since the upgrade writes.
     """
-    created = not path.exists()
+    # stat() only: reading the header with open() would drop this process's SQLite locks (db_file.py)
+    created = db_file.check_before_open(path) is None
     inspected = pending = False
     if created:
         if readonly:
@@ -120,7 +112,6 @@ def connect(
         except OSError as error:
             raise DatabaseError(f"cannot create the folder {path.parent}: {error.strerror}") from None
     else:
-        _check_header(path)
         writable = _is_writable(path)
         readonly = readonly or not writable
         in_use = any(side.exists() for side in _side_files(path))
@@ -239,7 +230,11 @@ def translate(error: sqlite3.Error, path: Path | str) -> DatabaseError:
         return ReadOnlyError(f"{path} is read-only; nothing was changed")
     if "full" in text:
         return DatabaseError(f"the disk holding {path} is full; nothing was changed")
-    if "not a database" in text or "malformed" in text or "corrupt" in text:
+    if "not a database" in text:  # SQLite's own check of the header (we never read it ourselves)
+        return NotHashplanFileError(
+            f"{path} is not a SQLite database (it may be another kind of file, or its header is damaged)"
+        )
+    if "malformed" in text or "corrupt" in text:
         return NotHashplanFileError(f"{path} is damaged or not a Hashplan database ({error})")
     if "disk i/o" in text:
         return DatabaseError(f"{path}: the disk reported an I/O error; nothing was changed")

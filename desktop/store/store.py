@@ -15,7 +15,7 @@ from typing import Any
 from desktop.domain.entities import Batch, BatchEvent, DataCenter, MinerModel, Target
 from desktop.domain.values import name_key
 from desktop.errors import ConflictError, NotFoundError, ReadOnlyError, ValidationError
-from desktop.store import rows
+from desktop.store import db_file, rows
 from desktop.store.connection import connect, translate, utc_now
 from desktop.store.deferred_check import DeferredCheck
 
@@ -44,6 +44,7 @@ class Store:
         self._lock = threading.RLock()
         self._action: str | None = None
         self._check = DeferredCheck(path) if check_pending else None
+        self.network_warning: str | None = None  # set by open(): the file is on NFS/SMB
 
     @classmethod
     def open(cls, path: str | Path, *, readonly: bool = False, verify: bool = True, defer_check: bool = False) -> Store:
@@ -54,7 +55,9 @@ class Store:
         """
         path = Path(path).expanduser()
         conn, created, readonly, pending = connect(path, readonly=readonly, verify=verify, defer_check=defer_check)
-        return cls(conn, path, created=created, readonly=readonly, check_pending=pending)
+        store = cls(conn, path, created=created, readonly=readonly, check_pending=pending)
+        store.network_warning = db_file.network_warning(path)
+        return store
 
     @property
     def check_pending(self) -> bool:

@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
+from desktop.ui import file_dialogs
 from desktop.ui.settings import WindowSettings
 
 FILTER = "Hashplan databases (*.db);;All files (*)"
@@ -43,7 +44,7 @@ class DatabaseMenu(QObject):
 
     def new_database(self) -> None:
         # An existing file is opened, never overwritten: hence no overwrite question.
-        path, _ = QFileDialog.getSaveFileName(
+        path, _ = file_dialogs.save_file_name(
             self.parent_widget,
             "New database",
             str(self.current().parent / "fleet.db"),
@@ -54,7 +55,7 @@ class DatabaseMenu(QObject):
             self.open_path(Path(path))
 
     def open_database(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.parent_widget, "Open database", str(self.current().parent), FILTER)
+        path, _ = file_dialogs.open_file_name(self.parent_widget, "Open database", str(self.current().parent), FILTER)
         if path:
             self.open_path(Path(path))
 

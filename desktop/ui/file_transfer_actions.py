@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop.errors import HashplanError
 from desktop.services.session import Session
+from desktop.ui import file_dialogs
 
 if TYPE_CHECKING:  # imported on first use: ~60 ms less before the window shows
     from desktop.ui.dialogs.export_dialog import ExportDialog
@@ -91,7 +92,7 @@ class FileTransferActions(QObject):
         return dialog
 
     def choose_chart_file(self) -> None:
-        name, chosen = QFileDialog.getSaveFileName(
+        name, chosen = file_dialogs.save_file_name(
             self.parent_widget, "Export Chart", "hashrate.png", "PNG image (*.png);;SVG image (*.svg)"
         )
         if not name:

@@ -199,6 +199,11 @@ class MainWindow(QMainWindow):
         self.path_label.setObjectName("mutedLabel")
         self.statusBar().addPermanentWidget(self.busy_bar)
         self.statusBar().addPermanentWidget(self.path_label)
+        if self.session.warning:  # on a network share: say so where the file's name is shown
+            self.path_label.setText(f"⚠ {shown} (network share: one machine at a time)")
+            self.path_label.setToolTip(self.session.warning)
+            self.path_label.setObjectName("warningLabel")
+            self.path_label.setStyleSheet("color: #b45309;")
 
     # -- data flow -----------------------------------------------------------------------
 

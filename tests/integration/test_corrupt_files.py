@@ -23,6 +23,7 @@ import pytest
 from desktop.errors import DatabaseError, NewerSchemaError, NotHashplanFileError
 from desktop.services.demo import load_demo
 from desktop.services.session import open_session
+from desktop.store import db_file
 from tests.integration.cli_runner import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -175,8 +176,9 @@ def _crashed_copy(source: Path, target: Path) -> None:
         session.store.conn.execute("PRAGMA wal_autocheckpoint = 0")
         for n in range(3):
             session.fleet.add_site(f"Only In The WAL {n}")
-        for suffix in ("", "-wal", "-shm"):
-            shutil.copyfile(f"{source}{suffix}", f"{target}{suffix}")
+        with db_file.raw_access_allowed():  # a crash's files, copied on purpose while open
+            for suffix in ("", "-wal", "-shm"):
+                shutil.copyfile(f"{source}{suffix}", f"{target}{suffix}")
 
 
 def test_committed_changes_left_in_a_wal_are_recovered(tmp_path: Path) -> None:

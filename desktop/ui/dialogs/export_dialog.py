@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services.exporting import FORMATS, WHATS, ExportResult, export, guess_format
 from desktop.services.session import Session, open_session
+from desktop.ui import file_dialogs
 from desktop.ui.workers.transfer_worker import TransferWorker
 
 _WHAT_LABELS = {"batches": "Batches (re-importable)", "summary": "Data centers' summary", "series": "Chart series"}
@@ -95,7 +95,7 @@ class ExportDialog(QDialog):
 
     def choose_file(self) -> None:
         fmt = self.format_combo.currentData()
-        name, _ = QFileDialog.getSaveFileName(
+        name, _ = file_dialogs.save_file_name(
             self, "Export", f"hashplan-{self.what_combo.currentData()}.{fmt}", f"{_FORMAT_LABELS[fmt]} (*.{fmt})"
         )
         if name:

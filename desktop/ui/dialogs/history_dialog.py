@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from desktop.errors import HashplanError
 from desktop.services.history import HistoryEntry, export_csv, history, history_size, restore_deleted_batch
 from desktop.services.session import Session
+from desktop.ui import file_dialogs
 
 log = logging.getLogger(__name__)
 Index = QModelIndex | QPersistentModelIndex
@@ -154,7 +154,7 @@ class HistoryDialog(QDialog):
 
     def ask_export(self) -> None:
         suggested = self.session.path.parent / f"{self.session.path.stem}-history.csv"
-        name, _ = QFileDialog.getSaveFileName(self, "Export history", str(suggested), "CSV files (*.csv)")
+        name, _ = file_dialogs.save_file_name(self, "Export history", str(suggested), "CSV files (*.csv)")
         if not name:
             return
         try:

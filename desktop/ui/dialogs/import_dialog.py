@@ -16,7 +16,6 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 from desktop.services.importing import ImportPlan, ImportResult, import_previewed, plan_import
 from desktop.services.session import Session, open_session
 from desktop.store import Store
+from desktop.ui import file_dialogs
 from desktop.ui.workers.transfer_worker import TransferWorker
 
 _ROW = re.compile(r"^row (\d+)")
@@ -99,7 +99,7 @@ class ImportDialog(QDialog):
     # -- choosing and previewing ------------------------------------------------------
 
     def choose_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Import Batches", "", FILE_FILTER)
+        name, _ = file_dialogs.open_file_name(self, "Import Batches", "", FILE_FILTER)
         if name:
             self.set_path(name)
 

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QS
 from desktop.errors import HashplanError, NotHashplanFileError
 from desktop.services.backups import newest_good_backup_of
 from desktop.store.backup import BackupInfo
+from desktop.ui import file_dialogs
 
 
 class OpenFailureChoice(Enum):
@@ -84,7 +85,7 @@ def handle_open_failure(path: Path, error: HashplanError, parent: QWidget | None
     "Restore newest good backup" sets the damaged file aside (backups/<stem>/damaged/)
     and puts the backup in its place, so the same path is returned to open again.
     """
-    from PySide6.QtWidgets import QFileDialog, QMessageBox
+    from PySide6.QtWidgets import QMessageBox
 
     from desktop.services.backups import restore_unopenable
 
@@ -98,7 +99,7 @@ def handle_open_failure(path: Path, error: HashplanError, parent: QWidget | None
             return None
         return path
     if dialog.choice is OpenFailureChoice.OPEN_OTHER:
-        name, _ = QFileDialog.getOpenFileName(
+        name, _ = file_dialogs.open_file_name(
             parent, "Open database", str(path.parent), "Hashplan databases (*.db);;All files (*)"
         )
         return Path(name) if name else None
