@@ -99,6 +99,19 @@ def plan_import(
     return plan
 
 
+def preview_import(
+    db_path: Path,
+    path: str | Path,
+    sheet: str | None = None,
+    *,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> ImportPlan:
+    """plan_import on a read-only connection of its own (the preview runs on a worker thread)."""
+    with Store.open(db_path, readonly=True) as store:
+        return plan_import(store, path, sheet, progress=progress, cancel=cancel)
+
+
 def source_stamp(store: Store, path: Path, sheet: str | None) -> tuple[Any, ...]:
     """The file's size and modification time, the sheet, and the database's last change."""
     try:
@@ -220,6 +233,8 @@ def _unknown_model(
 def _check_model(record: BatchRecord, models: dict[str, MinerModel], new: dict[str, BatchRecord]) -> list[str]:
     key = name_key(record.miner_model)
     known = models.get(key)
+    ths: float | None
+    watts: float | None
     if known is not None:
         ths, watts, source = known.ths, known.watts, "the catalog"
     elif key in new:

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from desktop.domain.entities import Batch, BatchEvent, DataCenter, MinerModel, Target
 from desktop.domain.values import name_key
@@ -391,7 +391,7 @@ class Store:
         self, entity: str | None = None, entity_id: int | None = None, *, newest: int | None = None
     ) -> list[AuditEntry]:
         """Oldest first; ``newest``: only that many of the latest (a fleet's audit is big)."""
-        sql, params = "SELECT * FROM audit", ()
+        sql, params = "SELECT * FROM audit", cast(tuple[Any, ...], ())
         if entity is not None:
             sql, params = sql + " WHERE entity = ? AND entity_id = ?", (entity, entity_id)
         if newest is not None:

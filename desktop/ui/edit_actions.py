@@ -164,7 +164,7 @@ class EditActions(ModelActionsMixin, QObject):
         return [self.record_event, self.edit_batch, self.delete_batch, self.new_batch]
 
     def update_enabled(self) -> None:
-        readonly = self.session.store.readonly
+        readonly = self.session.readonly
         for action, (status_tip, tool_tip) in self._tips.items():
             action.setStatusTip(READ_ONLY_TIP if readonly else status_tip)
             action.setToolTip(READ_ONLY_TIP if readonly else tool_tip)
@@ -184,7 +184,7 @@ class EditActions(ModelActionsMixin, QObject):
         self.redo.setEnabled(self.undo_stack.canRedo())
 
     def _stack_changed(self, _can: bool) -> None:
-        if self.session.store.readonly:
+        if self.session.readonly:
             self.update_enabled()
 
     def set_session(self, session: Session) -> None:
@@ -248,7 +248,7 @@ class EditActions(ModelActionsMixin, QObject):
             return None
         fleet = self.session.fleet
         try:
-            site = fleet.store.get_site(site_id)
+            site = fleet.get_site(site_id)
         except HashplanError as error:
             self.show_error("Edit data center", error)
             return None
@@ -267,8 +267,8 @@ class EditActions(ModelActionsMixin, QObject):
             return False
         fleet = self.session.fleet
         try:
-            site = fleet.store.get_site(site_id)
-            if fleet.store.site_in_use(site_id):
+            site = fleet.get_site(site_id)
+            if fleet.site_in_use(site_id):
                 fleet.delete_site(site_id)  # raises the service's own explanation
             if not self.confirm("Delete data center", f"Delete the data center '{site.name}'?\n\nUndo brings it back."):
                 return False
@@ -306,7 +306,7 @@ class EditActions(ModelActionsMixin, QObject):
             return None
         fleet = self.session.fleet
         try:
-            batch = fleet.store.get_batch(batch_id)
+            batch = fleet.get_batch(batch_id)
         except HashplanError as error:
             self.show_error("Edit batch", error)
             return None
@@ -322,11 +322,11 @@ class EditActions(ModelActionsMixin, QObject):
         return dialog
 
     def describe_batch(self, batch_id: int) -> str:
-        store = self.session.store
-        batch = store.get_batch(batch_id)
-        model = store.get_model(batch.model_id)
-        site = store.get_site(batch.data_center_id)
-        events = len(store.events_for_batch(batch_id))
+        fleet = self.session.fleet
+        batch = fleet.get_batch(batch_id)
+        model = fleet.get_model(batch.model_id)
+        site = fleet.get_site(batch.data_center_id)
+        events = len(fleet.events_for_batch(batch_id))
         recorded = f", with {events} recorded event{'s' if events != 1 else ''}" if events else ""
         return (
             f"batch #{batch_id}: {batch.units:,} × {model.label} at {site.name} "

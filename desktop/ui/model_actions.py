@@ -64,7 +64,7 @@ class ModelActionsMixin:
         fleet = self.session.fleet
         parent = self.dialog or self.parent_widget
         try:
-            model = fleet.store.get_model(model_id)
+            model = fleet.get_model(model_id)
         except HashplanError as error:
             self.show_error("Edit miner model", error, parent)
             return None
@@ -80,8 +80,8 @@ class ModelActionsMixin:
         fleet = self.session.fleet
         parent = self.dialog or self.parent_widget
         try:
-            model = fleet.store.get_model(model_id)
-            if fleet.store.model_in_use(model_id):
+            model = fleet.get_model(model_id)
+            if fleet.model_in_use(model_id):
                 fleet.delete_model(model_id)  # raises the service's own explanation
             question = f"Delete the miner model '{model.label}' from the catalog?\n\nUndo (Ctrl+Z) brings it back."
             if not self.confirm("Delete miner model", question, parent):

@@ -17,10 +17,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop.errors import NotHashplanFileError
-from desktop.services.backups import BackupService, RestoreResult
+from desktop.services.backups import BackupInfo, RestoreResult
 from desktop.services.session import Session
-from desktop.store import Store
-from desktop.store.backup import BackupInfo
 from desktop.ui.dialogs.history_dialog import HistoryDialog
 from desktop.ui.dialogs.restore_dialog import RestoreDialog
 from desktop.ui.selection import SelectionContext
@@ -77,16 +75,16 @@ class ReliabilityActions(QObject):
 
     def set_session(self, session: Session) -> None:
         self.session = session
-        self.service = BackupService(session.store)  # no listeners: they are told on the UI thread
-        self.restore_from_backup.setEnabled(not session.store.readonly)
+        self.service = session.backups(notify=False)  # listeners are told on the UI thread
+        self.restore_from_backup.setEnabled(not session.readonly)
 
     # -- backups -----------------------------------------------------------------------
 
     def check_then_back_up(self) -> None:
         """The integrity check opening left for later (if any), then the daily backup, in that order."""
-        store = self.session.store
-        if store.check_pending:
-            self._run(lambda: _damage_of(store), "the file check", self._checked, loud=False)
+        session = self.session
+        if session.check_pending:
+            self._run(lambda: _damage_of(session), "the file check", self._checked, loud=False)
         self.daily_backup()
 
     def _checked(self, damage: str | None) -> None:
@@ -94,7 +92,7 @@ class ReliabilityActions(QObject):
             self.file_damaged.emit(damage)
 
     def daily_backup(self) -> None:
-        if not self.session.store.readonly:
+        if not self.session.readonly:
             self._run(self.service.maybe_daily_backup, "the daily backup", self._backup_done, loud=False)
 
     def start_backup(self, *, manual: bool = False) -> None:
@@ -171,10 +169,10 @@ class ReliabilityActions(QObject):
         self.pool.waitForDone()
 
 
-def _damage_of(store: Store) -> str | None:
+def _damage_of(session: Session) -> str | None:
     """Runs the deferred check on the worker: None when the file is sound, else what is wrong."""
     try:
-        store.finish_check()
+        session.finish_check()
     except NotHashplanFileError as error:
         return str(error)
     return None

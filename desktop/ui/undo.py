@@ -114,12 +114,12 @@ class EditSite(FleetCommand):
         self.after: DataCenter | None = None
 
     def perform(self) -> None:
-        self.before = self.fleet.store.get_site(self.site_id)
+        self.before = self.fleet.get_site(self.site_id)
         self.after = self.fleet.edit_site(self.site_id, *self._values, version=self._version)
         self.setText(f"edit data center {self.after.name}")
 
     def _put(self, expected: DataCenter, site: DataCenter) -> None:
-        _check_unchanged(self.fleet.store.get_site(self.site_id), expected, f"data center '{expected.name}'")
+        _check_unchanged(self.fleet.get_site(self.site_id), expected, f"data center '{expected.name}'")
         self.fleet.edit_site(self.site_id, site.name, site.country, site.capacity_mw, site.notes)
 
     def revert(self) -> None:
@@ -180,12 +180,12 @@ class EditModel(FleetCommand):
         self.after: MinerModel | None = None
 
     def perform(self) -> None:
-        self.before = self.fleet.store.get_model(self.model_id)
+        self.before = self.fleet.get_model(self.model_id)
         self.after = self.fleet.edit_model(self.model_id, *self._values)
         self.setText(f"edit miner model {self.after.label}")
 
     def _put(self, expected: MinerModel, model: MinerModel) -> None:
-        if self.fleet.store.get_model(self.model_id) != expected:  # models carry no row version
+        if self.fleet.get_model(self.model_id) != expected:  # models carry no row version
             raise ConflictError(
                 f"miner model '{expected.label}' was changed elsewhere since; undoing would overwrite that change"
             )
@@ -251,17 +251,17 @@ class EditBatch(FleetCommand):
         self.after: Batch | None = None
 
     def perform(self) -> None:
-        self.before = self.fleet.store.get_batch(self.batch_id)
+        self.before = self.fleet.get_batch(self.batch_id)
         self.after = self.fleet.edit_batch(self.batch_id, version=self._version, **self._values)
 
     def revert(self) -> None:
         assert self.before is not None and self.after is not None
-        _check_unchanged(self.fleet.store.get_batch(self.batch_id), self.after, f"batch #{self.batch_id}")
+        _check_unchanged(self.fleet.get_batch(self.batch_id), self.after, f"batch #{self.batch_id}")
         self.fleet.replace_batch(self.before)
 
     def reapply(self) -> None:
         assert self.before is not None and self.after is not None
-        _check_unchanged(self.fleet.store.get_batch(self.batch_id), self.before, f"batch #{self.batch_id}")
+        _check_unchanged(self.fleet.get_batch(self.batch_id), self.before, f"batch #{self.batch_id}")
         self.fleet.replace_batch(self.after)
 
 

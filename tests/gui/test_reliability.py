@@ -212,7 +212,7 @@ def test_open_window_on_a_damaged_file_restores_the_newest_good_backup(
 
     path = tmp_path / "fleet.db"
     with open_session(path) as session:
-        load_demo(session.fleet)
+        load_demo(session)
         BackupService(session.store).backup_now()
     path.write_bytes(path.read_bytes()[:4096] + b"\x00garbage" * 500)
     asked: list[str] = []
@@ -239,7 +239,7 @@ def _damaged_demo_with_backup(path: Path) -> str:
     from tests.integration.test_deferred_check import damage_rows
 
     with open_session(path) as session:
-        load_demo(session.fleet)
+        load_demo(session)
         BackupService(session.store).backup_now()
     damage_rows(path)
     return hashlib.sha256(path.read_bytes()).hexdigest()

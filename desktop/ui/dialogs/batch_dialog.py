@@ -156,11 +156,11 @@ class BatchDialog(VersionedEditDialog):
 
     def _fill_sites(self) -> None:
         self.site_combo.clear()
-        for site in self.fleet.store.list_sites():
+        for site in self.fleet.list_sites():
             self.site_combo.addItem(site.name + (f"  ({site.country})" if site.country else ""), site.id)
 
     def _fill_models(self, select: int | None = None) -> None:
-        self._models = {m.id or 0: m for m in self.fleet.store.list_models()}
+        self._models = {m.id or 0: m for m in self.fleet.list_models()}
         self.model_combo.clear()
         for model in self._models.values():
             self.model_combo.addItem(model_label(model), model.id)
@@ -186,18 +186,18 @@ class BatchDialog(VersionedEditDialog):
         self.ordered_edit.setDate(_qdate(batch.ordered_on))
         self.expected_edit.setDate(_qdate(batch.expected_on))
         self.notes_edit.setPlainText(batch.notes)
-        counts = replay(batch, self.fleet.store.events_for_batch(batch.id or 0))
+        counts = replay(batch, self.fleet.events_for_batch(batch.id or 0))
         self.set_header(f"Batch #{batch.id} now: {stage_line(counts)}")
 
     # -- changed elsewhere while open ------------------------------------------------
 
     def saved_version(self) -> int:
         assert self.batch is not None and self.batch.id is not None
-        return self.fleet.store.get_batch(self.batch.id).version
+        return self.fleet.get_batch(self.batch.id).version
 
     def reload_saved(self) -> None:
         assert self.batch is not None and self.batch.id is not None
-        saved = self.fleet.store.get_batch(self.batch.id)
+        saved = self.fleet.get_batch(self.batch.id)
         self._fill_sites()  # the other side may have used a site or model added since
         self._fill_models()
         self.per_unit_radio.setChecked(True)  # the saved unit price, not a total to split
@@ -259,7 +259,7 @@ class BatchDialog(VersionedEditDialog):
         )
         if self.batch is not None and self.batch.id is not None:
             # Fewer units must still hold what the events already moved.
-            check_units_change(built, self.fleet.store.events_for_batch(self.batch.id))
+            check_units_change(built, self.fleet.events_for_batch(self.batch.id))
 
     def submit(self) -> None:
         self._on_submit(self.values())

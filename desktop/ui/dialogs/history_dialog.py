@@ -119,8 +119,8 @@ class HistoryDialog(QDialog):
 
     def reload(self) -> None:
         batch_id = self.scope.currentData()
-        shown = history(self.session.fleet, batch_id, newest=MAX_SHOWN)  # only those are read
-        total = len(shown) if batch_id is not None or len(shown) < MAX_SHOWN else history_size(self.session.fleet)
+        shown = history(self.session, batch_id, newest=MAX_SHOWN)  # only those are read
+        total = len(shown) if batch_id is not None or len(shown) < MAX_SHOWN else history_size(self.session)
         self.model.set_entries(shown)
         more = f" (newest {len(shown):,} of {total:,})" if total > len(shown) else ""
         self.count_label.setText(f"{len(shown):,} entries{more}")
@@ -132,7 +132,7 @@ class HistoryDialog(QDialog):
 
     def _update_buttons(self) -> None:
         entry = self.selected_entry()
-        writable = not self.session.store.readonly
+        writable = not self.session.readonly
         self.restore_button.setEnabled(writable and entry is not None and entry.is_batch_delete)
         self.export_button.setEnabled(bool(self.model.entries))
 
