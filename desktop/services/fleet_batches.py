@@ -10,11 +10,12 @@ from dataclasses import replace
 from datetime import date
 from typing import Any, TypeVar
 
+from desktop.domain.batch_rules import check_units_change, unit_price_cents
 from desktop.domain.entities import Batch, BatchEvent, BatchSnapshot, DataCenter, MinerModel
-from desktop.domain.ledger import check_units_change, replay
+from desktop.domain.ledger import replay
 from desktop.domain.stages import EventKind, parse_event_kind
 from desktop.domain.values import clean_text, parse_date, parse_money_cents, parse_units
-from desktop.errors import NotFoundError, ValidationError
+from desktop.errors import NotFoundError
 from desktop.store import Store
 
 T = TypeVar("T")
@@ -61,14 +62,10 @@ class BatchOperations:
         assert ordered is not None  # required=True: parse_date raised otherwise
         expected = parse_date("expected_on", expected_on, required=False) or ordered
         if total_cost_usd not in (None, ""):
-            total = parse_money_cents("total_cost", total_cost_usd)
-            price_cents = round(total / count)
-            if price_cents * count != total:
-                raise ValidationError(
-                    "total_cost", f"USD {total / 100:,.2f} does not split into whole cents over {count:,} units"
-                )
+            price_cents = unit_price_cents(count, total=parse_money_cents("total_cost", total_cost_usd))
         else:
-            price_cents = parse_money_cents("unit_price", unit_price_usd if unit_price_usd not in (None, "") else 0)
+            price = parse_money_cents("unit_price", unit_price_usd if unit_price_usd not in (None, "") else 0)
+            price_cents = unit_price_cents(count, unit_price=price)
         return Batch(
             data_center_id=site.id or 0,
             model_id=miner.id or 0,

@@ -27,6 +27,7 @@ from desktop.services.batch_format import (
     HEADER,
     KNOWN_COLUMNS,
     REQUIRED_COLUMNS,
+    TOTAL_COLUMN,
     BatchRecord,
     RowProblems,
     SiteRow,
@@ -64,7 +65,7 @@ def _map_header(header: list[str]) -> tuple[dict[str, int], list[str]]:
         else:
             columns[name] = index
     for name in REQUIRED_COLUMNS:
-        if name not in columns:
+        if name not in columns and not (name == "unit_price_usd" and TOTAL_COLUMN in columns):
             problems.append(f"row 1, column {name}: the column is missing")
     return columns, problems
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -24,8 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.batch_rules import check_units_change, lot_total_cents, unit_price_text
 from desktop.domain.entities import Batch, MinerModel
-from desktop.domain.ledger import check_units_change, replay
+from desktop.domain.ledger import replay
 from desktop.domain.units import format_hashrate, format_usd
 from desktop.domain.values import cents_to_decimal, parse_money_cents, parse_units
 from desktop.errors import ValidationError
@@ -272,20 +272,14 @@ class BatchDialog(VersionedEditDialog):
             units = parse_units("units", self.units_edit.text())
         except ValidationError:
             units = None
-        price_cents: int | None = None
         try:
             if self.per_unit_radio.isChecked():
                 price_cents = parse_money_cents("unit_price", self.unit_price_edit.text() or "0")
-                total = price_cents * units if units else None
+                total = lot_total_cents(units, price_cents) if units else None
                 self.total_cost_edit.setText("" if total is None else _money_text(total))
             else:
                 total = parse_money_cents("total_cost", self.total_cost_edit.text())
-                if units:
-                    price_cents = round(Decimal(total) / units)
-                    exact = Decimal(total) / units / 100
-                    self.unit_price_edit.setText(f"{exact:,.2f}" if price_cents * units == total else f"{exact:,.4f}")
-                else:
-                    self.unit_price_edit.setText("")
+                self.unit_price_edit.setText(unit_price_text(total, units) if units else "")
         except ValidationError:
             total = None
         if model is None or units is None:
