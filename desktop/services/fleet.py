@@ -15,12 +15,17 @@ from desktop.domain.entities import Batch, BatchEvent, DataCenter, MinerModel, T
 from desktop.domain.ledger import StageCounts, replay
 from desktop.domain.values import clean_name, clean_text, parse_date, parse_non_negative, parse_positive
 from desktop.errors import ValidationError
+from desktop.services.conflicts import expect_unchanged
 from desktop.services.fleet_batches import BatchOperations
 from desktop.store import Store
 
 log = logging.getLogger(__name__)
 Listener = Callable[[str], None]
 T = TypeVar("T")
+
+
+def _site_fields(site: DataCenter) -> tuple[Any, ...]:
+    return (site.name, site.country, site.capacity_mw, site.notes)
 
 
 def _optional_capacity(value: Any) -> float | None:
@@ -150,11 +155,32 @@ class FleetService(BatchOperations):
         )
         return self._commit(f"edit data center {site.name}", "edit site", lambda: self._store.update_site(site))
 
-    def delete_site(self, site_id: int) -> DataCenter:
+    def replace_site(self, site: DataCenter, *, expected: DataCenter) -> DataCenter:
+        """Saves ``site``'s fields over the data center as ``expected`` (undo/redo of an edit),
+        checked inside the write: a change made elsewhere since is refused, not overwritten."""
+        site_id = site.id or 0
+        with self._store.write(f"edit data center {site.name}"):
+            current = self._store.get_site(site_id)
+            expect_unchanged(current, expected, f"data center '{expected.name}'")
+            checked = self.build_site(*_site_fields(site), site_id=site_id, version=current.version)
+            saved = self._store.update_site(checked)
+        self.notify("edit site")
+        return saved
+
+    def check_site_deletable(self, site_id: int) -> DataCenter:
+        """The data center, or the reason it cannot be deleted (nothing is written)."""
         site = self._store.get_site(site_id)
         if self._store.site_in_use(site_id):
             raise ValidationError("data_center", f"'{site.name}' still has batches; delete or move them first")
-        self._commit(f"delete data center {site.name}", "delete site", lambda: self._store.delete_site(site_id))
+        return site
+
+    def delete_site(self, site_id: int, *, expected: DataCenter | None = None) -> DataCenter:
+        """``expected``: the data center as an undo left it (checked inside the write)."""
+        with self._store.write(f"delete data center #{site_id}"):
+            site = self.check_site_deletable(site_id)
+            expect_unchanged(site, expected, f"data center '{site.name}'")
+            self._store.delete_site(site_id)
+        self.notify("delete site")
         return site
 
     def restore_site(self, site: DataCenter) -> DataCenter:
@@ -183,11 +209,29 @@ class FleetService(BatchOperations):
         model = self.build_model(name, vendor, ths, watts, model_id=model_id)
         return self._commit(f"edit miner model {model.name}", "edit model", lambda: self._store.update_model(model))
 
-    def delete_model(self, model_id: int) -> MinerModel:
+    def replace_model(self, model: MinerModel, *, expected: MinerModel) -> MinerModel:
+        """Saves ``model``'s fields over the model as ``expected`` (undo/redo), checked inside the write."""
+        model_id = model.id or 0
+        with self._store.write(f"edit miner model {model.name}"):
+            expect_unchanged(self._store.get_model(model_id), expected, f"miner model '{expected.label}'")
+            checked = self.build_model(model.name, model.vendor, model.ths, model.watts, model_id=model_id)
+            saved = self._store.update_model(checked)
+        self.notify("edit model")
+        return saved
+
+    def check_model_deletable(self, model_id: int) -> MinerModel:
+        """The model, or the reason it cannot be deleted (nothing is written)."""
         model = self._store.get_model(model_id)
         if self._store.model_in_use(model_id):
             raise ValidationError("model", f"'{model.name}' is used by batches; it cannot be deleted")
-        self._commit(f"delete miner model {model.name}", "delete model", lambda: self._store.delete_model(model_id))
+        return model
+
+    def delete_model(self, model_id: int, *, expected: MinerModel | None = None) -> MinerModel:
+        with self._store.write(f"delete miner model #{model_id}"):
+            model = self.check_model_deletable(model_id)
+            expect_unchanged(model, expected, f"miner model '{model.label}'")
+            self._store.delete_model(model_id)
+        self.notify("delete model")
         return model
 
     def restore_model(self, model: MinerModel) -> MinerModel:

@@ -16,6 +16,7 @@ from desktop.domain.ledger import replay
 from desktop.domain.stages import EventKind, parse_event_kind
 from desktop.domain.values import clean_text, parse_date, parse_money_cents, parse_units
 from desktop.errors import NotFoundError
+from desktop.services.conflicts import expect_unchanged
 from desktop.store import Store
 
 T = TypeVar("T")
@@ -140,17 +141,23 @@ class BatchOperations:
         self.notify("edit batch")
         return batch
 
-    def replace_batch(self, batch: Batch) -> Batch:
-        """Puts a batch back exactly as given (undo of an edit); the version moves on."""
-        current = self._store.get_batch(batch.id or 0)
-        with self._store.write(f"edit batch #{batch.id}"):
-            check_units_change(batch, self._store.events_for_batch(batch.id or 0))
+    def replace_batch(self, batch: Batch, *, expected: Batch | None = None) -> Batch:
+        """Puts a batch back exactly as given (undo/redo of an edit); the version moves on.
+
+        ``expected``: the batch as the change left it, checked inside the write transaction,
+        so a change another connection commits meanwhile is refused, never overwritten."""
+        batch_id = batch.id or 0
+        with self._store.write(f"edit batch #{batch_id}"):
+            current = self._store.get_batch(batch_id)
+            expect_unchanged(current, expected, f"batch #{batch_id}")
+            check_units_change(batch, self._store.events_for_batch(batch_id))
             saved = self._store.update_batch(replace(batch, version=current.version))
         self.notify("edit batch")
         return saved
 
-    def delete_batch(self, batch_id: int) -> BatchSnapshot:
+    def delete_batch(self, batch_id: int, *, expected: Batch | None = None) -> BatchSnapshot:
         with self._store.write(f"delete batch #{batch_id}"):
+            expect_unchanged(self._store.get_batch(batch_id), expected, f"batch #{batch_id}")
             batch, events = self._store.delete_batch(batch_id)
         self.notify("delete batch")
         return BatchSnapshot(batch, tuple(events))
@@ -209,9 +216,11 @@ class BatchOperations:
         self.notify("record event")
         return event
 
-    def delete_event(self, event_id: int) -> BatchEvent:
+    def delete_event(self, event_id: int, *, expected: BatchEvent | None = None) -> BatchEvent:
         event = self._store.get_event(event_id)
         with self._store.write(f"delete {event.kind.value} event #{event_id}"):
+            event = self._store.get_event(event_id)  # as of this transaction
+            expect_unchanged(event, expected, f"event #{event_id}")
             remaining = [e for e in self._store.events_for_batch(event.batch_id) if e.id != event_id]
             replay(self._store.get_batch(event.batch_id), remaining)
             self._store.delete_event(event_id)

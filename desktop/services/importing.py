@@ -34,11 +34,12 @@ from desktop.services.batch_format import (
     is_blank,
     parse_row,
 )
-from desktop.services.import_plan import ImportCancelled, ImportPlan, ImportResult
+from desktop.services.import_plan import ImportCancelled, ImportPlan, ImportResult, ImportWritten
 from desktop.services.import_readers import NotARow, RawTable, is_not_object, read_table
 from desktop.services.session import Session
 from desktop.store import Store
 from desktop.store.bulk import audit_bulk, bulk_insert
+from desktop.store.import_undo import batch_versions, last_audit_id
 
 Progress = Callable[[int, int], None]
 CHUNK = 2000  # rows between cancel checks while validating
@@ -283,15 +284,19 @@ def write_plan(
     total = plan.total_rows
     _check(cancel, path)
     with store.write(f"import {path.name}"):
+        first_audit_id = last_audit_id(store) + 1
         site_ids = {s.key: s.id or 0 for s in store.list_sites()}
+        new_site_ids, new_model_ids = [], []
         for key, site in plan.new_sites.items():
             new_site = store.insert_site(DataCenter(site.name, site.country, site.capacity_mw))
             site_ids[key] = new_site.id or 0
+            new_site_ids.append(new_site.id or 0)
         model_ids = {m.key: m.id or 0 for m in store.list_models()}
         for key, record in plan.new_models.items():
             assert record.ths is not None and record.watts is not None
             model = store.insert_model(MinerModel(record.miner_model, record.vendor, record.ths, record.watts))
             model_ids[key] = model.id or 0
+            new_model_ids.append(model.id or 0)
         _check(cancel, path)
         creates = [g for g in plan.groups if g[0].batch_id not in plan.existing]
         updates = [g for g in plan.groups if g[0].batch_id in plan.existing]
@@ -344,9 +349,18 @@ def write_plan(
             },
         )
         _check(cancel, path)
+        updated_ids = [g[0].batch_id or 0 for g in updates]
+        written = ImportWritten(
+            file_stamp=plan.stamp[:2],
+            created_ids=tuple(created_ids),
+            site_ids=tuple(new_site_ids),
+            model_ids=tuple(new_model_ids),
+            versions=batch_versions(store, [*created_ids, *updated_ids]),
+            audit_ids=(first_audit_id, last_audit_id(store)),
+        )
     if progress:
         progress(2 * total, 2 * total)
-    return _result(plan, dry_run=False)
+    return _result(plan, dry_run=False, written=written)
 
 
 def _create_chunks(creates: list[list[BatchRecord]]) -> Iterator[tuple[int | None, list[list[BatchRecord]]]]:
@@ -413,9 +427,17 @@ def _batch(group: list[BatchRecord], site_ids: dict[str, int], model_ids: dict[s
     )
 
 
-def _result(plan: ImportPlan, *, dry_run: bool) -> ImportResult:
+def _result(plan: ImportPlan, *, dry_run: bool, written: ImportWritten | None = None) -> ImportResult:
     return ImportResult(
-        plan.path, plan.rows, plan.creates, plan.updates, len(plan.new_sites), len(plan.new_models), dry_run
+        plan.path,
+        plan.rows,
+        plan.creates,
+        plan.updates,
+        len(plan.new_sites),
+        len(plan.new_models),
+        dry_run,
+        plan.sheet,
+        written,
     )
 
 

@@ -15,6 +15,18 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QStyle, QWidget
 
 from desktop.domain.units import format_usd
 from desktop.errors import HashplanError, ValidationError
+from desktop.services.changes import (
+    AddBatch,
+    AddSite,
+    Change,
+    DeleteBatch,
+    DeleteSite,
+    EditBatch,
+    EditSite,
+    RecordEvent,
+)
+from desktop.services.import_plan import ImportResult
+from desktop.services.import_undo import ImportChange
 from desktop.services.session import Session
 from desktop.ui.dialogs.batch_dialog import BatchDialog, BatchValues
 from desktop.ui.dialogs.event_dialog import EventDialog, EventValues
@@ -23,17 +35,7 @@ from desktop.ui.dialogs.widgets import reason_text
 from desktop.ui.icons import icon
 from desktop.ui.model_actions import ModelActionsMixin
 from desktop.ui.selection import SelectionContext
-from desktop.ui.undo import (
-    AddBatch,
-    AddSite,
-    DeleteBatch,
-    DeleteSite,
-    EditBatch,
-    EditSite,
-    FleetCommand,
-    RecordEvent,
-    execute,
-)
+from desktop.ui.undo import execute, push_done
 
 log = logging.getLogger(__name__)
 READ_ONLY_TIP = "Unavailable: the file is open read-only, so nothing in it can be changed"
@@ -197,9 +199,14 @@ class EditActions(ModelActionsMixin, QObject):
 
     # -- running changes -----------------------------------------------------------
 
-    def run(self, command: FleetCommand) -> None:
+    def run(self, change: Change) -> None:
         """Performs and pushes; a refusal raises HashplanError (the dialog shows it)."""
-        execute(self.undo_stack, command, self.show_error)
+        execute(self.undo_stack, change, self.show_error)
+
+    def push_import(self, result: ImportResult) -> None:
+        """An import, written on its worker, goes on the stack as one step."""
+        if result.written is not None and not self.session.readonly:
+            push_done(self.undo_stack, ImportChange(self.session, result), self.show_error)
 
     def show_error(self, title: str, error: HashplanError, parent: QWidget | None = None) -> None:
         # A refusal reads as the service's sentence; the field name is for the command line.
@@ -267,9 +274,7 @@ class EditActions(ModelActionsMixin, QObject):
             return False
         fleet = self.session.fleet
         try:
-            site = fleet.get_site(site_id)
-            if fleet.site_in_use(site_id):
-                fleet.delete_site(site_id)  # raises the service's own explanation
+            site = fleet.check_site_deletable(site_id)  # the service's own refusal, nothing written
             if not self.confirm("Delete data center", f"Delete the data center '{site.name}'?\n\nUndo brings it back."):
                 return False
             self.run(DeleteSite(fleet, site_id))

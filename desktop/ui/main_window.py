@@ -182,6 +182,8 @@ class MainWindow(QMainWindow):
         menu.addActions(self.reliability.actions())
         self.reliability.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self.reliability.restored.connect(lambda _: self.edit_actions.undo_stack.clear())
+        self.reliability.run_change = self.edit_actions.run  # History's undelete goes on the undo stack
+        self.file_transfer.imported.connect(self.edit_actions.push_import)  # one undo step per import
         self.file_quit_separator = menu.addSeparator()
         menu.addAction(self.quit_action)
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop.errors import NotHashplanFileError
 from desktop.services.backups import BackupInfo, RestoreResult
+from desktop.services.changes import Change
 from desktop.services.session import Session
 from desktop.ui.dialogs.history_dialog import HistoryDialog
 from desktop.ui.dialogs.restore_dialog import RestoreDialog
@@ -50,6 +51,7 @@ class ReliabilityActions(QObject):
         self.selection = selection
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)  # one backup or restore at a time, in order
+        self.run_change: Callable[[Change], None] | None = None  # the window's undo stack (History undelete)
         self.dialog: RestoreDialog | HistoryDialog | None = None
 
         self.back_up_now = QAction("&Back up now", self)
@@ -145,7 +147,7 @@ class ReliabilityActions(QObject):
 
     def open_history(self) -> HistoryDialog:
         batch_id = self.selection.selected_batch_id() if self.selection is not None else None
-        dialog = HistoryDialog(self.session, batch_id, self.parent_widget)
+        dialog = HistoryDialog(self.session, batch_id, self.parent_widget, self.run_change)
         self.dialog = dialog
         dialog.open()
         return dialog

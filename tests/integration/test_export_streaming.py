@@ -44,14 +44,14 @@ def _listed_rows(session: Session, site_id: int | None, at: date) -> list[dict[s
 
 
 def test_streamed_batch_rows_equal_the_pages(fleet: Session) -> None:
-    site = fleet.list_sites()[4].id
+    site = fleet.store.list_sites()[4].id
     for site_id, at in [(None, None), (None, AT), (site, AT), (site, None)]:
         assert list(fleet.queries.iter_batch_rows(site_id, at=at)) == fleet.queries.batch_rows(site_id, at=at)
     assert len(fleet.queries.batch_rows()) == 300
 
 
 def test_batches_json_is_byte_for_byte_the_whole_list_dump(fleet: Session, tmp_path: Path) -> None:
-    site, model = fleet.list_sites()[1], fleet.list_models()[0]
+    site, model = fleet.store.list_sites()[1], fleet.store.list_models()[0]
     fleet.fleet.add_batch(site.name, model.name, 5, "2021-02-03", notes=TRICKY, supplier="=1+2")
     streamed = export(fleet, "batches", "json", tmp_path / "s.json", at=AT)
     write_json(tmp_path / "whole.json", _listed_rows(fleet, None, AT))
@@ -68,7 +68,7 @@ def test_json_rows_writer_matches_json_dump_for_empty_and_single_tables(tmp_path
 
 
 def test_csv_has_the_rows_of_the_list_export_and_counts_them(fleet: Session, tmp_path: Path) -> None:
-    site = fleet.list_sites()[2]
+    site = fleet.store.list_sites()[2]
     result = export(fleet, "batches", "csv", tmp_path / "b.csv", site=site.name, at=AT)
     with open(result.path, encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -121,4 +121,4 @@ def test_xlsx_still_carries_the_three_sheets_with_their_rows(fleet: Session, tmp
     rows = {name: sum(1 for _ in book[name].iter_rows(min_row=2)) for name in book.sheetnames}
     assert result.rows == rows["series"] > 0
     assert rows["batches"] == len(_listed_rows(fleet, None, date.today()))
-    assert rows["summary"] == len(fleet.list_sites()) + 1
+    assert rows["summary"] == len(fleet.store.list_sites()) + 1

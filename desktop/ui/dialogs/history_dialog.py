@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import HashplanError
-from desktop.services.history import HistoryEntry, export_csv, history, history_size, restore_deleted_batch
+from desktop.services.changes import Change, UndeleteBatch
+from desktop.services.history import HistoryEntry, export_csv, history, history_size
 from desktop.services.session import Session
 
 log = logging.getLogger(__name__)
@@ -66,9 +68,16 @@ class HistoryModel(QAbstractTableModel):
 class HistoryDialog(QDialog):
     batch_restored = Signal(int)
 
-    def __init__(self, session: Session, batch_id: int | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        batch_id: int | None = None,
+        parent: QWidget | None = None,
+        run: Callable[[Change], None] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.session = session
+        self.run = run or (lambda change: change.perform())  # the window's undo stack, when it has one
         self.batch_id = batch_id
         self.setWindowTitle("History")
         self.resize(980, 560)
@@ -140,11 +149,14 @@ class HistoryDialog(QDialog):
         entry = self.selected_entry()
         if entry is None or not entry.is_batch_delete:
             return
+        change = UndeleteBatch(self.session.fleet, entry)  # undoable like every other change
         try:
-            batch = restore_deleted_batch(self.session.fleet, entry)
+            self.run(change)
         except HashplanError as error:
             QMessageBox.warning(self, "Batch not restored", str(error))
             return
+        batch = change.batch
+        assert batch is not None
         log.info("restored batch #%s from history entry #%s", batch.id, entry.entry.id)
         self.batch_restored.emit(batch.id or 0)
         self.reload()
