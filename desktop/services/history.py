@@ -15,7 +15,7 @@ from desktop.errors import DatabaseError, NotFoundError, ValidationError
 from desktop.services.fleet import FleetService
 from desktop.services.session import Session
 from desktop.store import rows
-from desktop.store.store import AuditEntry
+from desktop.store.audit_reads import AuditEntry
 
 CSV_COLUMNS = ("id", "when", "action", "record", "record_id", "before", "after")
 
