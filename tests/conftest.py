@@ -42,5 +42,5 @@ def session(db_path: Path) -> Iterator[Session]:
 
 @pytest.fixture
 def demo_session(session: Session) -> Session:
-    load_demo(session.fleet)
+    load_demo(session)
     return session

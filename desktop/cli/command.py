@@ -33,7 +33,7 @@ def cli_session(args: argparse.Namespace, *, readonly: bool = False) -> Iterator
     try:
         yield session
     except BaseException:
-        created = session.store.created
+        created = session.created
         session.close()
         if created:
             for suffix in ("", "-wal", "-shm"):

@@ -72,15 +72,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     setup_logging(debug=args.debug)
     try:
-        if args.self_test:
-            from desktop.selftest import run_self_test
-
-            return run_self_test()
         command: Command | None = getattr(args, "_command", None)
-        if command is None:
-            from desktop.ui.app import run_gui
+        if args.self_test or command is None:
+            from desktop.ui import launch  # the CLI's one (lazy) way into Qt
 
-            return run_gui(args)
+            return launch.run_self_test() if args.self_test else launch.run_gui(args)
         return _run_command(command, args)
     except HashplanError as error:
         print(f"hashplan: {error}", file=sys.stderr)

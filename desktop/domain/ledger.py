@@ -96,10 +96,3 @@ def _hint(kind: EventKind, held: int) -> str:
         EventKind.SHIPPED: "",
     }[kind]
 
-
-def check_units_change(batch: Batch, events: Iterable[BatchEvent]) -> StageCounts:
-    """Replay with the batch as edited: a smaller batch must still hold its events."""
-    try:
-        return replay(batch, events)
-    except ValidationError as error:
-        raise ValidationError(error.field, f"the batch's recorded events no longer fit: {error.message}") from None

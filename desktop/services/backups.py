@@ -14,6 +14,7 @@ from desktop.store import Store
 from desktop.store import backup as backups
 from desktop.store.backup import BackupInfo
 
+__all__ = ["BackupInfo", "BackupService", "RestoreResult", "list_backups_of", "newest_good_backup_of"]
 log = logging.getLogger(__name__)
 
 
@@ -41,6 +42,11 @@ def find_backup(db_path: Path, ref: str | Path | BackupInfo) -> BackupInfo:
                 )
             return info
     raise ValidationError("backup", f"no backup '{text}' (not a file, nor in {backups_dir(db_path)})")
+
+
+def list_backups_of(db_path: Path) -> list[BackupInfo]:
+    """The backups of ``db_path``, newest first (no session needed: the file may not open)."""
+    return backups.list_backups(db_path)
 
 
 def newest_good_backup_of(db_path: Path) -> BackupInfo | None:

@@ -6,7 +6,9 @@ Columns (fixed names, this order)::
     ordered_on,expected_on,unit_price_usd,supplier,status,deployed_units,deployed_on,notes
 
 plus one optional trailing column, ``data_center_capacity_mw``, that exports write so a
-round trip keeps each site's power capacity (part of ``summary --json``).
+round trip keeps each site's power capacity (part of ``summary --json``). An import may
+give ``total_cost_usd`` (the row's lot total) instead of, or beside, ``unit_price_usd``:
+it must split into whole cents over the row's units (domain/batch_rules.py, as the form).
 
 Rules (README "Import and export" says the same for operators):
 
@@ -41,6 +43,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from desktop.domain.batch_rules import unit_price_cents
 from desktop.domain.entities import Batch, BatchEvent, DataCenter, MinerModel
 from desktop.domain.ledger import StageCounts
 from desktop.domain.stages import EventKind, Stage
@@ -78,7 +81,8 @@ HEADER: tuple[str, ...] = (
 )
 CAPACITY_COLUMN = "data_center_capacity_mw"
 EXPORT_HEADER: tuple[str, ...] = (*HEADER, CAPACITY_COLUMN)
-KNOWN_COLUMNS = frozenset(EXPORT_HEADER)
+TOTAL_COLUMN = "total_cost_usd"  # import only: the lot's total instead of the unit price
+KNOWN_COLUMNS = frozenset((*EXPORT_HEADER, TOTAL_COLUMN))
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "data_center",
     "miner_model",
@@ -205,6 +209,12 @@ class _Checker:
             self.problems.append((column, error.message))
             return None
 
+    def optional(self, column: str, parse: Any, *args: Any) -> Any:
+        """``check`` for a column that another one may stand in for."""
+        if self.values.get(column) is None:
+            return None
+        return self.check(column, parse, *args)
+
     def text(self, column: str) -> str:
         value = self.values.get(column)
         if value is None:
@@ -237,7 +247,10 @@ def parse_row(row: int, cells: Mapping[str, Any], *, unescape: bool) -> BatchRec
     units = c.check("units", units_cell)
     ordered_on = c.check("ordered_on", date_cell)
     expected_on = c.check("expected_on", date_cell)
-    price = c.check("unit_price_usd", money_cell)
+    # The unit price is required unless the row gives its lot's total instead.
+    price_from = c.check if c.empty((TOTAL_COLUMN,)) else c.optional
+    price = price_from("unit_price_usd", money_cell)
+    total = c.check(TOTAL_COLUMN, money_cell)
     status = c.check("status", stage_cell)
     deployed_units = c.check("deployed_units", units_cell)
     deployed_on = c.check("deployed_on", date_cell)
@@ -254,6 +267,13 @@ def parse_row(row: int, cells: Mapping[str, Any], *, unescape: bool) -> BatchRec
         c.problems.append(("deployed_units", "must be empty or equal to units for status retired"))
     if units is not None and deployed_units is not None and deployed_units > units:
         c.problems.append(("deployed_units", f"{deployed_units:,} is more than the row's {units:,} units"))
+    if units is not None and total is not None and not any(col == "unit_price_usd" for col, _ in c.problems):
+        try:
+            price = unit_price_cents(
+                units, unit_price=price, total=total, price_field="unit_price_usd", total_field=TOTAL_COLUMN
+            )
+        except ValidationError as error:
+            c.problems.append((error.field, error.message))
     if c.problems:
         raise RowProblems(c.problems, (model, ths, watts) if model else None)
     assert units and ordered_on and expected_on and status and price is not None and model

@@ -71,7 +71,7 @@ _STAGES = {s.value: s for s in Stage}
 
 
 def stage_cell(column: str, value: Any) -> Stage:
-    return _STAGES.get(value) if isinstance(value, str) and value in _STAGES else parse_stage(text_of(value))
+    return _STAGES[value] if isinstance(value, str) and value in _STAGES else parse_stage(text_of(value))
 
 
 _NUMBER = re.compile(r"^\d{1,12}(\.\d{1,12})?$")

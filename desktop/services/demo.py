@@ -10,20 +10,20 @@ from desktop.domain.entities import Target
 from desktop.errors import ValidationError
 from desktop.resources import resource_path
 from desktop.services.catalog import load_seed_catalog
-from desktop.services.fleet import FleetService
+from desktop.services.session import Session
 
 
 def demo_scenario() -> dict[str, Any]:
     return json.loads(resource_path("demo.json").read_text(encoding="utf-8"))
 
 
-def load_demo(service: FleetService, *, force: bool = False) -> int:
+def load_demo(session: Session, *, force: bool = False) -> int:
     """Adds the demo's sites, batches and events; returns the number of batches.
 
     Refuses a database that already holds batches unless ``force``: then the demo
     is added beside them (sites of the same name are reused).
     """
-    store = service.store
+    store, service = session.store, session.fleet
     existing = store.count_batches()
     if existing and not force:
         raise ValidationError(

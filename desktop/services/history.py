@@ -13,8 +13,9 @@ from typing import Any
 from desktop.domain.entities import Batch, BatchSnapshot
 from desktop.errors import DatabaseError, NotFoundError, ValidationError
 from desktop.services.fleet import FleetService
+from desktop.services.session import Session
 from desktop.store import rows
-from desktop.store.store import AuditEntry
+from desktop.store.audit_reads import AuditEntry
 
 CSV_COLUMNS = ("id", "when", "action", "record", "record_id", "before", "after")
 
@@ -62,17 +63,17 @@ def _short(record: dict[str, Any]) -> str:
     return text
 
 
-def history(fleet: FleetService, batch_id: int | None = None, *, newest: int | None = None) -> list[HistoryEntry]:
+def history(session: Session, batch_id: int | None = None, *, newest: int | None = None) -> list[HistoryEntry]:
     """Newest first: one batch's entries (with its events'), or everything (``newest``: only
     that many, read and parsed; the rest stays in the file)."""
-    store = fleet.store
+    store = session.store
     entries = store.audit_entries(newest=newest) if batch_id is None else store.batch_audit_entries(batch_id)
     return [HistoryEntry(e) for e in sorted(entries, key=lambda e: e.id, reverse=True)][:newest]
 
 
-def history_size(fleet: FleetService) -> int:
+def history_size(session: Session) -> int:
     """How many entries the whole history holds."""
-    return fleet.store.count_audit_entries()
+    return session.store.count_audit_entries()
 
 
 def export_csv(entries: list[HistoryEntry], path: Path) -> int:
@@ -125,37 +126,19 @@ def restore_deleted_batch(fleet: FleetService, entry: HistoryEntry) -> Batch:
     data center or model is gone.
     """
     snapshot = snapshot_from_audit(entry)
-    store = fleet.store
     old = snapshot.batch
     try:
-        taken = store.get_batch(old.id or 0)
+        taken: Batch | None = fleet.get_batch(old.id or 0)
     except NotFoundError:
         taken = None
     if taken is not None and replace(taken, version=0) == replace(old, version=0):
         raise ValidationError("history", f"batch #{old.id} is already back")
     try:
-        store.get_site(old.data_center_id)
-        store.get_model(old.model_id)
+        fleet.get_site(old.data_center_id)
+        fleet.get_model(old.model_id)
     except NotFoundError as error:
         raise ValidationError("history", f"batch #{old.id} cannot come back: {error}") from None
     if taken is None:
-        events = tuple(e if not _event_exists(fleet, e.id) else replace(e, id=None) for e in snapshot.events)
+        events = tuple(e if not fleet.event_exists(e.id) else replace(e, id=None) for e in snapshot.events)
         return fleet.restore_batch(BatchSnapshot(old, events))
-    with store.write(f"restore batch #{old.id} as a new batch"):
-        batch = store.insert_batch(replace(old, id=None))
-        for event in snapshot.events:
-            store.insert_event(replace(event, id=None, batch_id=batch.id or 0))
-        batch = store.get_batch(batch.id or 0)
-    fleet.notify("restore batch")
-    return batch
-
-
-def _event_exists(fleet: FleetService, event_id: int | None) -> bool:
-    """An event id taken since the delete (ids can be reused): the event comes back with a new one."""
-    if event_id is None:
-        return False
-    try:
-        fleet.store.get_event(event_id)
-    except NotFoundError:
-        return False
-    return True
+    return fleet.restore_batch_as_new(snapshot)

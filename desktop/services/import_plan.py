@@ -53,6 +53,18 @@ class ImportPlan:
 
 
 @dataclass(frozen=True)
+class ImportWritten:
+    """What one import wrote: enough for its undo (services/import_undo.py) to take it back."""
+
+    file_stamp: tuple[Any, ...]  # the file's size and modification time when it was imported
+    created_ids: tuple[int, ...]
+    site_ids: tuple[int, ...]
+    model_ids: tuple[int, ...]
+    versions: dict[int, int]  # every batch created or updated -> its row version right after
+    audit_ids: tuple[int, int]  # the import's audit rows, first and last
+
+
+@dataclass(frozen=True)
 class ImportResult:
     path: Path
     rows: int
@@ -61,6 +73,8 @@ class ImportResult:
     sites_created: int
     models_created: int
     dry_run: bool = False
+    sheet: str | None = None
+    written: ImportWritten | None = field(default=None, repr=False, compare=False)
 
     def describe(self) -> str:
         verb = "would import" if self.dry_run else "imported"

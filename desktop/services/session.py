@@ -1,10 +1,16 @@
-"""One open database with its services: what the CLI and each GUI window work on."""
+"""One open database with its services: what the CLI and each GUI window work on.
+
+The UI and the CLI reach the data through ``fleet`` (changes and the lookups forms need),
+``queries`` (figures and pages), ``backups`` and the few file-level facts below; ``store``
+stays for the services and the tests (the import contracts keep the UI off it).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop.services.backups import BackupService
 from desktop.services.catalog import load_seed_catalog
 from desktop.services.fleet import FleetService
 from desktop.services.reports import FleetQueries
@@ -25,6 +31,40 @@ class Session:
     def warning(self) -> str | None:
         """What the user should know before working on this file (it is on a network share)."""
         return self.store.network_warning
+
+    @property
+    def readonly(self) -> bool:
+        return self.store.readonly
+
+    @property
+    def created(self) -> bool:
+        """This open created the file (it did not exist)."""
+        return self.store.created
+
+    @property
+    def check_pending(self) -> bool:
+        """The integrity check opening deferred has not run yet."""
+        return self.store.check_pending
+
+    def finish_check(self) -> None:
+        """Runs the deferred integrity check; raises NotHashplanFileError if the file is damaged."""
+        self.store.finish_check()
+
+    def data_version(self) -> int:
+        """Moves when another connection commits to the file (cheap: no table read)."""
+        return self.store.data_version()
+
+    def is_empty(self) -> bool:
+        """No batches and no data centers: a first run."""
+        return self.store.count_batches() == 0 and not self.store.list_sites()
+
+    def has_batches(self) -> bool:
+        return self.store.count_batches() > 0
+
+    def backups(self, *, notify: bool = True) -> BackupService:
+        """Back up and restore this file; ``notify=False``: a restore tells no listeners (a worker
+        thread runs it and the window tells them on the UI thread)."""
+        return BackupService(self.store, self.fleet if notify else None)
 
     def close(self) -> None:
         self.store.close()

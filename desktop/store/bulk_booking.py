@@ -69,7 +69,7 @@ def _labels(numbers: np.ndarray, label: Any) -> list[str]:
     table = np.empty(len(present), dtype=object)
     for offset in np.flatnonzero(present).tolist():
         table[offset] = label(low + offset)
-    return table[numbers - low].tolist()  # type: ignore[no-any-return]
+    return table[numbers - low].tolist()
 
 
 def _iso(days: np.ndarray) -> list[str]:

@@ -1,12 +1,21 @@
 """Numbered schema migrations, applied in order on open, each in its own transaction.
 
 A migration is a list of SQL statements (no executescript: it would commit the open
-transaction). Never edit a migration that has shipped: add a new one.
+transaction), or a function of a ``sqlite_utils.Database`` wrapping the same connection:
+``table.create`` for new tables, ``table.transform()`` for the changes SQLite's ALTER TABLE
+cannot do (change a column's type, drop a NOT NULL, reorder). Either runs inside the
+migration's transaction (sqlite-utils nests its writes as savepoints). Never edit a
+migration that has shipped: add a new one.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Union
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 from desktop.store.aggregates import V3_FLEET_AGGREGATES
 
@@ -80,11 +89,21 @@ _V2_TARGETS_AND_ROW_VERSIONS = [
 ]
 
 # Running aggregates kept by triggers (see aggregates.py): summary and charts at fleet scale.
-MIGRATIONS: list[list[str]] = [_V1_BASE, _V2_TARGETS_AND_ROW_VERSIONS, V3_FLEET_AGGREGATES]
+Migration = Union[list[str], "Callable[[sqlite_utils.Database], None]"]
+MIGRATIONS: list[Migration] = [_V1_BASE, _V2_TARGETS_AND_ROW_VERSIONS, V3_FLEET_AGGREGATES]
 CURRENT_VERSION = len(MIGRATIONS)
 
 
+def _apply(db: sqlite_utils.Database, migration: Migration) -> None:
+    if callable(migration):
+        migration(db)
+        return
+    for statement in migration:
+        db.conn.execute(statement)
+
+
 def schema_version(conn: sqlite3.Connection) -> int:
+    # Plain SQL here and below: these run on every open, which need not import sqlite-utils.
     has_table = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'").fetchone()
     if not has_table:
         return 0
@@ -108,15 +127,19 @@ def migrate(conn: sqlite3.Connection, now: str, up_to: int = CURRENT_VERSION) ->
     file at a known version. The connection must be in autocommit mode.
     """
     version = schema_version(conn)
+    if version >= up_to:
+        return version
+    import sqlite_utils  # only when there is something to migrate: new files and upgrades
+
+    db = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
     for number in range(version + 1, up_to + 1):
         conn.execute("BEGIN IMMEDIATE")
         try:
             if number == 1:
-                conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT)")
+                db.table("schema_version").create({"version": int, "applied_at": str}, pk="version")
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            for statement in MIGRATIONS[number - 1]:
-                conn.execute(statement)
-            conn.execute("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", (number, now))
+            _apply(db, MIGRATIONS[number - 1])
+            db.table("schema_version").insert({"version": number, "applied_at": now})
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")

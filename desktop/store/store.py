@@ -8,30 +8,23 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.domain.entities import Batch, BatchEvent, DataCenter, MinerModel, Target
 from desktop.domain.values import name_key
 from desktop.errors import ConflictError, NotFoundError, ReadOnlyError, ValidationError
 from desktop.store import db_file, rows
+from desktop.store.audit_reads import AuditReads
 from desktop.store.connection import connect, translate, utc_now
 from desktop.store.deferred_check import DeferredCheck
 
-
-@dataclass(frozen=True)
-class AuditEntry:
-    id: int
-    at: str
-    action: str
-    entity: str
-    entity_id: int | None
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
-class Store:
+class Store(AuditReads):
     """All SQL lives here. Mutations must run inside ``with store.write(action):``."""
 
     def __init__(
@@ -45,6 +38,7 @@ class Store:
         self._action: str | None = None
         self._check = DeferredCheck(path) if check_pending else None
         self.network_warning: str | None = None  # set by open(): the file is on NFS/SMB
+        self._utils: sqlite_utils.Database | None = None
 
     @classmethod
     def open(cls, path: str | Path, *, readonly: bool = False, verify: bool = True, defer_check: bool = False) -> Store:
@@ -166,8 +160,21 @@ class Store:
         """An audit row for an action on the whole file (e.g. a restore from backup)."""
         self._audit(entity, None, None, details)
 
+    def _table(self, name: str) -> sqlite_utils.db.Table:
+        """A table through sqlite-utils on this same connection: the single-row writes of user
+        actions. Inside ``write()`` its writes nest as savepoints, so the transaction stays ours.
+        Imported on first use: the import costs ~0.2 s that opening a file need not pay."""
+        if self._utils is None:
+            import sqlite_utils
+
+            # No recursive triggers (the aggregate triggers are written for SQLite's default) and
+            # no plugins: this is our connection, set up by connection.py.
+            self._utils = sqlite_utils.Database(self.conn, recursive_triggers=False, execute_plugins=False)
+        return self._utils.table(name)
+
     def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
-        # Plain sqlite3 (not sqlite_utils, whose import alone cost ~0.3 s of the app's cold start).
+        # Plain sqlite3 for reads: they run on every open and every refresh (and sqlite-utils'
+        # import alone costs ~0.2 s of a cold start).
         with self._lock:
             cursor = self.conn.execute(sql, params)
             names = [column[0] for column in cursor.description]
@@ -181,11 +188,13 @@ class Store:
         return found[0]
 
     def _insert(self, table: str, row: dict[str, Any]) -> int:
-        cursor = self.conn.execute(
-            f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
-            tuple(row.values()),
-        )
-        return int(cursor.lastrowid or 0)
+        return int(self._table(table).insert(row).last_rowid or 0)
+
+    def _update(self, table: str, row: dict[str, Any]) -> None:
+        self._table(table).update(row["id"], {k: v for k, v in row.items() if k != "id"})
+
+    def _delete(self, table: str, row_id: int) -> None:
+        self._table(table).delete(row_id)
 
     # -- data centers ------------------------------------------------------------------
 
@@ -213,16 +222,13 @@ class Store:
             raise ConflictError(f"data center '{before.name}' was changed elsewhere since it was opened")
         new = replace(site, version=site.version + 1)
         row = rows.site_to_row(new)
-        self.conn.execute(
-            f"UPDATE data_centers SET {', '.join(f'{k} = ?' for k in row if k != 'id')} WHERE id = ?",
-            (*[v for k, v in row.items() if k != "id"], site.id),
-        )
+        self._update("data_centers", row)
         self._audit("data_center", site.id, rows.site_to_row(before), row)
         return new
 
     def delete_site(self, site_id: int) -> DataCenter:
         before = self.get_site(site_id)
-        self.conn.execute("DELETE FROM data_centers WHERE id = ?", (site_id,))
+        self._delete("data_centers", site_id)
         self._audit("data_center", site_id, rows.site_to_row(before), None)
         return before
 
@@ -248,16 +254,13 @@ class Store:
     def update_model(self, model: MinerModel) -> MinerModel:
         before = self.get_model(model.id or 0)
         row = rows.model_to_row(model)
-        self.conn.execute(
-            f"UPDATE miner_models SET {', '.join(f'{k} = ?' for k in row if k != 'id')} WHERE id = ?",
-            (*[v for k, v in row.items() if k != "id"], model.id),
-        )
+        self._update("miner_models", row)
         self._audit("miner_model", model.id, rows.model_to_row(before), row)
         return model
 
     def delete_model(self, model_id: int) -> MinerModel:
         before = self.get_model(model_id)
-        self.conn.execute("DELETE FROM miner_models WHERE id = ?", (model_id,))
+        self._delete("miner_models", model_id)
         self._audit("miner_model", model_id, rows.model_to_row(before), None)
         return before
 
@@ -309,10 +312,7 @@ class Store:
             )
         new = replace(batch, version=batch.version + 1)
         row = rows.batch_to_row(new)
-        self.conn.execute(
-            f"UPDATE batches SET {', '.join(f'{k} = ?' for k in row if k != 'id')} WHERE id = ?",
-            (*[v for k, v in row.items() if k != "id"], batch.id),
-        )
+        self._update("batches", row)
         self._audit("batch", batch.id, rows.batch_to_row(before), row)
         return new
 
@@ -322,7 +322,7 @@ class Store:
         events = self.events_for_batch(batch_id)
         snapshot = rows.batch_to_row(before) | {"events": [rows.event_to_row(e) for e in events]}
         self.conn.execute("DELETE FROM batch_events WHERE batch_id = ?", (batch_id,))
-        self.conn.execute("DELETE FROM batches WHERE id = ?", (batch_id,))
+        self._delete("batches", batch_id)
         self._audit("batch", batch_id, snapshot, None)
         return before, events
 
@@ -361,7 +361,7 @@ class Store:
 
     def delete_event(self, event_id: int) -> BatchEvent:
         before = self.get_event(event_id)
-        self.conn.execute("DELETE FROM batch_events WHERE id = ?", (event_id,))
+        self._delete("batch_events", event_id)
         self._audit("batch_event", event_id, rows.event_to_row(before), None)
         self._touch_batch(before.batch_id)
         return before
@@ -384,46 +384,6 @@ class Store:
         before = rows.target_from_row(
             self._one("SELECT * FROM targets WHERE id = ?", (target_id,), f"target #{target_id}")
         )
-        self.conn.execute("DELETE FROM targets WHERE id = ?", (target_id,))
+        self._delete("targets", target_id)
         self._audit("target", target_id, rows.target_to_row(before), None)
         return before
-
-    # -- audit -------------------------------------------------------------------------
-
-    def audit_entries(
-        self, entity: str | None = None, entity_id: int | None = None, *, newest: int | None = None
-    ) -> list[AuditEntry]:
-        """Oldest first; ``newest``: only that many of the latest (a fleet's audit is big)."""
-        sql, params = "SELECT * FROM audit", ()
-        if entity is not None:
-            sql, params = sql + " WHERE entity = ? AND entity_id = ?", (entity, entity_id)
-        if newest is not None:
-            sql, params = f"SELECT * FROM ({sql} ORDER BY id DESC LIMIT ?)", (*params, newest)
-        return self._audit_rows(sql + " ORDER BY id", params)
-
-    def count_audit_entries(self) -> int:
-        return int(self._rows("SELECT COUNT(*) AS n FROM audit")[0]["n"])
-
-    def batch_audit_entries(self, batch_id: int) -> list[AuditEntry]:
-        """A batch's audit rows and its events', oldest first, read by key: parsing every row of
-        a fleet's audit (100,000 rows, an import's summary among them) took 6 s for one batch."""
-        return self._audit_rows(
-            "SELECT * FROM audit WHERE entity = 'batch' AND entity_id = ? "
-            "UNION ALL SELECT * FROM audit WHERE entity = 'batch_event' "
-            "AND (json_extract(before, '$.batch_id') = ? OR json_extract(after, '$.batch_id') = ?) ORDER BY id",
-            (batch_id, batch_id, batch_id),
-        )
-
-    def _audit_rows(self, sql: str, params: tuple[Any, ...]) -> list[AuditEntry]:
-        return [
-            AuditEntry(
-                id=r["id"],
-                at=r["at"],
-                action=r["action"],
-                entity=r["entity"],
-                entity_id=r["entity_id"],
-                before=json.loads(r["before"]) if r["before"] else None,
-                after=json.loads(r["after"]) if r["after"] else None,
-            )
-            for r in self._rows(sql, params)
-        ]

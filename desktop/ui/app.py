@@ -45,10 +45,10 @@ def application() -> QApplication:
 
 def _prepare(session: Session, *, demo: bool, ask: FirstRunQuestion, parent: QWidget | None) -> None:
     """``--demo`` loads the demo into a database without batches; an empty one asks."""
-    if session.store.count_batches():
+    if session.has_batches():
         return
     if demo or (is_empty(session) and ask(session, parent)):
-        load_demo(session.fleet)
+        load_demo(session)
 
 
 def open_window(

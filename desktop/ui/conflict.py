@@ -8,9 +8,9 @@ the record moved on. It calls ``ask_on_conflict`` and acts on the answer:
     except ConflictError as error:
         choice = ask_on_conflict(self, error)
         if choice is ConflictChoice.OVERWRITE:
-            fleet.edit_batch(batch_id, ..., version=fleet.store.get_batch(batch_id).version)
+            fleet.edit_batch(batch_id, ..., version=fleet.get_batch(batch_id).version)
         elif choice is ConflictChoice.RELOAD:
-            ...  # refill the form from fleet.store.get_batch(batch_id)
+            ...  # refill the form from fleet.get_batch(batch_id)
         # CANCEL: keep the form open as it is
 
 Nothing is ever overwritten without the user choosing "Save mine anyway".

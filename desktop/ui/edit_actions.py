@@ -15,6 +15,18 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QStyle, QWidget
 
 from desktop.domain.units import format_usd
 from desktop.errors import HashplanError, ValidationError
+from desktop.services.changes import (
+    AddBatch,
+    AddSite,
+    Change,
+    DeleteBatch,
+    DeleteSite,
+    EditBatch,
+    EditSite,
+    RecordEvent,
+)
+from desktop.services.import_plan import ImportResult
+from desktop.services.import_undo import ImportChange
 from desktop.services.session import Session
 from desktop.ui.dialogs.batch_dialog import BatchDialog, BatchValues
 from desktop.ui.dialogs.event_dialog import EventDialog, EventValues
@@ -23,17 +35,7 @@ from desktop.ui.dialogs.widgets import reason_text
 from desktop.ui.icons import icon
 from desktop.ui.model_actions import ModelActionsMixin
 from desktop.ui.selection import SelectionContext
-from desktop.ui.undo import (
-    AddBatch,
-    AddSite,
-    DeleteBatch,
-    DeleteSite,
-    EditBatch,
-    EditSite,
-    FleetCommand,
-    RecordEvent,
-    execute,
-)
+from desktop.ui.undo import execute, push_done
 
 log = logging.getLogger(__name__)
 READ_ONLY_TIP = "Unavailable: the file is open read-only, so nothing in it can be changed"
@@ -164,7 +166,7 @@ class EditActions(ModelActionsMixin, QObject):
         return [self.record_event, self.edit_batch, self.delete_batch, self.new_batch]
 
     def update_enabled(self) -> None:
-        readonly = self.session.store.readonly
+        readonly = self.session.readonly
         for action, (status_tip, tool_tip) in self._tips.items():
             action.setStatusTip(READ_ONLY_TIP if readonly else status_tip)
             action.setToolTip(READ_ONLY_TIP if readonly else tool_tip)
@@ -184,7 +186,7 @@ class EditActions(ModelActionsMixin, QObject):
         self.redo.setEnabled(self.undo_stack.canRedo())
 
     def _stack_changed(self, _can: bool) -> None:
-        if self.session.store.readonly:
+        if self.session.readonly:
             self.update_enabled()
 
     def set_session(self, session: Session) -> None:
@@ -197,9 +199,14 @@ class EditActions(ModelActionsMixin, QObject):
 
     # -- running changes -----------------------------------------------------------
 
-    def run(self, command: FleetCommand) -> None:
+    def run(self, change: Change) -> None:
         """Performs and pushes; a refusal raises HashplanError (the dialog shows it)."""
-        execute(self.undo_stack, command, self.show_error)
+        execute(self.undo_stack, change, self.show_error)
+
+    def push_import(self, result: ImportResult) -> None:
+        """An import, written on its worker, goes on the stack as one step."""
+        if result.written is not None and not self.session.readonly:
+            push_done(self.undo_stack, ImportChange(self.session, result), self.show_error)
 
     def show_error(self, title: str, error: HashplanError, parent: QWidget | None = None) -> None:
         # A refusal reads as the service's sentence; the field name is for the command line.
@@ -248,7 +255,7 @@ class EditActions(ModelActionsMixin, QObject):
             return None
         fleet = self.session.fleet
         try:
-            site = fleet.store.get_site(site_id)
+            site = fleet.get_site(site_id)
         except HashplanError as error:
             self.show_error("Edit data center", error)
             return None
@@ -267,9 +274,7 @@ class EditActions(ModelActionsMixin, QObject):
             return False
         fleet = self.session.fleet
         try:
-            site = fleet.store.get_site(site_id)
-            if fleet.store.site_in_use(site_id):
-                fleet.delete_site(site_id)  # raises the service's own explanation
+            site = fleet.check_site_deletable(site_id)  # the service's own refusal, nothing written
             if not self.confirm("Delete data center", f"Delete the data center '{site.name}'?\n\nUndo brings it back."):
                 return False
             self.run(DeleteSite(fleet, site_id))
@@ -306,7 +311,7 @@ class EditActions(ModelActionsMixin, QObject):
             return None
         fleet = self.session.fleet
         try:
-            batch = fleet.store.get_batch(batch_id)
+            batch = fleet.get_batch(batch_id)
         except HashplanError as error:
             self.show_error("Edit batch", error)
             return None
@@ -322,11 +327,11 @@ class EditActions(ModelActionsMixin, QObject):
         return dialog
 
     def describe_batch(self, batch_id: int) -> str:
-        store = self.session.store
-        batch = store.get_batch(batch_id)
-        model = store.get_model(batch.model_id)
-        site = store.get_site(batch.data_center_id)
-        events = len(store.events_for_batch(batch_id))
+        fleet = self.session.fleet
+        batch = fleet.get_batch(batch_id)
+        model = fleet.get_model(batch.model_id)
+        site = fleet.get_site(batch.data_center_id)
+        events = len(fleet.events_for_batch(batch_id))
         recorded = f", with {events} recorded event{'s' if events != 1 else ''}" if events else ""
         return (
             f"batch #{batch_id}: {batch.units:,} × {model.label} at {site.name} "

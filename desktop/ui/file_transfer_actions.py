@@ -58,7 +58,7 @@ class FileTransferActions(QObject):
 
     def _enable_for(self, session: Session) -> None:
         # Exports only read; an import writes, so a read-only file cannot take one.
-        readonly = session.store.readonly
+        readonly = session.readonly
         self.import_action.setEnabled(not readonly)
         self.import_action.setStatusTip(
             "Unavailable: the file is open read-only" if readonly

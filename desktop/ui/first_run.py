@@ -9,7 +9,7 @@ from desktop.services.session import Session
 
 def is_empty(session: Session) -> bool:
     """No batches and no data centers: nothing the operator entered yet."""
-    return session.store.count_batches() == 0 and not session.store.list_sites()
+    return session.is_empty()
 
 
 class FirstRunDialog(QMessageBox):

@@ -18,8 +18,8 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from desktop.errors import HashplanError
 from desktop.services.session import Session
-from desktop.ui.workers.snapshot import FleetSnapshot, SnapshotRequest, empty_snapshot
-from desktop.ui.workers.snapshot_worker import ReadConnection, SnapshotWorker
+from desktop.services.snapshot import FleetSnapshot, SnapshotReader, SnapshotRequest, empty_snapshot
+from desktop.ui.workers.snapshot_worker import SnapshotWorker
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ class DataRefresher(QObject):
         self.session = session
         self.request = SnapshotRequest()
         self.snapshot: FleetSnapshot = empty_snapshot()
-        self._connection = ReadConnection(session.path)
+        self._connection = SnapshotReader(session.path)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._running: SnapshotWorker | None = None
@@ -102,7 +102,7 @@ class DataRefresher(QObject):
 
     def _data_version(self) -> int:
         try:
-            return self.session.store.data_version()
+            return self.session.data_version()
         except HashplanError:
             return self._last_version if hasattr(self, "_last_version") else 0
         except Exception:  # a closed connection while shutting down

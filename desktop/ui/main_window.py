@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop import __version__
 from desktop.services.session import Session
+from desktop.services.snapshot import FleetSnapshot, SnapshotRequest
 from desktop.ui.charts.hashrate_chart import HashrateChart
 from desktop.ui.database_menu import DatabaseMenu
 from desktop.ui.edit_actions import EditActions
@@ -32,7 +33,6 @@ from desktop.ui.panels.site_list_panel import SiteListPanel
 from desktop.ui.reliability_actions import ReliabilityActions
 from desktop.ui.settings import WindowSettings
 from desktop.ui.widgets.readonly_banner import ReadOnlyBanner
-from desktop.ui.workers.snapshot import FleetSnapshot, SnapshotRequest
 
 
 class MainWindow(QMainWindow):
@@ -108,7 +108,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(12, 10, 12, 6)
         layout.setSpacing(10)
-        if self.session.store.readonly:  # says so before anyone tries to change something
+        if self.session.readonly:  # says so before anyone tries to change something
             self.readonly_banner = ReadOnlyBanner(self.session.path, central)
             layout.addWidget(self.readonly_banner)
         layout.addWidget(self.kpi_tiles)
@@ -182,6 +182,8 @@ class MainWindow(QMainWindow):
         menu.addActions(self.reliability.actions())
         self.reliability.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self.reliability.restored.connect(lambda _: self.edit_actions.undo_stack.clear())
+        self.reliability.run_change = self.edit_actions.run  # History's undelete goes on the undo stack
+        self.file_transfer.imported.connect(self.edit_actions.push_import)  # one undo step per import
         self.file_quit_separator = menu.addSeparator()
         menu.addAction(self.quit_action)
 

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QDialog, QWidget
 
 from desktop.errors import HashplanError
+from desktop.services.changes import AddModel, Change, DeleteModel, EditModel
 from desktop.ui.dialogs.catalog_dialog import CatalogDialog
 from desktop.ui.dialogs.model_dialog import ModelDialog, ModelValues
-from desktop.ui.undo import AddModel, DeleteModel, EditModel, FleetCommand
 
 if TYPE_CHECKING:
     from desktop.services.session import Session
@@ -24,7 +24,7 @@ class ModelActionsMixin:
     session: Session
     parent_widget: QWidget
     dialog: QDialog | None
-    run: Callable[[FleetCommand], None]
+    run: Callable[[Change], None]
     show_error: Callable[..., None]
     confirm: Callable[..., bool]
     _show: Callable[[QDialog], QDialog]
@@ -64,7 +64,7 @@ class ModelActionsMixin:
         fleet = self.session.fleet
         parent = self.dialog or self.parent_widget
         try:
-            model = fleet.store.get_model(model_id)
+            model = fleet.get_model(model_id)
         except HashplanError as error:
             self.show_error("Edit miner model", error, parent)
             return None
@@ -80,9 +80,7 @@ class ModelActionsMixin:
         fleet = self.session.fleet
         parent = self.dialog or self.parent_widget
         try:
-            model = fleet.store.get_model(model_id)
-            if fleet.store.model_in_use(model_id):
-                fleet.delete_model(model_id)  # raises the service's own explanation
+            model = fleet.check_model_deletable(model_id)  # the service's own refusal, nothing written
             question = f"Delete the miner model '{model.label}' from the catalog?\n\nUndo (Ctrl+Z) brings it back."
             if not self.confirm("Delete miner model", question, parent):
                 return False

@@ -17,10 +17,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop.errors import NotHashplanFileError
-from desktop.services.backups import BackupService, RestoreResult
+from desktop.services.backups import BackupInfo, RestoreResult
+from desktop.services.changes import Change
 from desktop.services.session import Session
-from desktop.store import Store
-from desktop.store.backup import BackupInfo
 from desktop.ui.dialogs.history_dialog import HistoryDialog
 from desktop.ui.dialogs.restore_dialog import RestoreDialog
 from desktop.ui.selection import SelectionContext
@@ -52,6 +51,7 @@ class ReliabilityActions(QObject):
         self.selection = selection
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)  # one backup or restore at a time, in order
+        self.run_change: Callable[[Change], None] | None = None  # the window's undo stack (History undelete)
         self.dialog: RestoreDialog | HistoryDialog | None = None
 
         self.back_up_now = QAction("&Back up now", self)
@@ -77,16 +77,16 @@ class ReliabilityActions(QObject):
 
     def set_session(self, session: Session) -> None:
         self.session = session
-        self.service = BackupService(session.store)  # no listeners: they are told on the UI thread
-        self.restore_from_backup.setEnabled(not session.store.readonly)
+        self.service = session.backups(notify=False)  # listeners are told on the UI thread
+        self.restore_from_backup.setEnabled(not session.readonly)
 
     # -- backups -----------------------------------------------------------------------
 
     def check_then_back_up(self) -> None:
         """The integrity check opening left for later (if any), then the daily backup, in that order."""
-        store = self.session.store
-        if store.check_pending:
-            self._run(lambda: _damage_of(store), "the file check", self._checked, loud=False)
+        session = self.session
+        if session.check_pending:
+            self._run(lambda: _damage_of(session), "the file check", self._checked, loud=False)
         self.daily_backup()
 
     def _checked(self, damage: str | None) -> None:
@@ -94,7 +94,7 @@ class ReliabilityActions(QObject):
             self.file_damaged.emit(damage)
 
     def daily_backup(self) -> None:
-        if not self.session.store.readonly:
+        if not self.session.readonly:
             self._run(self.service.maybe_daily_backup, "the daily backup", self._backup_done, loud=False)
 
     def start_backup(self, *, manual: bool = False) -> None:
@@ -147,7 +147,7 @@ class ReliabilityActions(QObject):
 
     def open_history(self) -> HistoryDialog:
         batch_id = self.selection.selected_batch_id() if self.selection is not None else None
-        dialog = HistoryDialog(self.session, batch_id, self.parent_widget)
+        dialog = HistoryDialog(self.session, batch_id, self.parent_widget, self.run_change)
         self.dialog = dialog
         dialog.open()
         return dialog
@@ -171,10 +171,10 @@ class ReliabilityActions(QObject):
         self.pool.waitForDone()
 
 
-def _damage_of(store: Store) -> str | None:
+def _damage_of(session: Session) -> str | None:
     """Runs the deferred check on the worker: None when the file is sound, else what is wrong."""
     try:
-        store.finish_check()
+        session.finish_check()
     except NotHashplanFileError as error:
         return str(error)
     return None

@@ -57,8 +57,8 @@ def _wait(done: Callable[[], bool], timeout_s: float) -> None:
 
 
 def chart_figures(repeat: int = 9) -> list[Figure]:
+    from desktop.services.snapshot import SnapshotRequest, build_snapshot
     from desktop.ui.charts.hashrate_chart import HashrateChart
-    from desktop.ui.workers.snapshot import SnapshotRequest, build_snapshot
 
     app = _app()
     path = fleet_copy("chart")

@@ -37,7 +37,7 @@ def window_settings(tmp_path: Path) -> WindowSettings:
 def demo_db(tmp_path: Path) -> Path:
     path = tmp_path / "demo.db"
     with open_session(path) as session:
-        load_demo(session.fleet)
+        load_demo(session)
     return path
 
 

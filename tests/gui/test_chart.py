@@ -130,8 +130,8 @@ def test_an_exahash_fleet_reads_in_ehs(qtbot) -> None:
     from dataclasses import replace
 
     from desktop.services.reports import ChartArrays, CurveArrays
+    from desktop.services.snapshot import empty_snapshot
     from desktop.ui.charts.hashrate_chart import HashrateChart
-    from desktop.ui.workers.snapshot import empty_snapshot
 
     days = np.array([date(2024, 1, 1).toordinal(), date(2024, 6, 1).toordinal()])
     curve = CurveArrays(days, np.array([800_000.0, 2_400_000.0]))

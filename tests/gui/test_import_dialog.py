@@ -224,3 +224,23 @@ def test_a_file_removed_after_the_preview_is_named_and_nothing_is_written(
     assert str(path) in dialog.errors.toPlainText()
     assert dialog.outcome is None and dialog.isVisible()
     assert table_fingerprint(demo_session.path) == before
+
+
+def test_an_import_is_one_undo_step_in_the_window(qtbot, main_window, tmp_path: Path) -> None:
+    from tests.gui.edit_harness import records
+
+    before = records(main_window.session.path)
+    dialog = main_window.file_transfer.open_import()
+    dialog.set_path(_csv(tmp_path / "b.csv", [ROW] * 3))
+    qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=10000)
+    with qtbot.waitSignal(dialog.imported, timeout=10000):
+        dialog.import_button.click()
+    after = records(main_window.session.path)
+    actions = main_window.edit_actions
+    assert after != before and actions.undo_stack.count() == 1
+    assert actions.undo.text().replace("&", "") == "Undo import b.csv"
+
+    actions.undo.trigger()
+    assert records(main_window.session.path) == before
+    actions.redo.trigger()
+    assert records(main_window.session.path) == after

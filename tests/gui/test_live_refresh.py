@@ -83,9 +83,9 @@ def test_requests_during_a_read_fold_into_one_more_read(qtbot, main_window: Main
 
 def test_a_failed_read_is_reported_and_retried(qtbot, main_window: MainWindow, monkeypatch) -> None:
     from desktop.errors import DatabaseBusyError
-    from desktop.ui.workers import snapshot_worker
+    from desktop.services import snapshot
 
-    real = snapshot_worker.build_snapshot
+    real = snapshot.build_snapshot
     calls = []
 
     def flaky(store, request):
@@ -94,7 +94,7 @@ def test_a_failed_read_is_reported_and_retried(qtbot, main_window: MainWindow, m
             raise DatabaseBusyError("the database is busy (another program is writing)")
         return real(store, request)
 
-    monkeypatch.setattr(snapshot_worker, "build_snapshot", flaky)
+    monkeypatch.setattr(snapshot, "build_snapshot", flaky)
     refresher = main_window.refresher
     with qtbot.waitSignal(refresher.failed, timeout=2000) as failed:
         refresher.refresh()

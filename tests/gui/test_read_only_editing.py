@@ -117,7 +117,7 @@ def test_a_file_without_write_permission_opens_with_editing_off() -> None:
         folder.chmod(0o777)
         path = folder / "fleet.db"
         with open_session(path) as session:
-            load_demo(session.fleet)
+            load_demo(session)
         path.chmod(0o444)
         env = dict(os.environ, XDG_STATE_HOME="/tmp", XDG_DATA_HOME="/tmp", PYTHONPATH=str(ROOT))
         prefix: list[str] = []

@@ -134,6 +134,27 @@ def test_history_shows_a_batch_exports_csv_and_restores_a_deleted_batch(
     assert _no_modal_boxes and f"batch #{batch.id} is already back" in _no_modal_boxes[-1]
 
 
+def test_bringing_back_a_deleted_batch_from_history_is_undoable(
+    qtbot, main_window, _no_modal_boxes: list[str]
+) -> None:
+    session = main_window.session
+    batch = session.store.list_batches()[0]
+    session.fleet.delete_batch(batch.id or 0)  # elsewhere: not on this window's stack
+    dialog = main_window.reliability.open_history()
+    dialog.table.selectRow(0)
+    with qtbot.waitSignal(dialog.batch_restored):
+        dialog.restore_button.click()
+    actions = main_window.edit_actions
+    assert actions.undo_stack.count() == 1
+    assert actions.undo.text().replace("&", "") == f"Undo bring back batch #{batch.id} ({batch.units:,} units)"
+
+    actions.undo.trigger()
+    assert batch.id not in {b.id for b in session.store.list_batches()}
+    actions.redo.trigger()
+    assert session.store.get_batch(batch.id or 0).units == batch.units
+    assert _no_modal_boxes == []
+
+
 def test_read_only_banner_names_the_file_and_why(qtbot, tmp_path: Path) -> None:
     path = tmp_path / "fleet.db"
     path.write_bytes(b"")
@@ -212,7 +233,7 @@ def test_open_window_on_a_damaged_file_restores_the_newest_good_backup(
 
     path = tmp_path / "fleet.db"
     with open_session(path) as session:
-        load_demo(session.fleet)
+        load_demo(session)
         BackupService(session.store).backup_now()
     path.write_bytes(path.read_bytes()[:4096] + b"\x00garbage" * 500)
     asked: list[str] = []
@@ -239,7 +260,7 @@ def _damaged_demo_with_backup(path: Path) -> str:
     from tests.integration.test_deferred_check import damage_rows
 
     with open_session(path) as session:
-        load_demo(session.fleet)
+        load_demo(session)
         BackupService(session.store).backup_now()
     damage_rows(path)
     return hashlib.sha256(path.read_bytes()).hexdigest()

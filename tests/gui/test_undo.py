@@ -9,9 +9,10 @@ from PySide6.QtWidgets import QMessageBox
 
 from desktop.domain.stages import EventKind
 from desktop.errors import HashplanError
+from desktop.services.changes import AddSite
 from desktop.services.session import Session, open_session
 from desktop.ui.edit_actions import EditActions
-from desktop.ui.undo import AddSite, execute
+from desktop.ui.undo import execute
 from tests.gui.edit_harness import dump_tables, records
 
 

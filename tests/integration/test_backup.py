@@ -139,7 +139,7 @@ def test_newest_good_backup_skips_a_damaged_one(demo_session: Session) -> None:
 
 def test_a_damaged_database_is_set_aside_and_restored(db_path: Path) -> None:
     with open_session(db_path) as session:
-        load_demo(session.fleet)
+        load_demo(session)
         BackupService(session.store).backup_now()
         expected = session.queries.summary()
     db_path.write_bytes(db_path.read_bytes()[:5000])  # truncated

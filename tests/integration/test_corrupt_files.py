@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _demo_file(path: Path) -> Path:
     with open_session(path) as session:
-        load_demo(session.fleet)
+        load_demo(session)
     return path
 
 
@@ -171,7 +171,7 @@ def test_read_only_file_or_folder_opens_read_only(what: str, shared_folder: Path
 def _crashed_copy(source: Path, target: Path) -> None:
     """The files as a crash leaves them: committed changes still only in the -wal."""
     with open_session(source) as session:
-        load_demo(session.fleet)
+        load_demo(session)
         session.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the demo in the main file
         session.store.conn.execute("PRAGMA wal_autocheckpoint = 0")
         for n in range(3):

@@ -89,7 +89,7 @@ def _spawn_and_kill(db: Path, log: Path, seed: int, after_s: float) -> None:
 def test_sigkill_at_random_moments_loses_no_committed_action(tmp_path: Path) -> None:
     db, log = tmp_path / "crash.db", tmp_path / "committed.log"
     with open_session(db) as session:
-        load_demo(session.fleet)
+        load_demo(session)
     log.touch()
     rng = random.Random(20260401)
     kills = integrity_failures = 0

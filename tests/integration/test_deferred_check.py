@@ -35,7 +35,7 @@ def damage_rows(path: Path) -> None:
 
 def demo_file(path: Path) -> Path:
     with open_session(path) as session:
-        load_demo(session.fleet)
+        load_demo(session)
     return path
 
 

@@ -12,7 +12,7 @@ from desktop.services.session import Session
 
 
 def _delete_entry(session: Session, batch_id: int):  # type: ignore[no-untyped-def]
-    return next(h for h in history(session.fleet, batch_id) if h.is_batch_delete)
+    return next(h for h in history(session, batch_id) if h.is_batch_delete)
 
 
 def test_a_deleted_batch_comes_back_with_its_events(demo_session: Session) -> None:
@@ -53,7 +53,7 @@ def test_restoring_twice_or_without_its_site_is_refused_clearly(demo_session: Se
 
 
 def test_history_exports_every_entry_to_csv(demo_session: Session, tmp_path: Path) -> None:
-    entries = history(demo_session.fleet)
+    entries = history(demo_session)
     out = tmp_path / "audit.csv"
     assert export_csv(entries, out) == len(entries)
     lines = out.read_text(encoding="utf-8").splitlines()

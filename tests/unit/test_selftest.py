@@ -11,9 +11,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from desktop import selftest
 from desktop.domain.ledger import StageCounts
-from desktop.selftest import Context, Step, StepFailed, check_demo_figures, run_self_test
+from desktop.ui import selftest
+from desktop.ui.selftest import Context, Step, StepFailed, check_demo_figures, run_self_test
 
 
 @pytest.fixture

@@ -78,7 +78,7 @@ def test_schema_v1_file_opens_under_current_code_with_data_intact(db_path: Path)
 
 def test_newer_schema_is_refused_and_not_altered(db_path: Path) -> None:
     with open_session(db_path) as session:
-        load_demo(session.fleet)
+        load_demo(session)
         session.store.conn.execute("INSERT INTO schema_version VALUES (99, 'future')")
     content = db_path.read_bytes()
     with pytest.raises(NewerSchemaError, match="newer Hashplan"):

@@ -8,9 +8,14 @@ import json
 from desktop.cli.command import Command
 from desktop.errors import NewerSchemaError, NotHashplanFileError, ValidationError
 from desktop.paths import backups_dir, resolve_db_path
-from desktop.services.backups import BackupService, RestoreResult, newest_good_backup_of, restore_unopenable
+from desktop.services.backups import (
+    BackupInfo,
+    RestoreResult,
+    list_backups_of,
+    newest_good_backup_of,
+    restore_unopenable,
+)
 from desktop.services.session import Session, open_session
-from desktop.store.backup import BackupInfo, list_backups
 
 
 def _when(info: BackupInfo) -> str:
@@ -20,9 +25,9 @@ def _when(info: BackupInfo) -> str:
 def _run_backup(args: argparse.Namespace, session: Session) -> int:
     # Opened read-write on purpose: a read-only connection would leave -wal/-shm files
     # beside the database; the normal one removes them on close (nothing is written).
-    if session.store.created:  # cli_session deletes the file it just created
+    if session.created:  # cli_session deletes the file it just created
         raise ValidationError("database", f"{session.path} does not exist; there is nothing to back up")
-    info = BackupService(session.store).backup_now()
+    info = session.backups().backup_now()
     print(info.path)
     return 0
 
@@ -33,7 +38,7 @@ def _configure_list(parser: argparse.ArgumentParser) -> None:
 
 def _run_list(args: argparse.Namespace, _session: None) -> int:
     db_path = resolve_db_path(getattr(args, "db", None))
-    found = list_backups(db_path)
+    found = list_backups_of(db_path)
     if args.json:
         rows = [
             {
@@ -81,7 +86,7 @@ def _run_restore(args: argparse.Namespace, _session: None) -> int:
         result = restore_unopenable(db_path, ref)
     else:
         with session:
-            result = BackupService(session.store, session.fleet).restore(ref)
+            result = session.backups().restore(ref)
     print(f"restored {db_path} from {result.restored_from.path}")
     if result.safety_backup is not None:
         print(f"the content before the restore was backed up to {result.safety_backup.path}")

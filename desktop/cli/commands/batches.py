@@ -51,7 +51,7 @@ def _configure_edit(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_edit(args: argparse.Namespace, session: Session) -> int:
-    b = session.store.get_batch(args.batch)
+    b = session.fleet.get_batch(args.batch)
     site = args.site if args.site is not None else b.data_center_id
     model = args.model if args.model is not None else b.model_id
     price = args.unit_price if args.unit_price is not None else f"{b.unit_price_cents / 100:.2f}"

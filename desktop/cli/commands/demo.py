@@ -12,7 +12,7 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace, session: Session) -> int:
-    count = load_demo(session.fleet, force=args.force)
+    count = load_demo(session, force=args.force)
     print(f"loaded the demo: {count} batches into {session.path}")
     return 0
 

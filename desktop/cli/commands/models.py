@@ -25,7 +25,7 @@ def _configure_list(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_list(args: argparse.Namespace, session: Session) -> int:
-    models = session.store.list_models()
+    models = session.fleet.list_models()
     if args.json:
         print(
             json.dumps(

@@ -43,7 +43,7 @@ def _run_edit(args: argparse.Namespace, session: Session) -> int:
 
 
 def _run_list(args: argparse.Namespace, session: Session) -> int:
-    sites = session.store.list_sites()
+    sites = session.fleet.list_sites()
     if args.json:
         print(
             json.dumps(

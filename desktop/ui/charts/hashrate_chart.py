@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QToolButton, QVBox
 
 from desktop.domain.units import hashrate_unit
 from desktop.services.reports import CurveArrays
+from desktop.services.snapshot import FleetSnapshot, empty_curves
 from desktop.ui.charts.axes import BEHIND_VIEW_Z, DateAxis, ValueAxis
 from desktop.ui.charts.series_math import DAY_S, stack, step_lines, to_date, to_seconds, value_at
 from desktop.ui.icons import icon
-from desktop.ui.workers.snapshot import FleetSnapshot, empty_curves
 
 DEPLOYED_COLOUR = "#e8820c"
 PLANNED_COLOUR = "#4c6ef5"

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -24,8 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.batch_rules import check_units_change, lot_total_cents, unit_price_text
 from desktop.domain.entities import Batch, MinerModel
-from desktop.domain.ledger import check_units_change, replay
+from desktop.domain.ledger import replay
 from desktop.domain.units import format_hashrate, format_usd
 from desktop.domain.values import cents_to_decimal, parse_money_cents, parse_units
 from desktop.errors import ValidationError
@@ -156,11 +156,11 @@ class BatchDialog(VersionedEditDialog):
 
     def _fill_sites(self) -> None:
         self.site_combo.clear()
-        for site in self.fleet.store.list_sites():
+        for site in self.fleet.list_sites():
             self.site_combo.addItem(site.name + (f"  ({site.country})" if site.country else ""), site.id)
 
     def _fill_models(self, select: int | None = None) -> None:
-        self._models = {m.id or 0: m for m in self.fleet.store.list_models()}
+        self._models = {m.id or 0: m for m in self.fleet.list_models()}
         self.model_combo.clear()
         for model in self._models.values():
             self.model_combo.addItem(model_label(model), model.id)
@@ -186,18 +186,18 @@ class BatchDialog(VersionedEditDialog):
         self.ordered_edit.setDate(_qdate(batch.ordered_on))
         self.expected_edit.setDate(_qdate(batch.expected_on))
         self.notes_edit.setPlainText(batch.notes)
-        counts = replay(batch, self.fleet.store.events_for_batch(batch.id or 0))
+        counts = replay(batch, self.fleet.events_for_batch(batch.id or 0))
         self.set_header(f"Batch #{batch.id} now: {stage_line(counts)}")
 
     # -- changed elsewhere while open ------------------------------------------------
 
     def saved_version(self) -> int:
         assert self.batch is not None and self.batch.id is not None
-        return self.fleet.store.get_batch(self.batch.id).version
+        return self.fleet.get_batch(self.batch.id).version
 
     def reload_saved(self) -> None:
         assert self.batch is not None and self.batch.id is not None
-        saved = self.fleet.store.get_batch(self.batch.id)
+        saved = self.fleet.get_batch(self.batch.id)
         self._fill_sites()  # the other side may have used a site or model added since
         self._fill_models()
         self.per_unit_radio.setChecked(True)  # the saved unit price, not a total to split
@@ -259,7 +259,7 @@ class BatchDialog(VersionedEditDialog):
         )
         if self.batch is not None and self.batch.id is not None:
             # Fewer units must still hold what the events already moved.
-            check_units_change(built, self.fleet.store.events_for_batch(self.batch.id))
+            check_units_change(built, self.fleet.events_for_batch(self.batch.id))
 
     def submit(self) -> None:
         self._on_submit(self.values())
@@ -272,20 +272,14 @@ class BatchDialog(VersionedEditDialog):
             units = parse_units("units", self.units_edit.text())
         except ValidationError:
             units = None
-        price_cents: int | None = None
         try:
             if self.per_unit_radio.isChecked():
                 price_cents = parse_money_cents("unit_price", self.unit_price_edit.text() or "0")
-                total = price_cents * units if units else None
+                total = lot_total_cents(units, price_cents) if units else None
                 self.total_cost_edit.setText("" if total is None else _money_text(total))
             else:
                 total = parse_money_cents("total_cost", self.total_cost_edit.text())
-                if units:
-                    price_cents = round(Decimal(total) / units)
-                    exact = Decimal(total) / units / 100
-                    self.unit_price_edit.setText(f"{exact:,.2f}" if price_cents * units == total else f"{exact:,.4f}")
-                else:
-                    self.unit_price_edit.setText("")
+                self.unit_price_edit.setText(unit_price_text(total, units) if units else "")
         except ValidationError:
             total = None
         if model is None or units is None:

@@ -142,7 +142,7 @@ class CatalogDialog(QDialog):
     def reload(self) -> None:
         """Re-reads the catalog, keeping the selected model selected when it is still there."""
         kept = self.selected_model_id()
-        self.table_model.set_models(self.fleet.store.list_models())
+        self.table_model.set_models(self.fleet.list_models())
         count = self.table_model.rowCount()
         self.count_label.setText(f"{count:,} model{'s' if count != 1 else ''} in the catalog")
         if kept is not None:

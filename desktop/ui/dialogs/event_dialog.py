@@ -63,8 +63,8 @@ class EventDialog(ValidatedDialog):
         self.fleet = fleet
         self.batch_id = batch_id
         self._on_submit = on_submit
-        batch = fleet.store.get_batch(batch_id)
-        counts = replay(batch, fleet.store.events_for_batch(batch_id))
+        batch = fleet.get_batch(batch_id)
+        counts = replay(batch, fleet.events_for_batch(batch_id))
         self.set_header(self._describe(batch, counts))
 
         self.kind_combo = QComboBox()
@@ -97,8 +97,8 @@ class EventDialog(ValidatedDialog):
         self.units_edit.selectAll()
 
     def _describe(self, batch: Batch, counts: StageCounts) -> str:
-        site = self.fleet.store.get_site(batch.data_center_id)
-        model = self.fleet.store.get_model(batch.model_id)
+        site = self.fleet.get_site(batch.data_center_id)
+        model = self.fleet.get_model(batch.model_id)
         return (
             f"<b>{batch.units:,} × {model.label}</b> at {site.name}, ordered {batch.ordered_on.isoformat()}"
             f"<br>Now: {stage_line(counts)}"

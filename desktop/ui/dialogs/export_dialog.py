@@ -57,7 +57,7 @@ class ExportDialog(QDialog):
         self.format_combo.currentIndexChanged.connect(self._match_suffix)
         self.site_combo = QComboBox()
         self.site_combo.addItem("All data centers", None)
-        for site in session.store.list_sites():
+        for site in session.fleet.list_sites():
             self.site_combo.addItem(site.name, site.name)
             if site.id == site_id:
                 self.site_combo.setCurrentIndex(self.site_combo.count() - 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import HashplanError
-from desktop.services.history import HistoryEntry, export_csv, history, history_size, restore_deleted_batch
+from desktop.services.changes import Change, UndeleteBatch
+from desktop.services.history import HistoryEntry, export_csv, history, history_size
 from desktop.services.session import Session
 from desktop.ui import file_dialogs
 
@@ -66,9 +68,16 @@ class HistoryModel(QAbstractTableModel):
 class HistoryDialog(QDialog):
     batch_restored = Signal(int)
 
-    def __init__(self, session: Session, batch_id: int | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        batch_id: int | None = None,
+        parent: QWidget | None = None,
+        run: Callable[[Change], None] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.session = session
+        self.run = run or (lambda change: change.perform())  # the window's undo stack, when it has one
         self.batch_id = batch_id
         self.setWindowTitle("History")
         self.resize(980, 560)
@@ -119,8 +128,8 @@ class HistoryDialog(QDialog):
 
     def reload(self) -> None:
         batch_id = self.scope.currentData()
-        shown = history(self.session.fleet, batch_id, newest=MAX_SHOWN)  # only those are read
-        total = len(shown) if batch_id is not None or len(shown) < MAX_SHOWN else history_size(self.session.fleet)
+        shown = history(self.session, batch_id, newest=MAX_SHOWN)  # only those are read
+        total = len(shown) if batch_id is not None or len(shown) < MAX_SHOWN else history_size(self.session)
         self.model.set_entries(shown)
         more = f" (newest {len(shown):,} of {total:,})" if total > len(shown) else ""
         self.count_label.setText(f"{len(shown):,} entries{more}")
@@ -132,7 +141,7 @@ class HistoryDialog(QDialog):
 
     def _update_buttons(self) -> None:
         entry = self.selected_entry()
-        writable = not self.session.store.readonly
+        writable = not self.session.readonly
         self.restore_button.setEnabled(writable and entry is not None and entry.is_batch_delete)
         self.export_button.setEnabled(bool(self.model.entries))
 
@@ -140,11 +149,14 @@ class HistoryDialog(QDialog):
         entry = self.selected_entry()
         if entry is None or not entry.is_batch_delete:
             return
+        change = UndeleteBatch(self.session.fleet, entry)  # undoable like every other change
         try:
-            batch = restore_deleted_batch(self.session.fleet, entry)
+            self.run(change)
         except HashplanError as error:
             QMessageBox.warning(self, "Batch not restored", str(error))
             return
+        batch = change.batch
+        assert batch is not None
         log.info("restored batch #%s from history entry #%s", batch.id, entry.entry.id)
         self.batch_restored.emit(batch.id or 0)
         self.reload()

@@ -28,9 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.importing import ImportPlan, ImportResult, import_previewed, plan_import
+from desktop.services.importing import ImportPlan, ImportResult, import_previewed, preview_import
 from desktop.services.session import Session, open_session
-from desktop.store import Store
 from desktop.ui import file_dialogs
 from desktop.ui.workers.transfer_worker import TransferWorker
 
@@ -142,8 +141,7 @@ class ImportDialog(QDialog):
         self.summary.setText(f"Checking {path.name}…")
 
         def job(progress, cancel):  # type: ignore[no-untyped-def]
-            with Store.open(db, readonly=True) as store:
-                return plan_import(store, path, sheet, progress=progress, cancel=cancel)
+            return preview_import(db, path, sheet, progress=progress, cancel=cancel)
 
         self._run(job, self._show_plan, self._show_unreadable)
 

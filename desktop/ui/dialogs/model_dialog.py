@@ -45,7 +45,7 @@ class ModelDialog(ValidatedDialog):
             self.name_edit.setText(model.name)
             self.ths_edit.setText(f"{model.ths:g}")
             self.watts_edit.setText(f"{model.watts:g}")
-            if fleet.store.model_in_use(model.id or 0):
+            if fleet.model_in_use(model.id or 0):
                 self.set_header("Batches use this model: new TH/s or W figures change their hash rate and power too.")
 
         self.add_field("vendor", "&Vendor", self.vendor_edit)

@@ -8,8 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QStyle, QVBoxLayout, QWidget
 
 from desktop.errors import HashplanError, NotHashplanFileError
-from desktop.services.backups import newest_good_backup_of
-from desktop.store.backup import BackupInfo
+from desktop.services.backups import BackupInfo, newest_good_backup_of
 from desktop.ui import file_dialogs
 
 

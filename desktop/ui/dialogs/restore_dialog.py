@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.store.backup import BackupInfo
+from desktop.services.backups import BackupInfo
 
 _KINDS = {"": "automatic or manual", "before-restore": "taken before a restore"}
 

@@ -60,11 +60,11 @@ class SiteDialog(VersionedEditDialog):
 
     def saved_version(self) -> int:
         assert self.site is not None and self.site.id is not None
-        return self.fleet.store.get_site(self.site.id).version
+        return self.fleet.get_site(self.site.id).version
 
     def reload_saved(self) -> None:
         assert self.site is not None and self.site.id is not None
-        self.site = saved = self.fleet.store.get_site(self.site.id)
+        self.site = saved = self.fleet.get_site(self.site.id)
         self.version = saved.version
         self.name_edit.setText(saved.name)
         self.country_edit.setText(saved.country)

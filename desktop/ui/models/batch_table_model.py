@@ -16,8 +16,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from desktop.services.batch_columns import COLUMN_INDEX, COLUMNS, SortSpec, sort_rows
 from desktop.services.reports import BatchRow
-from desktop.ui.models.batch_columns import COLUMN_INDEX, COLUMNS, SortSpec, sort_rows
 
 __all__ = ["BATCH_ID_ROLE", "CHUNK_ROWS", "COLUMNS", "COLUMN_INDEX", "BatchTableModel", "PageFetcher"]
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 
 from desktop.domain.hashrate import SiteFigures
 from desktop.domain.units import format_hashrate, format_mw, hashrate_unit
-from desktop.ui.workers.snapshot import FleetSnapshot
+from desktop.services.snapshot import FleetSnapshot
 
 SITE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 FIGURES_ROLE = Qt.ItemDataRole.UserRole + 2

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.stages import Stage
+from desktop.services.snapshot import FleetSnapshot
 from desktop.ui.models.batch_filter_proxy import BatchFilterProxy
 from desktop.ui.models.batch_table_model import BATCH_ID_ROLE, COLUMN_INDEX, BatchTableModel, PageFetcher
-from desktop.ui.workers.snapshot import FleetSnapshot
 
 SEARCH_PAUSE_MS = 200
 SIZE_FROM_ROWS = 60  # rows measured to size the columns: a screenful and a little more

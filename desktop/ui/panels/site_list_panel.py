@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.services.snapshot import FleetSnapshot
 from desktop.ui.models.site_list_model import DETAIL_ROLE, FIGURES_ROLE, PROGRESS_ROLE, SITE_ID_ROLE, SiteListModel
-from desktop.ui.workers.snapshot import FleetSnapshot
 
 PADDING = 8
 BAR_HEIGHT = 5

@@ -1,15 +1,13 @@
-"""Reads a FleetSnapshot on a QThreadPool thread through its own read-only connection."""
+"""Reads a FleetSnapshot on a QThreadPool thread through the reader's own read-only connection."""
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
 from desktop.errors import HashplanError
-from desktop.store import Store
-from desktop.ui.workers.snapshot import SnapshotRequest, build_snapshot
+from desktop.services.snapshot import SnapshotReader, SnapshotRequest
 
 log = logging.getLogger(__name__)
 
@@ -20,30 +18,8 @@ class SnapshotSignals(QObject):
     failed = Signal(str, int)  # a sentence for people, request number
 
 
-class ReadConnection:
-    """A read-only Store opened lazily in the worker and reused by later reads.
-
-    Only one worker runs at a time (the refresher's pool has one thread), so the
-    connection is never shared between two threads at once.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._store: Store | None = None
-
-    def store(self) -> Store:
-        if self._store is None:
-            self._store = Store.open(self.path, readonly=True, verify=False)  # the window checked it
-        return self._store
-
-    def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
-            self._store = None
-
-
 class SnapshotWorker(QRunnable):
-    def __init__(self, connection: ReadConnection, request: SnapshotRequest, number: int) -> None:
+    def __init__(self, connection: SnapshotReader, request: SnapshotRequest, number: int) -> None:
         super().__init__()
         self.connection = connection
         self.request = request
@@ -52,7 +28,7 @@ class SnapshotWorker(QRunnable):
 
     def run(self) -> None:
         try:
-            snapshot = build_snapshot(self.connection.store(), self.request)
+            snapshot = self.connection.read(self.request)
         except HashplanError as error:
             self.connection.close()  # reopen next time: the file may have been replaced
             self.signals.failed.emit(str(error), self.number)

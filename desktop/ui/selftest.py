@@ -82,7 +82,7 @@ def open_database(ctx: Context) -> None:
 def load_demo_data(ctx: Context) -> None:
     from desktop.services.demo import load_demo
 
-    load_demo(ctx.session.fleet)
+    load_demo(ctx.session)
 
 
 def check_summary(ctx: Context) -> None:

@@ -1,4 +1,4 @@
-"""What the window shows for one selection, read off the UI thread and handed back frozen.
+"""The read model: what the window shows for one selection, read off the UI thread and handed back frozen.
 
 A read costs tens of milliseconds on a fleet of 100,000 batches: the summary of every
 site, the selected site's curves, and the first page of its batches (the table pages in
@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 
 from desktop.domain.entities import DataCenter, MinerModel, Target
 from desktop.domain.hashrate import FleetSummary, SiteFigures, summarize
+from desktop.services.batch_columns import SortSpec, sort_rows
 from desktop.services.reports import BatchRow, ChartArrays, CurveArrays, FleetQueries
 from desktop.store import Store
-from desktop.ui.models.batch_columns import SortSpec, sort_rows
 
 PAGE_ROWS = 500
 
@@ -108,3 +109,26 @@ def _read_snapshot(store: Store, request: SnapshotRequest, at: date | None) -> F
         targets=tuple(store.list_targets()),
         row_ids=tuple(row.batch.id for row in rows),
     )
+
+
+class SnapshotReader:
+    """Reads snapshots through its own read-only connection, opened lazily and reused.
+
+    Used from one thread at a time (the window's refresher runs one read at a time on its
+    worker): the connection is never shared between two threads at once.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._store: Store | None = None
+
+    def read(self, request: SnapshotRequest) -> FleetSnapshot:
+        if self._store is None:
+            self._store = Store.open(self.path, readonly=True, verify=False)  # the window checked it
+        return build_snapshot(self._store, request)
+
+    def close(self) -> None:
+        """Closes the connection; the next read opens a new one (the file may have been replaced)."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
