@@ -40,6 +40,7 @@ class RawTable:
     rows: Iterator[tuple[int, Cells]]
     unescape: bool  # CSV and XLSX carry OWASP apostrophes; JSON does not
     text_only: bool = False  # CSV: every cell is a str
+    nested: bool = False  # JSON: a cell may be a list or an object
     problems: list[str] = field(default_factory=list)  # found while reading (JSON: unknown keys)
     fraction: Callable[[], float] = lambda: 0.0  # share of the file read so far
     close: Callable[[], None] = lambda: None

@@ -29,9 +29,9 @@ from desktop.services.batch_format import (
     BatchRecord,
     RowProblems,
     SiteRow,
-    is_blank,
     parse_row,
 )
+from desktop.services.cell_values import is_empty
 from desktop.services.import_limits import MAX_PROBLEMS
 from desktop.services.import_plan import ImportCancelled, ImportPlan, ImportResult
 from desktop.services.import_readers import RawTable, read_table
@@ -150,7 +150,7 @@ def _validate(
     problems = plan.problems
     width = len(table.header)
     items = list(columns.items())
-    text_only = table.text_only
+    text_only, nested_cells = table.text_only, table.nested
     if progress:
         progress(0, 2 * PROGRESS_SCALE)
     done = 0
@@ -169,13 +169,13 @@ def _validate(
         if text_only:  # CSV: every cell is text, so a cheap join finds blank rows
             if not "".join(cells).strip():
                 continue
-        elif is_blank(dict(enumerate(cells))):
+        elif all(is_empty(v) for v in cells):
             continue
         if len(cells) >= width:
             cells_by_column = {c: cells[i] for c, i in items}
         else:
             cells_by_column = {c: (cells[i] if i < len(cells) else None) for c, i in items}
-        if not text_only:
+        if nested_cells:
             nested = [c for c, v in cells_by_column.items() if is_not_object(v)]
             if nested:
                 problems.extend(

@@ -25,7 +25,7 @@ def read_json(path: Path, text: TextReader) -> RawTable:
         raise
     items = reader.items()
     header = list(EXPORT_HEADER)
-    table = RawTable(header, iter(()), unescape=False, fraction=text.fraction)
+    table = RawTable(header, iter(()), unescape=False, nested=True, fraction=text.fraction)
     table.rows = _json_rows(items, header, table.problems)
 
     def close() -> None:

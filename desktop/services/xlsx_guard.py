@@ -42,10 +42,14 @@ _TARGET = re.compile(rb'\bTarget="([^"]*)"')
 _TYPE = re.compile(rb'\bType="([^"]*)"')
 _SI = re.compile(rb"<(?:\w+:)?si[\s>/]")
 _ROW_START = re.compile(rb"<(?:\w+:)?row[\s>/]")
-_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
+_ROW_REF = re.compile(rb"""<(?:\w+:)?row\b[^>]*?\br\s*=\s*["'](\d+)["']""")
 _CELL_START = re.compile(rb"<(?:\w+:)?c[\s>/]")
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Za-z]+)(\d+)"')
-_SHARED_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\bt="s"[^>]*>\s*<(?:\w+:)?v>\s*(\d+)\s*<')
+_CELL_REF = re.compile(rb"""<(?:\w+:)?c\b[^>]*?\br\s*=\s*["']([A-Za-z]+)(\d+)["']""")
+_ANY_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br\s*=")
+_SHARED_TYPE = re.compile(rb"""\bt\s*=\s*["']s["']""")
+_SHARED_CELL = re.compile(rb"""<(?:\w+:)?c\b[^>]*?\bt\s*=\s*["']s["'][^>]*>\s*<(?:\w+:)?v>\s*(\d+)\s*<""")
+_ROW_TAGS = tuple(b"<row" + end for end in (b" ", b">", b"/", b"\t", b"\n", b"\r"))
+_CELL_TAGS = tuple(b"<c" + end for end in (b" ", b">", b"/", b"\t", b"\n", b"\r"))
 _INLINE_TEXT = re.compile(rb"<(?:\w+:)?is>(.*?)</(?:\w+:)?is>", re.DOTALL)
 
 
@@ -148,39 +152,53 @@ def scan_sheet(archive: zipfile.ZipFile, part: str, shared: list[int], path: Pat
 
 
 def _last_row_start(data: bytes) -> int:
-    last = -1
-    for match in _ROW_START.finditer(data, max(0, len(data) - MAX_ROW_CHARS - CHUNK)):
-        last = match.start()
+    last = data.rfind(b"<row")
+    if b":row" in data:  # a namespace prefix (<x:row>): rare, so the slower search
+        for match in _ROW_START.finditer(data, max(0, last)):
+            last = max(last, match.start())
     return last
 
 
+def _count(block: bytes, plain: tuple[bytes, ...], pattern: re.Pattern[bytes], prefixed: bytes) -> int:
+    """Occurrences of a start tag: bytes.count (C, ~10x a regex) unless a namespace prefix is used."""
+    if prefixed in block:
+        return len(pattern.findall(block))
+    return sum(block.count(tag) for tag in plain)
+
+
 def _scan_block(block: bytes, scan: SheetScan, path: Path) -> None:
-    rows = len(_ROW_START.findall(block))
-    scan.rows += rows
-    numbers = list(map(int, _ROW_REF.findall(block)))
+    scan.rows += _count(block, _ROW_TAGS, _ROW_START, b":row")
     refs = _CELL_REF.findall(block)
+    cells = _count(block, _CELL_TAGS, _CELL_START, b":c")
+    numbers = [scan.rows]
     if refs:
-        numbers.extend(map(int, (digits for _, digits in refs)))
-        letters = {letters for letters, _ in refs}
-        widest = max(letters, key=lambda text: (len(text), text.upper()))
+        numbers.append(max(map(int, (digits for _, digits in refs))))
+        letters = set(map(bytes.upper, (letters for letters, _ in refs)))
+        widest = max(letters, key=lambda text: (len(text), text))
         scan.last_column = max(scan.last_column, _column_number(widest) if len(widest) <= 4 else 10**6)
-    scan.last_row = max(scan.last_row, scan.rows, *numbers) if numbers else max(scan.last_row, scan.rows)
-    if len(_CELL_START.findall(block)) > len(refs):  # cells without a reference sit one after another
+    if cells > len(refs):  # cells without a reference sit one after another in their row
+        if len(_ANY_REF.findall(block)) > len(refs):  # one calamine may read (an entity, say) but not this scan
+            raise refuse(path, f"row {scan.rows}: a cell reference cannot be read; save the file again")
+        numbers.extend(map(int, _ROW_REF.findall(block)))
         widest_row = max((len(_CELL_START.findall(row)) for row in _ROW_START.split(block)), default=0)
         scan.widest = max(scan.widest, widest_row)
         scan.last_column = max(scan.last_column, scan.widest)
+    scan.last_row = max(scan.last_row, *numbers)
     _check_area(scan, path)
-    indexes = list(map(int, _SHARED_CELL.findall(block)))
-    if indexes:
-        top = max(indexes)
-        if top >= len(scan.shared):
-            raise ImportFileError(str(path), [_bad_index(block, top, len(scan.shared))])
-        scan.text += sum(map(scan.shared.__getitem__, indexes))
-    scan.text += sum(map(len, _INLINE_TEXT.findall(block)))
+    if _SHARED_TYPE.search(block):
+        indexes = list(map(int, _SHARED_CELL.findall(block)))
+        if indexes:
+            top = max(indexes)
+            if top >= len(scan.shared):
+                raise ImportFileError(str(path), [_bad_index(block, top, len(scan.shared))])
+            scan.text += sum(map(scan.shared.__getitem__, indexes))
+    if b"is>" in block:
+        scan.text += sum(map(len, _INLINE_TEXT.findall(block)))
     if scan.text > MAX_SHEET_TEXT:
         raise refuse(
             path,
-            f"row {scan.rows}: the sheet's cells hold more than {megabytes(MAX_SHEET_TEXT)} of text; split the file",
+            f"row {scan.rows}: the sheet's cells hold more than {megabytes(MAX_SHEET_TEXT)} of text; "
+            "split the file",
         )
 
 

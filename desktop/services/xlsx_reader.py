@@ -95,7 +95,7 @@ def _reason(error: BaseException) -> str:
 
 def _rows(rows: Iterator[list[Any]], first: int) -> Iterator[tuple[int, Cells]]:
     for number, values in enumerate(rows, start=first):
-        yield number, [_cell(v) for v in values]
+        yield number, [v if type(v) is str else _cell(v) for v in values]
 
 
 def _cell(value: Any) -> Any:
