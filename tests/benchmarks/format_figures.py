@@ -95,7 +95,13 @@ with open_session(target) as session:
     plan = plan_import(session.store, sys.argv[1])
     plan.raise_problems()
     write_plan(session.store, plan)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+# VmHWM: this process's own peak. ru_maxrss would carry the parent's (Linux keeps the
+# high-water mark across fork and exec), and the parent has run imports of its own.
+try:
+    status = Path("/proc/self/status").read_text()
+    print(int(next(line for line in status.splitlines() if line.startswith("VmHWM:")).split()[1]) / 1024)
+except (OSError, StopIteration):
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 """
 
 
