@@ -64,6 +64,9 @@ class ImportFileError(HashplanError):
     def __init__(self, path: str, problems: list[str]) -> None:
         shown = problems[:50]
         more = f"\n... and {len(problems) - 50} more" if len(problems) > 50 else ""
-        super().__init__(f"{path}: {len(problems)} problem(s), nothing was imported:\n" + "\n".join(shown) + more)
+        if len(problems) == 1:  # a refused file: one line, as every other refusal
+            super().__init__(f"{path}: {problems[0]}; nothing was imported")
+        else:
+            super().__init__(f"{path}: {len(problems)} problem(s), nothing was imported:\n" + "\n".join(shown) + more)
         self.path = path
         self.problems = problems

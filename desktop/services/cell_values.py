@@ -39,6 +39,8 @@ def is_empty(value: Any) -> bool:
 
 
 def units_cell(column: str, value: Any) -> int:
+    if type(value) is int and 0 < value <= 10**9:  # an XLSX number cell (never a bool: type, not isinstance)
+        return value
     if isinstance(value, str) and _DIGITS.match(value):  # the common case, without Decimal
         number = int(value)
         if number > 0:
@@ -47,6 +49,8 @@ def units_cell(column: str, value: Any) -> int:
 
 
 def date_cell(column: str, value: Any) -> date | None:
+    if type(value) is date:  # an XLSX date cell
+        return value
     if isinstance(value, datetime):
         if value.time() != datetime.min.time():
             raise ValidationError(column, f"'{value}' has a time of day; give a date as YYYY-MM-DD")
@@ -60,6 +64,10 @@ def date_cell(column: str, value: Any) -> date | None:
 
 
 def money_cell(column: str, value: Any) -> int:
+    if type(value) is float:  # an XLSX number cell: its shortest text, as typed
+        value = repr(value)
+    elif type(value) is int:
+        value = str(value)
     match = _MONEY.match(value) if isinstance(value, str) else None
     if match:  # plain "950" or "950.5" or "950.00": exact integer cents without Decimal
         cents = match.group(2) or ""
@@ -78,6 +86,8 @@ _NUMBER = re.compile(r"^\d{1,12}(\.\d{1,12})?$")
 
 
 def positive_cell(column: str, value: Any, unit: str) -> float:
+    if type(value) in (int, float) and 0 < value <= 10**12:  # an XLSX number cell (NaN fails the test)
+        return float(value)
     if isinstance(value, str) and _NUMBER.match(value):  # plain digits: float() rounds like Decimal
         number = float(value)
         if number > 0:
@@ -86,6 +96,8 @@ def positive_cell(column: str, value: Any, unit: str) -> float:
 
 
 def non_negative_cell(column: str, value: Any, unit: str) -> float:
+    if type(value) in (int, float) and 0 <= value <= 10**12:
+        return float(value)
     if isinstance(value, str) and _NUMBER.match(value):
         return float(value)
     return parse_non_negative(column, value, unit)

@@ -5,7 +5,7 @@ Rows stream: each writer takes them one at a time and returns how many it wrote,
 export of 100,000 batches never holds them all (nor frees them all at once, which held
 the GIL long enough to stall the window).
 Text cells that a spreadsheet would run as a formula are neutralised in CSV and XLSX
-(see batch_format.neutralise); JSON is written as is.
+(see batch_format.neutralise); JSON is written as is. XLSX: see xlsx_writer.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import csv
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -23,7 +23,6 @@ from typing import IO, Any
 
 from desktop.errors import HashplanError
 from desktop.services.batch_format import cell_text
-from desktop.services.cell_escape import neutralise, xlsx_escape
 
 WRITE_BUFFER = 1 << 20
 
@@ -118,58 +117,3 @@ def write_json_rows(path: Path, table: Table) -> int:
             count += 1
         handle.write("\n]\n" if count else "[]\n")
     return count
-
-
-def write_xlsx(path: Path, tables: Sequence[Table]) -> list[int]:
-    """One sheet per table: bold frozen header, numeric and date cells, column widths.
-
-    Returns each sheet's row count (header not counted).
-    """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook(write_only=True)
-    bold = Font(bold=True)
-    counts = []
-    try:
-        for table in tables:
-            ws = book.create_sheet(table.title)
-            ws.freeze_panes = "A2"
-            for index, column in enumerate(table.header, start=1):
-                width = (table.widths or {}).get(column) or max(10, min(40, len(column) + 2))
-                ws.column_dimensions[get_column_letter(index)].width = width
-            header = []
-            for column in table.header:
-                cell = WriteOnlyCell(ws, value=column)
-                cell.font = bold
-                header.append(cell)
-            ws.append(header)
-            count = 0
-            for row in table.rows:
-                ws.append([_xlsx_value(ws, WriteOnlyCell, column, row.get(column)) for column in table.header])
-                count += 1
-            counts.append(count)
-    except BaseException:  # a cancel or a failure mid-sheet: close the sheets' temp files now
-        for sheet in book.worksheets:
-            with contextlib.suppress(Exception):
-                sheet.close()
-        raise
-    book.save(path)
-    return counts
-
-
-def _xlsx_value(ws: Any, make: Any, column: str, value: Any) -> Any:
-    """Plain values where the default cell is right (fast); a styled cell for dates and money."""
-    if isinstance(value, str):
-        return xlsx_escape(neutralise(value))  # xlsx_escape leaves no character XML refuses
-    if isinstance(value, date):
-        cell = make(ws, value=value)
-        cell.number_format = "yyyy-mm-dd"
-        return cell
-    if column == "unit_price_usd" and value is not None:
-        cell = make(ws, value=value)
-        cell.number_format = "#,##0.00"
-        return cell
-    return value

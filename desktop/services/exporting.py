@@ -23,9 +23,10 @@ from desktop.domain.hashrate import Step
 from desktop.domain.stages import Stage
 from desktop.errors import HashplanError, ValidationError
 from desktop.services.batch_format import EXPORT_HEADER, export_rows, site_row
-from desktop.services.export_writers import Table, atomic_write, write_csv, write_json, write_json_rows, write_xlsx
+from desktop.services.export_writers import Table, atomic_write, write_csv, write_json, write_json_rows
 from desktop.services.reports import ChartSeries, summary_to_json
 from desktop.services.session import Session
+from desktop.services.xlsx_writer import write_xlsx
 
 WHATS = ("batches", "summary", "series")
 FORMATS = ("csv", "xlsx", "json")

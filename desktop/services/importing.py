@@ -1,4 +1,4 @@
-"""Import of batch files: validate the whole file in memory, then write it all in one transaction
+"""Import of batch files: validate every row as the file streams in, then write it all in one transaction
 (the writing is in import_write.py).
 
 Sites, models and existing batches are read once; rows are checked without a query each;
@@ -6,7 +6,7 @@ new batches and their events go in with executemany (store.bulk). Rows whose ``i
 an existing batch update it and replace its events (one query each: updates are rare);
 a new batch whose file ``id`` is free keeps that id, so importing the same file again
 updates instead of duplicating, also in another database.
-Progress is reported as (done, total) with total = 2 x rows: validation, then writing.
+Progress is reported as (done, total): validation (the share of the file read), then writing (rows).
 Cancelling (a threading.Event) is checked between phases and every CHUNK rows; a
 cancelled import rolls back, so nothing is written.
 """
@@ -14,14 +14,13 @@ cancelled import rolls back, so nothing is written.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from desktop.domain.entities import MinerModel
 from desktop.domain.values import name_key
-from desktop.freeing import free_in_slices
 from desktop.services.batch_format import (
     HEADER,
     KNOWN_COLUMNS,
@@ -30,12 +29,14 @@ from desktop.services.batch_format import (
     BatchRecord,
     RowProblems,
     SiteRow,
-    is_blank,
     parse_row,
 )
+from desktop.services.cell_values import is_empty
+from desktop.services.import_limits import MAX_PROBLEMS
 from desktop.services.import_plan import ImportCancelled, ImportPlan, ImportResult
-from desktop.services.import_readers import NotARow, RawTable, is_not_object, read_table
+from desktop.services.import_readers import RawTable, read_table
 from desktop.services.import_write import result_of, write_plan
+from desktop.services.json_reader import NotARow, is_not_object
 from desktop.services.session import Session
 from desktop.store import Store
 
@@ -43,6 +44,7 @@ Progress = Callable[[int, int], None]
 CHUNK = 2000  # rows between cancel checks while validating
 WRITE_CHUNK = 25_000  # batches an executemany (cancel checks between them; booked once at the end)
 PREVIEW_ROWS = 20
+PROGRESS_SCALE = 1000  # validation reports the share of the file read in thousandths
 
 
 def _check(cancel: threading.Event | None, path: Path) -> None:
@@ -77,19 +79,20 @@ def plan_import(
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
 ) -> ImportPlan:
-    """Reads and validates every row; the plan lists every problem (nothing is written)."""
+    """Reads and validates every row as it streams in; the plan lists every problem (nothing is written)."""
     path = Path(path)
     stamp = source_stamp(store, path, sheet)  # before reading: a change while reading shows later
     table = read_table(path, sheet)
-    _check(cancel, path)
-    columns, problems = _map_header(table.header)
-    preview = [[_show(v) for v in cells] for _, cells in table.rows[:PREVIEW_ROWS]]
-    plan = ImportPlan(path, [str(h) for h in table.header], preview, len(table.rows), problems, sheet=sheet)
-    plan.preview_numbers = [number for number, _ in table.rows[:PREVIEW_ROWS]]
-    if problems:
-        return plan
-    _validate(store, plan, table, columns, progress, cancel)
-    free_in_slices(table.rows)  # the raw cells (~1.8M objects for 100,000 rows) are not needed now
+    try:
+        _check(cancel, path)
+        columns, problems = _map_header(table.header)
+        plan = ImportPlan(path, [str(h) for h in table.header], [], 0, problems, sheet=sheet)
+        if problems:
+            _count_only(plan, table.rows, cancel)
+            return plan
+        _validate(store, plan, table, columns, progress, cancel)
+    finally:
+        table.close()
     if not plan.problems and not plan.groups and not plan.new_sites:
         plan.problems.append("row 2: the file has a header but no rows to import")
     plan.updates = sum(1 for g in plan.groups if g[0].batch_id in plan.existing)
@@ -110,6 +113,21 @@ def preview_import(
     """plan_import on a read-only connection of its own (the preview runs on a worker thread)."""
     with Store.open(db_path, readonly=True) as store:
         return plan_import(store, path, sheet, progress=progress, cancel=cancel)
+
+
+def _preview(plan: ImportPlan, number: int, cells: list[Any]) -> None:
+    if len(plan.preview) < PREVIEW_ROWS:
+        plan.preview.append([_show(v) for v in cells])
+        plan.preview_numbers.append(number)
+
+
+def _count_only(plan: ImportPlan, rows: Iterator[tuple[int, list[Any]]], cancel: threading.Event | None) -> None:
+    """The preview and the row count of a file whose header is refused (its rows are not checked)."""
+    for number, cells in rows:
+        _preview(plan, number, cells)
+        plan.total_rows += 1
+        if plan.total_rows % CHUNK == 0:
+            _check(cancel, plan.path)
 
 
 def source_stamp(store: Store, path: Path, sheet: str | None) -> tuple[Any, ...]:
@@ -137,32 +155,40 @@ def _validate(
     progress: Progress | None,
     cancel: threading.Event | None,
 ) -> None:
+    """Checks each row as the reader hands it on. Progress: the share of the file read, as
+    (done, 2 * PROGRESS_SCALE); writing reports the second half in rows (write_plan)."""
     sites = {s.key for s in store.list_sites()}
     models = {m.key: m for m in store.list_models()}
     by_id: dict[int, list[BatchRecord]] = {}
     problems = plan.problems
     width = len(table.header)
-    total = len(table.rows)
     items = list(columns.items())
-    text_only = table.text_only
-    for done, (number, cells) in enumerate(table.rows):
+    text_only, nested_cells = table.text_only, table.nested
+    if progress:
+        progress(0, 2 * PROGRESS_SCALE)
+    done = 0
+    for number, cells in table.rows:
+        _preview(plan, number, cells)
+        done += 1
         if done % CHUNK == 0:
             _check(cancel, plan.path)
             if progress:
-                progress(done, 2 * total)
+                progress(int(table.fraction() * PROGRESS_SCALE), 2 * PROGRESS_SCALE)
+        if len(problems) + len(table.problems) >= MAX_PROBLEMS:
+            continue  # enough to fix first: the rest are only counted
         if isinstance(cells, NotARow):
             problems.append(f"row {number}: must be an object with the column names as keys")
             continue
         if text_only:  # CSV: every cell is text, so a cheap join finds blank rows
             if not "".join(cells).strip():
                 continue
-        elif is_blank(dict(enumerate(cells))):
+        elif all(is_empty(v) for v in cells):
             continue
         if len(cells) >= width:
             cells_by_column = {c: cells[i] for c, i in items}
         else:
             cells_by_column = {c: (cells[i] if i < len(cells) else None) for c, i in items}
-        if not text_only:
+        if nested_cells:
             nested = [c for c, v in cells_by_column.items() if is_not_object(v)]
             if nested:
                 problems.extend(
@@ -195,11 +221,17 @@ def _validate(
         else:
             by_id[record.batch_id] = [record]
             plan.groups.append(by_id[record.batch_id])
+    plan.total_rows = done
+    if table.problems:  # found while reading (JSON keys), listed first like a header's
+        problems[:0] = table.problems
+    if len(problems) >= MAX_PROBLEMS:
+        del problems[MAX_PROBLEMS:]
+        problems.append(f"more than {MAX_PROBLEMS:,} problems: the first {MAX_PROBLEMS:,} are listed; fix them first")
     # Only the batches the file names: a fleet of 100,000 need not be read for a file of ten.
     named = (g[0].batch_id for g in plan.groups if g[0].batch_id is not None)
     plan.existing = {b.id or 0: b for b in store.batches_with_ids(named)}
     if progress:
-        progress(total, 2 * total)
+        progress(PROGRESS_SCALE, 2 * PROGRESS_SCALE)
 
 
 def _fill_site(new_sites: dict[str, SiteRow], key: str, site: SiteRow) -> None:

@@ -25,11 +25,12 @@ GROUPS: dict[str, Callable[[], list[Figure]]] = {}
 
 
 def _register() -> None:
-    from tests.benchmarks import data_figures, process_figures, ui_figures
+    from tests.benchmarks import data_figures, format_figures, process_figures, ui_figures
 
     GROUPS.update(
         {
             "import": data_figures.import_figures,
+            "formats": format_figures.format_figures,
             "queries": data_figures.query_figures,
             "chart": ui_figures.chart_figures,
             "stall": ui_figures.stall_figures,

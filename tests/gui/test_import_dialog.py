@@ -16,6 +16,7 @@ from desktop.ui.charts.chart_export import export_chart
 from desktop.ui.dialogs.export_dialog import ExportDialog
 from desktop.ui.dialogs.import_dialog import ImportDialog
 from desktop.ui.file_transfer_actions import FileTransferActions
+from tests.integration.test_hostile_files import HOSTILE
 from tests.integration.transfer_helpers import table_fingerprint
 
 ROW = {
@@ -88,6 +89,27 @@ def test_an_unreadable_file_says_why(qtbot, session: Session, tmp_path: Path) ->
     dialog = _open(qtbot, session, path)
     assert dialog.summary.text() == "This file cannot be imported."
     assert "binary file, not CSV text" in dialog.errors.toPlainText()
+    assert not dialog.import_button.isEnabled()
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("deep.json", "row 2: the item is nested too deep"),
+        ("index.xlsx", "cell B2: refers to shared string 7 but the workbook has 1"),
+    ],
+)
+def test_a_hostile_file_shows_its_problem_in_the_preview(
+    qtbot, session: Session, tmp_path: Path, name: str, expected: str
+) -> None:
+    if name == "deep.json":
+        path = tmp_path / name
+        path.write_text("[" * 100_000 + "]" * 100_000)
+    else:
+        path = HOSTILE[name][0](tmp_path / name)
+    dialog = _open(qtbot, session, path)
+    assert dialog.summary.text() == "This file cannot be imported."
+    assert expected in dialog.errors.toPlainText()
     assert not dialog.import_button.isEnabled()
 
 

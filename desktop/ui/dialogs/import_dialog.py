@@ -7,7 +7,6 @@ import rolls it back, so nothing is written.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services.importing import ImportPlan, ImportResult, import_previewed, preview_import
 from desktop.services.session import Session, open_session
+from desktop.services.xlsx_reader import xlsx_sheet_names
 from desktop.ui import file_dialogs
 from desktop.ui.workers.transfer_worker import TransferWorker
 
@@ -117,14 +117,7 @@ class ImportDialog(QDialog):
     def _sheet_names(path: Path) -> list[str]:
         if path.suffix.lower() != ".xlsx":
             return []
-        from openpyxl import load_workbook
-
-        try:
-            book = load_workbook(path, read_only=True)
-        except Exception:  # the preview reports what is wrong with the file
-            return []
-        with contextlib.closing(book):
-            return list(book.sheetnames)
+        return xlsx_sheet_names(path)  # [] for a damaged file: the preview says what is wrong
 
     def sheet(self) -> str | None:
         return self.sheet_combo.currentText() or None

@@ -1,0 +1,127 @@
+"""Writing tables as one XLSX workbook with XlsxWriter in constant_memory mode.
+
+XlsxWriter builds the package (workbook, styles, bold frozen header, column widths) and,
+in constant_memory mode, keeps each sheet's rows in a temporary file it copies into the
+sheet at close. The data rows go into that file as XML text made here, one row at a time:
+XlsxWriter's per-cell path costs ~6 us a cell (a 20,000-batch export took 13x its CSV),
+a row built as one string ~0.5 us a cell. Only the current row is ever held.
+
+Every cell is typed: text is an inline string (never a formula, and it carries the OWASP
+apostrophe too, see cell_escape.neutralise); dates are day numbers with a date format,
+money has a number format: real cells a spreadsheet can sum and sort.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from desktop.services.cell_escape import neutralise
+
+if TYPE_CHECKING:
+    from desktop.services.export_writers import Table
+
+_EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's 1900 date system (past its 1900 leap-year bug)
+# OOXML's escape for what XML text cannot hold: _xHHHH_. Every "_" that starts such a
+# sequence, overlapping ones too ("_x0041_x0042_"), becomes "_x005F_"; XlsxWriter's own
+# escape misses the overlapping case, which then reads back changed.
+_LITERAL = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x")
+
+
+def _escape(text: str) -> str:
+    """Text as the content of an XML element, with OOXML's _xHHHH_ escapes."""
+    if not _SPECIAL.search(text):
+        return text
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if "_x" in text:
+        text = _LITERAL.sub("_x005F_", text)
+    return _UNSAFE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
+def _column_letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def write_xlsx(path: Path, tables: Sequence[Table]) -> list[int]:
+    """One sheet per table: bold frozen header, numeric and date cells, column widths.
+
+    Returns each sheet's row count (header not counted).
+    """
+    from xlsxwriter import Workbook
+
+    book = Workbook(
+        str(path),
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,  # the header is the only text XlsxWriter writes itself
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "use_zip64": True,  # a huge sheet must not fail at the very end
+        },
+    )
+    bold = book.add_format({"bold": True})
+    styles = {
+        "date": book.add_format({"num_format": "yyyy-mm-dd"})._get_xf_index(),
+        "money": book.add_format({"num_format": "#,##0.00"})._get_xf_index(),
+    }
+    counts = []
+    try:
+        for table in tables:
+            ws = book.add_worksheet(table.title)
+            ws.freeze_panes(1, 0)
+            for index, column in enumerate(table.header):
+                width = (table.widths or {}).get(column) or max(10, min(40, len(column) + 2))
+                ws.set_column(index, index, width)
+                ws.write_string(0, index, column, bold)
+            ws._write_single_row(1)  # the header row goes to the row file now; ours follow it
+            count = 0
+            write = ws.row_data_fh.write
+            for count, row in enumerate(table.rows, start=1):
+                write(_row_xml(count + 1, row, table.header, styles))  # XML rows count from 1
+            if count:  # what XlsxWriter's own writes would have recorded: the <dimension> and last row
+                ws.dim_rowmax = count
+                ws.previous_row = count
+            counts.append(count)
+    finally:
+        book.close()  # also after a cancel: closes (and removes) the sheets' temp files
+    return counts
+
+
+_LETTERS = [_column_letters(i) for i in range(64)]
+
+
+def _row_xml(number: int, row: dict[str, Any], header: tuple[str, ...], styles: dict[str, int]) -> str:
+    parts = [f'<row r="{number}">']
+    append = parts.append
+    for index, column in enumerate(header):
+        value = row.get(column)
+        if value is None:
+            continue
+        ref = f"{_LETTERS[index]}{number}"
+        if isinstance(value, str):
+            if not value:
+                continue
+            text = _escape(neutralise(value))
+            space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
+            append(f'<c r="{ref}" t="inlineStr"><is><t{space}>{text}</t></is></c>')
+        elif isinstance(value, date):
+            day = (value.date() if isinstance(value, datetime) else value) - _EXCEL_EPOCH
+            append(f'<c r="{ref}" s="{styles["date"]}"><v>{day.days}</v></c>')
+        elif isinstance(value, bool):
+            append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
+        else:  # int or float (numpy's too): the shortest text that reads back the same number
+            text = str(value) if isinstance(value, int) else repr(float(value))
+            style = f' s="{styles["money"]}"' if column == "unit_price_usd" else ""
+            append(f'<c r="{ref}"{style}><v>{text}</v></c>')
+    append("</row>")
+    return "".join(parts)
