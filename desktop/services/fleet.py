@@ -22,7 +22,9 @@ from desktop.domain.values import (
     parse_money_cents,
     parse_non_negative,
     parse_positive,
+    parse_ths_per_unit,
     parse_units,
+    parse_watts_per_unit,
 )
 from desktop.errors import ValidationError
 from desktop.store import Store
@@ -100,9 +102,9 @@ class FleetService:
     ) -> DataCenter:
         site = DataCenter(
             name=clean_name("name", name),
-            country=clean_text(country),
+            country=clean_text(country, "country"),
             capacity_mw=_optional_capacity(capacity_mw),
-            notes=clean_text(notes),
+            notes=clean_text(notes, "notes", multiline=True),
             id=site_id,
             version=version,
         )
@@ -146,9 +148,9 @@ class FleetService:
     def build_model(self, name: Any, vendor: Any, ths: Any, watts: Any, *, model_id: int | None = None) -> MinerModel:
         model = MinerModel(
             name=clean_name("model", name),
-            vendor=clean_text(vendor),
-            ths=parse_positive("ths", ths, "TH/s"),
-            watts=parse_positive("watts", watts, "W"),
+            vendor=clean_text(vendor, "vendor"),
+            ths=parse_ths_per_unit("ths", ths),
+            watts=parse_watts_per_unit("watts", watts),
             id=model_id,
         )
         clash = self.store.find_model(model.name)
@@ -216,8 +218,8 @@ class FleetService:
             ordered_on=ordered,
             expected_on=expected,
             unit_price_cents=price_cents,
-            supplier=clean_text(supplier),
-            notes=clean_text(notes),
+            supplier=clean_text(supplier, "supplier"),
+            notes=clean_text(notes, "notes", multiline=True),
             id=batch_id,
             version=version,
         )
@@ -318,7 +320,7 @@ class FleetService:
             kind=event_kind,
             units=parse_units("units", units),
             occurred_on=parse_date("date", occurred_on) or date.today(),
-            note=clean_text(note),
+            note=clean_text(note, "note", multiline=True),
         )
         batch = self.store.get_batch(batch_id)
         replay(batch, [*self.store.events_for_batch(batch_id), replace(event, id=2**62)])
@@ -363,7 +365,7 @@ class FleetService:
             ths=parse_positive("target", ths, "TH/s"),
             due_on=parse_date("due_on", due_on) or date.today(),
             data_center_id=site_id,
-            note=clean_text(note),
+            note=clean_text(note, "note", multiline=True),
         )
         return self._commit("add target", "add target", lambda: self.store.insert_target(target))
 

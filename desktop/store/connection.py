@@ -187,6 +187,8 @@ def _inspect(
             )
     except sqlite3.DatabaseError as error:
         raise translate(error, path) from None
+    except UnicodeDecodeError:  # SQLite's message quotes the damaged schema text, which is not UTF-8
+        raise damaged_schema(path) from None
     return deferred
 
 
@@ -207,6 +209,8 @@ def check_integrity(path: Path) -> None:
         _quick_check(conn, path)
     except sqlite3.DatabaseError as error:
         raise translate(error, path) from None
+    except UnicodeDecodeError:
+        raise damaged_schema(path) from None
     finally:
         conn.close()
 
@@ -225,6 +229,12 @@ def _prepare(conn: sqlite3.Connection, path: Path, *, readonly: bool, created: b
             migrations.migrate(conn, utc_now())
     except sqlite3.DatabaseError as error:
         raise translate(error, path) from None
+    except UnicodeDecodeError:
+        raise damaged_schema(path) from None
+
+
+def damaged_schema(path: Path | str) -> NotHashplanFileError:
+    return NotHashplanFileError(f"{path} is damaged (its schema holds bytes that are not text)")
 
 
 def translate(error: sqlite3.Error, path: Path | str) -> DatabaseError:

@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from desktop.domain.entities import Batch, BatchEvent, DataCenter, MinerModel, Target
-from desktop.domain.values import name_key
+from desktop.domain.values import MAX_ID, name_key
 from desktop.errors import ConflictError, NotFoundError, ReadOnlyError, ValidationError
 from desktop.store import rows
 from desktop.store.connection import connect, translate, utc_now
+from desktop.store.db_path import check_db_path
 from desktop.store.deferred_check import DeferredCheck
 
 
@@ -53,6 +54,7 @@ class Store:
         deferred_check.py): the desktop shows its window first.
         """
         path = Path(path).expanduser()
+        check_db_path(path)  # a FIFO, device or unreadable path is refused before SQLite opens it
         conn, created, readonly, pending = connect(path, readonly=readonly, verify=verify, defer_check=defer_check)
         return cls(conn, path, created=created, readonly=readonly, check_pending=pending)
 
@@ -172,6 +174,9 @@ class Store:
             return [dict(zip(names, row, strict=True)) for row in cursor]
 
     def _one(self, sql: str, params: tuple[Any, ...], what: str) -> dict[str, Any]:
+        if any(isinstance(p, int) and not -MAX_ID - 1 <= p <= MAX_ID for p in params):
+            # SQLite's integers are 64-bit: no row has such an id (binding it would overflow)
+            raise NotFoundError(f"{what} does not exist (ids run from 1 to {MAX_ID:,})")
         found = self._rows(sql, params)
         if not found:
             raise NotFoundError(f"{what} does not exist (it may have been deleted)")

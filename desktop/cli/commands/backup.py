@@ -20,8 +20,6 @@ def _when(info: BackupInfo) -> str:
 def _run_backup(args: argparse.Namespace, session: Session) -> int:
     # Opened read-write on purpose: a read-only connection would leave -wal/-shm files
     # beside the database; the normal one removes them on close (nothing is written).
-    if session.store.created:  # cli_session deletes the file it just created
-        raise ValidationError("database", f"{session.path} does not exist; there is nothing to back up")
     info = BackupService(session.store).backup_now()
     print(info.path)
     return 0
@@ -91,7 +89,9 @@ def _run_restore(args: argparse.Namespace, _session: None) -> int:
 
 
 COMMANDS = [
-    Command("backup", "back up the database now (prints the backup's path)", lambda _p: None, _run_backup),
+    Command(
+        "backup", "back up the database now (prints the backup's path)", lambda _p: None, _run_backup, needs_file=True
+    ),
     Command(
         "backups", "list the backups of the database, newest first", _configure_list, _run_list, needs_session=False
     ),

@@ -123,7 +123,13 @@ def _run_list(args: argparse.Namespace, session: Session) -> int:
 
 COMMANDS = [
     Command("add-batch", "log a purchase of N units of one model for one data center", _configure_add, _run_add),
-    Command("edit-batch", "change a batch's fields", _configure_edit, _run_edit),
-    Command("delete-batch", "delete a batch and its events (kept in the audit trail)", _configure_delete, _run_delete),
-    Command("batches", "list batches with their stages", _configure_list, _run_list),
+    Command("edit-batch", "change a batch's fields", _configure_edit, _run_edit, needs_file=True),
+    Command(
+        "delete-batch",
+        "delete a batch and its events (kept in the audit trail)",
+        _configure_delete,
+        _run_delete,
+        needs_file=True,
+    ),
+    Command("batches", "list batches with their stages", _configure_list, _run_list, needs_file=True),
 ]
