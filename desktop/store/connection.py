@@ -192,21 +192,22 @@ def _inspect(
     return deferred
 
 
-def _quick_check(conn: sqlite3.Connection, path: Path) -> None:
-    ok = conn.execute("PRAGMA quick_check").fetchone()[0]
+def _quick_check(conn: sqlite3.Connection, path: Path, *, full: bool = False) -> None:
+    ok = conn.execute("PRAGMA integrity_check" if full else "PRAGMA quick_check").fetchone()[0]
     if ok != "ok":
         raise NotHashplanFileError(f"{path} is damaged (integrity check: {ok})")
 
 
-def check_integrity(path: Path) -> None:
-    """The quick_check that ``connect(defer_check=True)`` left, on its own read-only connection.
+def check_integrity(path: Path, *, full: bool = False) -> None:
+    """The quick_check that ``connect(defer_check=True)`` left, on its own read-only connection;
+    ``full``: the complete integrity_check (index content too; the weekly check, seconds on a big fleet).
 
     Safe on any thread while the file is open elsewhere (it reads the WAL, writes nothing).
     Raises NotHashplanFileError for a damaged file, DatabaseError when it cannot be read.
     """
     conn = _connect_or_raise(path, "ro")
     try:
-        _quick_check(conn, path)
+        _quick_check(conn, path, full=full)
     except sqlite3.DatabaseError as error:
         raise translate(error, path) from None
     except UnicodeDecodeError:

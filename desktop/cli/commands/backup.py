@@ -54,7 +54,7 @@ def _run_list(args: argparse.Namespace, _session: None) -> int:
 
 
 def _configure_restore(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("backup", nargs="?", help="a backup's file name (see `hashplan backups`) or path")
+    parser.add_argument("backup", nargs="?", help="a backup's name exactly as `hashplan backups` lists it")
     parser.add_argument("--newest", action="store_true", help="restore the newest backup that passes its check")
 
 
