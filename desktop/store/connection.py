@@ -7,6 +7,7 @@ is refused before anything is written to it.
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from collections.abc import Sequence
 from contextlib import suppress
@@ -238,6 +239,17 @@ def damaged_schema(path: Path | str) -> NotHashplanFileError:
     return NotHashplanFileError(f"{path} is damaged (its schema holds bytes that are not text)")
 
 
+NEARLY_FULL_BYTES = 1024 * 1024  # less free space than a page cache spill: "full"
+
+
+def _disk_nearly_full(path: Path | str) -> bool:
+    folder = Path(path).parent
+    try:
+        return shutil.disk_usage(folder if str(folder) else ".").free < NEARLY_FULL_BYTES
+    except OSError:
+        return False
+
+
 def translate(error: sqlite3.Error, path: Path | str) -> DatabaseError:
     """A sqlite3 error as a sentence naming the file and what to do."""
     text = str(error).lower()
@@ -253,5 +265,7 @@ def translate(error: sqlite3.Error, path: Path | str) -> DatabaseError:
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return NotHashplanFileError(f"{path} is damaged or not a Hashplan database ({error})")
     if "disk i/o" in text:
+        if _disk_nearly_full(path):  # a full disk often shows as an I/O error (a -wal or -shm that cannot grow)
+            return DatabaseError(f"the disk holding {path} is full; nothing was changed")
         return DatabaseError(f"{path}: the disk reported an I/O error; nothing was changed")
     return DatabaseError(f"{path}: database error ({error})")
