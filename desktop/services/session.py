@@ -50,3 +50,9 @@ def open_session(
         store.close()
         raise
     return Session(store, FleetService(store), FleetQueries(store))
+
+
+def database_exists(path: str | Path) -> bool:
+    """True for a regular file at ``path``; False when nothing is there. A folder, FIFO,
+    device or unreadable path raises DatabaseError (never opened)."""
+    return check_db_path(Path(path).expanduser())

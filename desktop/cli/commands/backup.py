@@ -9,7 +9,7 @@ from desktop.cli.command import Command
 from desktop.errors import NewerSchemaError, NotHashplanFileError, ValidationError
 from desktop.paths import backups_dir, resolve_db_path
 from desktop.services.backups import BackupService, RestoreResult, newest_good_backup_of, restore_unopenable
-from desktop.services.session import Session, open_session
+from desktop.services.session import Session, database_exists, open_session
 from desktop.store.backup import BackupInfo, list_backups
 
 
@@ -70,7 +70,7 @@ def _run_restore(args: argparse.Namespace, _session: None) -> int:
         ref = newest
     result: RestoreResult
     try:
-        session = open_session(db_path) if db_path.exists() else None
+        session = open_session(db_path) if database_exists(db_path) else None
     except NewerSchemaError:
         raise  # never replace a newer Hashplan's file from here
     except NotHashplanFileError:
