@@ -77,9 +77,12 @@ def parse_backup(path: Path, stem: str) -> BackupInfo | None:
 def list_backups(db_path: Path) -> list[BackupInfo]:
     """Backups of ``db_path``, newest first."""
     folder = backups_dir(db_path)
-    if not folder.is_dir():
-        return []
-    found = [info for p in folder.iterdir() if (info := parse_backup(p, db_path.stem)) is not None]
+    try:
+        if not folder.is_dir():
+            return []
+        found = [info for p in folder.iterdir() if (info := parse_backup(p, db_path.stem)) is not None]
+    except PermissionError:
+        raise DatabaseError(f"{folder}: permission denied; the backups cannot be listed") from None
     return sorted(found, key=lambda b: (b.taken_at, b.name), reverse=True)
 
 

@@ -111,7 +111,9 @@ def _interpreter_for_nobody() -> str:
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to become 'nobody'")
 @pytest.mark.skipif(shutil.which("runuser") is None, reason="needs runuser to become 'nobody'")
-@pytest.mark.parametrize("command", [["sites"], ["add-site", "Norway"], ["summary"]])
+@pytest.mark.parametrize(
+    "command", [["sites"], ["add-site", "Norway"], ["summary"], ["backups"], ["restore", "--newest"]]
+)
 def test_an_unreadable_path_as_an_unprivileged_user_exits_2_in_one_line(tmp_path: Path, command: list[str]) -> None:
     private = tmp_path / "root-only"  # like /root: 0700, owned by root
     private.mkdir(mode=0o700)
