@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
+import os
 
 from desktop.paths import log_dir
+from desktop.private_files import FOLDER_MODE, PrivateRotatingFileHandler
 
 
 def setup_logging(*, debug: bool = False) -> None:
@@ -15,8 +16,10 @@ def setup_logging(*, debug: bool = False) -> None:
     root.setLevel(logging.DEBUG if debug else logging.INFO)
     try:
         folder = log_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+        folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+        if os.name != "nt":
+            folder.chmod(FOLDER_MODE)  # the log tells what the fleet holds: the user's only
+        handler: logging.Handler = PrivateRotatingFileHandler(
             folder / "hashplan.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8"
         )
     except OSError:

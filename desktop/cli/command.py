@@ -21,13 +21,18 @@ class Command:
     run: Callable[[argparse.Namespace, Session], int]
     needs_session: bool = True
     readonly: bool = False
+    # Reads and changes of existing records: a missing file is a mistyped path, never created.
+    needs_file: bool = False
 
 
 @contextmanager
-def cli_session(args: argparse.Namespace, *, readonly: bool = False) -> Iterator[Session]:
-    """Opens ``--db``; a file this command created is removed again if the command fails."""
+def cli_session(args: argparse.Namespace, *, readonly: bool = False, needs_file: bool = False) -> Iterator[Session]:
+    """Opens ``--db``; a file this command created is removed again if the command fails.
+
+    ``needs_file``: a missing file is refused (exit 2) and nothing, not even a folder, is created.
+    """
     path = resolve_db_path(getattr(args, "db", None))
-    session = open_session(path, readonly=readonly)
+    session = open_session(path, readonly=readonly, must_exist=needs_file)
     if session.warning:
         print(f"hashplan: warning: {session.warning}", file=sys.stderr)
     try:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import io
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -64,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _run_command(command: Command, args: argparse.Namespace) -> int:
     if not command.needs_session:
         return command.run(args, None)  # type: ignore[arg-type]
-    with cli_session(args, readonly=command.readonly) as session:
+    with cli_session(args, readonly=command.readonly, needs_file=command.needs_file) as session:
         return command.run(args, session)
 
 
@@ -77,7 +79,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             from desktop.ui import launch  # the CLI's one (lazy) way into Qt
 
             return launch.run_self_test() if args.self_test else launch.run_gui(args)
-        return _run_command(command, args)
+        code = _run_command(command, args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
+        return code
+    except BrokenPipeError:
+        # `hashplan summary | head -1`: the reader has what it wanted; stop quietly like other tools
+        _silence_stdout()
+        return 0
     except HashplanError as error:
         print(f"hashplan: {error}", file=sys.stderr)
         return error.exit_code
@@ -93,6 +101,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+def _silence_stdout() -> None:
+    """Points stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, io.UnsupportedOperation):  # stdout replaced (tests): nothing to silence
+        pass
 
 
 def run() -> None:

@@ -4,20 +4,58 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from desktop.errors import ValidationError
 
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-_PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# ASCII digits only: Python's \d and Decimal() also take Arabic-Indic or full-width digits.
+_THOUSANDS = re.compile(r"^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$")
+_THOUSANDS_POINT = re.compile(r"^[1-9][0-9]{0,2}\.[0-9]{3}$")  # "2.640": 2,640 in Germany
+_PLAIN = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 
 MAX_NAME_LENGTH = 120
+MAX_ID = 2**63 - 1  # SQLite's largest INTEGER: no record id is larger
+MAX_NUMBER_LENGTH = 40  # "1,000,000,000,000.00" is 20; longer text is no figure anyone typed
+# Per unit: the catalog runs 13.5-200 TH/s and 1,323-3,500 W; these bounds leave room for
+# any ASIC to come and refuse typos (a 5e-324 W miner) that would wreck every ratio.
+THS_PER_UNIT = (Decimal("0.001"), Decimal(100_000))
+WATTS_PER_UNIT = (Decimal(1), Decimal(100_000))
+
+
+def shown(value: object, limit: int = 24) -> str:
+    """A value as a message quotes it: cut short, so a 5,000-digit paste makes one line."""
+    text = str(value)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
+def _without_format_characters(text: str) -> str:
+    # Zero-width and bidi controls (category Cf: \u200b, \u202e, \ufeff...) make look-alike names.
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
+def _refuse_control_characters(field: str, text: str, *, multiline: bool) -> None:
+    for ch in text:
+        if unicodedata.category(ch) == "Cc" and not (multiline and ch == "\n"):
+            where = "" if multiline else " (it is a single line)"
+            raise ValidationError(field, f"contains the control character U+{ord(ch):04X}{where}; remove it")
+
+
+def normalise_name(text: str) -> str:
+    """NFC, without format characters, inner white space folded, trimmed: the form names are
+    stored and matched in. ASCII (nearly every name) takes the short way."""
+    if not text.isascii():
+        text = _without_format_characters(unicodedata.normalize("NFC", text))
+    return " ".join(text.split())
 
 
 def clean_name(field: str, text: str | None) -> str:
-    """Trim and fold inner white space; refuse empty or over-long names."""
-    name = " ".join((text or "").split())
+    """A name as stored: normalised; refuses empty, over-long or control characters."""
+    raw = text or ""
+    if not (raw.isascii() and raw.isprintable()):
+        _refuse_control_characters(field, raw, multiline=False)
+    name = normalise_name(raw)
     if not name:
         raise ValidationError(field, "is required")
     if len(name) > MAX_NAME_LENGTH:
@@ -26,12 +64,21 @@ def clean_name(field: str, text: str | None) -> str:
 
 
 def name_key(name: str) -> str:
-    """The identity of a name: trimmed, inner spaces folded, case-insensitive."""
-    return " ".join(name.split()).casefold()
+    """The identity of a name: normalised (see normalise_name), case-insensitive."""
+    return normalise_name(name).casefold()
 
 
-def clean_text(text: str | None) -> str:
-    return (text or "").strip()
+def clean_text(text: str | None, field: str = "text", *, multiline: bool = False) -> str:
+    """Free text (country, vendor, supplier, notes): NFC and trimmed; control characters are
+    refused (a NUL or a lone CR does not survive a CSV round trip). ``multiline`` (notes)
+    keeps line breaks; a Windows CRLF counts as one."""
+    raw = text or ""
+    if raw.isascii() and raw.isprintable():
+        return raw.strip()
+    if multiline:
+        raw = raw.replace("\r\n", "\n")
+    _refuse_control_characters(field, raw, multiline=multiline)
+    return unicodedata.normalize("NFC", raw).strip()
 
 
 def parse_date(field: str, value: str | date | None, *, required: bool = True) -> date | None:
@@ -47,13 +94,16 @@ def parse_date(field: str, value: str | date | None, *, required: bool = True) -
             raise ValueError
         return date.fromisoformat(text)
     except ValueError:
-        raise ValidationError(field, f"'{text}' is not a date as YYYY-MM-DD") from None
+        raise ValidationError(field, f"'{shown(text)}' is not a date as YYYY-MM-DD") from None
 
 
 def _to_decimal(field: str, value: object) -> Decimal:
     if isinstance(value, bool):
         raise ValidationError(field, f"'{value}' is not a number")
     if isinstance(value, int):
+        if abs(value) >= 10**MAX_NUMBER_LENGTH:  # str() of a huge int is refused by Python itself
+            size = int(value.bit_length() * 0.30103) + 1
+            raise ValidationError(field, f"a number of about {size:,} digits is too large")
         return Decimal(value)
     if isinstance(value, float):
         if not math.isfinite(value):
@@ -66,14 +116,17 @@ def _to_decimal(field: str, value: object) -> Decimal:
     text = str(value if value is not None else "").strip()
     if not text:
         raise ValidationError(field, "is required")
+    if len(text) > MAX_NUMBER_LENGTH:
+        raise ValidationError(field, f"'{shown(text)}' is too long to be a number")
     if _THOUSANDS.match(text):
         text = text.replace(",", "")
     elif not _PLAIN.match(text):
-        raise ValidationError(field, f"'{text}' is not a number")
+        digits = " (write the digits 0-9)" if any(ch.isdigit() and not ch.isascii() for ch in text) else ""
+        raise ValidationError(field, f"'{shown(text)}' is not a number{digits}")
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise ValidationError(field, f"'{text}' is not a number") from None
+        raise ValidationError(field, f"'{shown(text)}' is not a number") from None
     if not number.is_finite():
         raise ValidationError(field, f"'{text}' is not a finite number")
     return number
@@ -109,9 +162,39 @@ def parse_non_negative(field: str, value: object, unit: str) -> float:
     return float(number)
 
 
-def parse_money_cents(field: str, value: object) -> int:
-    """USD (with cents) to integer cents; never negative."""
+def parse_ths_per_unit(field: str, value: object) -> float:
+    """A miner model's nominal hash rate, TH/s a unit, within THS_PER_UNIT."""
+    return _per_unit(field, value, "TH/s", THS_PER_UNIT)
+
+
+def parse_watts_per_unit(field: str, value: object) -> float:
+    """A miner model's power draw, W a unit, within WATTS_PER_UNIT."""
+    return _per_unit(field, value, "W", WATTS_PER_UNIT)
+
+
+def _per_unit(field: str, value: object, unit: str, bounds: tuple[Decimal, Decimal]) -> float:
     number = _to_decimal(field, value)
+    if number <= 0:
+        raise ValidationError(field, f"must be more than 0 {unit}, not {number}")
+    low, high = bounds
+    if not low <= number <= high:
+        raise ValidationError(field, f"{number} {unit} a unit is outside {low:,} to {high:,} {unit}; check the figure")
+    return float(number)
+
+
+def parse_money_cents(field: str, value: object) -> int:
+    """USD (with cents) to integer cents; never negative.
+
+    Text of 1-3 digits, a point and exactly three decimals is refused: "2.640" is a German
+    "2,640" (USD 2,640) as often as USD 2.64, and a wrong guess costs a factor of 1,000.
+    "0.105" or "1234.567" cannot be a thousands separator: they round to cents."""
+    number = _to_decimal(field, value)
+    if isinstance(value, str) and _THOUSANDS_POINT.match(value.strip()):
+        raise ValidationError(
+            field,
+            f"'{shown(value)}' has three decimals: is it USD {number.normalize():f} or USD {number * 1000:,.0f}? "
+            "Write cents with at most two decimals, thousands without a point",
+        )
     if number < 0:
         raise ValidationError(field, f"cannot be negative (USD {number})")
     if number > Decimal(10) ** 13:

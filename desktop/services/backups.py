@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import os
+from contextlib import suppress
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from desktop.errors import DatabaseError, NotHashplanFileError, ValidationError
 from desktop.paths import backups_dir
+from desktop.private_files import create_private_file
 from desktop.services.fleet import FleetService
 from desktop.store import Store
 from desktop.store import backup as backups
@@ -16,6 +19,8 @@ from desktop.store.backup import BackupInfo
 
 __all__ = ["BackupInfo", "BackupService", "RestoreResult", "list_backups_of", "newest_good_backup_of"]
 log = logging.getLogger(__name__)
+FULL_CHECK_EVERY = timedelta(days=7)
+FULL_CHECK_MARKER = ".full-check"
 
 
 @dataclass(frozen=True)
@@ -25,23 +30,24 @@ class RestoreResult:
     set_aside: Path | None = None  # an unopenable file moved out of the way
 
 
-def find_backup(db_path: Path, ref: str | Path | BackupInfo) -> BackupInfo:
-    """A backup given as a BackupInfo, a path, or a file name in the backups folder."""
+def find_backup(db_path: Path, ref: str | BackupInfo) -> BackupInfo:
+    """A backup given as a BackupInfo or as one of the names ``hashplan backups`` lists.
+
+    Never a path: ``restore ../../b/other.db`` replaced the live data with another file.
+    """
     if isinstance(ref, BackupInfo):
         return ref
     text = str(ref).strip()
     if not text:
         raise ValidationError("backup", "name a backup (see `hashplan backups`) or use --newest")
-    candidates = [Path(text).expanduser(), backups_dir(db_path) / text]
-    for candidate in candidates:
-        if candidate.is_file():
-            info = backups.parse_backup(candidate, db_path.stem)
-            if info is None:  # a file from elsewhere: usable if it checks out
-                info = BackupInfo(
-                    candidate, datetime.fromtimestamp(candidate.stat().st_mtime, timezone.utc), candidate.stat().st_size
-                )
+    if any(sep and sep in text for sep in ("/", "\\", os.sep, os.altsep)) or text in (".", ".."):
+        raise ValidationError(
+            "backup", f"'{text}' is a path; give one of the names `hashplan backups` lists (the backups folder only)"
+        )
+    for info in backups.list_backups(db_path):
+        if info.name == text:
             return info
-    raise ValidationError("backup", f"no backup '{text}' (not a file, nor in {backups_dir(db_path)})")
+    raise ValidationError("backup", f"no backup named '{text}' in {backups_dir(db_path)} (see `hashplan backups`)")
 
 
 def list_backups_of(db_path: Path) -> list[BackupInfo]:
@@ -61,7 +67,7 @@ def newest_good_backup_of(db_path: Path) -> BackupInfo | None:
     return None
 
 
-def restore_unopenable(db_path: Path, ref: str | Path | BackupInfo | None = None) -> RestoreResult:
+def restore_unopenable(db_path: Path, ref: str | BackupInfo | None = None) -> RestoreResult:
     """Restores a file that cannot be opened (damaged): no session needed.
 
     The damaged file is kept in backups/<stem>/damaged/ rather than deleted."""
@@ -93,17 +99,38 @@ class BackupService:
     def newest_good_backup(self) -> BackupInfo | None:
         return newest_good_backup_of(self.store.path)
 
+    def maybe_full_check(self, now: datetime | None = None) -> bool:
+        """The complete integrity_check of the live file once a week (True when it ran).
+
+        Opening runs only quick_check, which misses damage inside index pages; this finds it
+        and raises NotHashplanFileError (the window then offers the newest good backup).
+        The time of the last passed check is the mtime of backups/<stem>/.full-check (0600).
+        """
+        when = now or datetime.now(timezone.utc)
+        marker = backups.private_backups_folder(self.store.path) / FULL_CHECK_MARKER
+        with suppress(OSError):
+            if when.timestamp() - marker.stat().st_mtime < FULL_CHECK_EVERY.total_seconds():
+                return False
+        backups.full_check(self.store.path)
+        with suppress(FileExistsError):
+            create_private_file(marker)
+        os.utime(marker, (when.timestamp(), when.timestamp()))
+        log.info("full integrity check passed: %s", self.store.path)
+        return True
+
     def maybe_daily_backup(self, now: datetime | None = None) -> BackupInfo | None:
-        """Backs up unless a backup from today (UTC) exists: called on open and hourly while running."""
+        """Backs up unless a backup from today (UTC) exists: called on open and hourly while running.
+        The weekly full check runs first: a damaged file raises NotHashplanFileError."""
         when = now or datetime.now(timezone.utc)
         if self.store.readonly:  # a read-only file cannot change, and its folder may refuse writes
             return None
+        self.maybe_full_check(when)
         existing = self.list_backups()
         if existing and existing[0].day >= when.date():
             return None
         return self.backup_now(now=when)
 
-    def restore(self, ref: str | Path | BackupInfo, *, now: datetime | None = None) -> RestoreResult:
+    def restore(self, ref: str | BackupInfo, *, now: datetime | None = None) -> RestoreResult:
         """Backs up the current content, then replaces it with the chosen backup's."""
         if self.store.readonly:
             raise DatabaseError(f"{self.store.path} is open read-only; it cannot be restored over")

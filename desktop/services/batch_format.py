@@ -47,18 +47,21 @@ from desktop.domain.batch_rules import unit_price_cents
 from desktop.domain.entities import Batch, BatchEvent, DataCenter, MinerModel
 from desktop.domain.ledger import StageCounts
 from desktop.domain.stages import EventKind, Stage
+from desktop.domain.values import clean_text
 from desktop.errors import ValidationError
 from desktop.services.cell_escape import neutralise
 from desktop.services.cell_values import (
     date_cell,
+    id_cell,
     is_empty,
     money_cell,
     name_cell,
     non_negative_cell,
-    positive_cell,
     stage_cell,
     text_of,
+    ths_cell,
     units_cell,
+    watts_cell,
 )
 
 HEADER: tuple[str, ...] = (
@@ -219,7 +222,11 @@ class _Checker:
         value = self.values.get(column)
         if value is None:
             return ""
-        return value.strip() if isinstance(value, str) else text_of(value)
+        try:  # a NUL or a lone CR would not survive the CSV round trip: refused, named
+            return clean_text(value if isinstance(value, str) else text_of(value), column, multiline=column == "notes")
+        except ValidationError as error:
+            self.problems.append((column, error.message))
+            return ""
 
     def empty(self, columns: tuple[str, ...]) -> bool:
         values = self.values
@@ -240,10 +247,10 @@ def parse_row(row: int, cells: Mapping[str, Any], *, unescape: bool) -> BatchRec
         if c.problems:
             raise RowProblems(c.problems)
         return site
-    batch_id = c.check("id", units_cell)
+    batch_id = c.check("id", id_cell)
     model = c.check("miner_model", name_cell)
-    ths = c.check("ths_per_unit", positive_cell, "TH/s")
-    watts = c.check("watts_per_unit", positive_cell, "W")
+    ths = c.check("ths_per_unit", ths_cell)
+    watts = c.check("watts_per_unit", watts_cell)
     units = c.check("units", units_cell)
     ordered_on = c.check("ordered_on", date_cell)
     expected_on = c.check("expected_on", date_cell)
@@ -254,6 +261,7 @@ def parse_row(row: int, cells: Mapping[str, Any], *, unescape: bool) -> BatchRec
     status = c.check("status", stage_cell)
     deployed_units = c.check("deployed_units", units_cell)
     deployed_on = c.check("deployed_on", date_cell)
+    vendor, supplier, notes = c.text("vendor"), c.text("supplier"), c.text("notes")
     if ordered_on and expected_on and expected_on < ordered_on:
         c.problems.append(("expected_on", f"{expected_on} is before the order date {ordered_on}"))
     if ordered_on and deployed_on and deployed_on < ordered_on:
@@ -282,18 +290,18 @@ def parse_row(row: int, cells: Mapping[str, Any], *, unescape: bool) -> BatchRec
         batch_id=batch_id,
         site=site,
         miner_model=model,
-        vendor=c.text("vendor"),
+        vendor=vendor,
         ths=ths,
         watts=watts,
         units=units,
         ordered_on=ordered_on,
         expected_on=expected_on,
         unit_price_cents=price,
-        supplier=c.text("supplier"),
+        supplier=supplier,
         status=status,
         deployed_units=(deployed_units or units) if status is Stage.DEPLOYED else 0,
         deployed_on=deployed_on,
-        notes=c.text("notes"),
+        notes=notes,
     )
 
 

@@ -11,17 +11,24 @@ from typing import Any
 
 from desktop.domain.stages import Stage, parse_stage
 from desktop.domain.values import (
+    MAX_ID,
+    THS_PER_UNIT,
+    WATTS_PER_UNIT,
     clean_name,
     parse_date,
     parse_money_cents,
     parse_non_negative,
     parse_positive,
+    parse_ths_per_unit,
     parse_units,
+    parse_watts_per_unit,
+    shown,
 )
 from desktop.errors import ValidationError
 
-_DIGITS = re.compile(r"^\d{1,9}$")
-_MONEY = re.compile(r"^(\d{1,12})(?:\.(\d{1,2}))?$")
+_DIGITS = re.compile(r"^[0-9]{1,9}$")  # ASCII only: \d takes any script's digits
+_ID = re.compile(r"^[0-9]{1,19}$")
+_MONEY = re.compile(r"^([0-9]{1,12})(?:\.([0-9]{1,2}))?$")
 
 
 def text_of(value: Any) -> str:
@@ -46,6 +53,26 @@ def units_cell(column: str, value: Any) -> int:
         if number > 0:
             return number
     return parse_units(column, value)
+
+
+def id_cell(column: str, value: Any) -> int:
+    """A batch id: a whole number from 1 up to SQLite's largest integer; messages speak of ids."""
+    number: int | None = None
+    if isinstance(value, str) and _DIGITS.match(value):
+        number = int(value)
+        if number > 0:
+            return number
+        number = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, str) and _ID.match(value.strip()):
+        number = int(value.strip())
+    if number is None or not 0 < number <= MAX_ID:
+        said = "" if isinstance(value, int) and value.bit_length() > 64 else f"'{shown(text_of(value))}' "
+        raise ValidationError(column, f"{said}is not a batch id (a whole number from 1 to {MAX_ID:,})")
+    return number
 
 
 def date_cell(column: str, value: Any) -> date | None:
@@ -82,7 +109,7 @@ def stage_cell(column: str, value: Any) -> Stage:
     return _STAGES[value] if isinstance(value, str) and value in _STAGES else parse_stage(text_of(value))
 
 
-_NUMBER = re.compile(r"^\d{1,12}(\.\d{1,12})?$")
+_NUMBER = re.compile(r"^[0-9]{1,12}(\.[0-9]{1,12})?$")
 
 
 def positive_cell(column: str, value: Any, unit: str) -> float:
@@ -93,6 +120,22 @@ def positive_cell(column: str, value: Any, unit: str) -> float:
         if number > 0:
             return number
     return parse_positive(column, value, unit)
+
+
+def ths_cell(column: str, value: Any) -> float:
+    if isinstance(value, str) and _NUMBER.match(value):  # plain digits: float() rounds like Decimal
+        number = float(value)
+        if THS_PER_UNIT[0] <= number <= THS_PER_UNIT[1]:
+            return number
+    return parse_ths_per_unit(column, value)
+
+
+def watts_cell(column: str, value: Any) -> float:
+    if isinstance(value, str) and _NUMBER.match(value):
+        number = float(value)
+        if WATTS_PER_UNIT[0] <= number <= WATTS_PER_UNIT[1]:
+            return number
+    return parse_watts_per_unit(column, value)
 
 
 def non_negative_cell(column: str, value: Any, unit: str) -> float:

@@ -13,7 +13,15 @@ from typing import Any, TypeVar
 
 from desktop.domain.entities import Batch, BatchEvent, DataCenter, MinerModel, Target
 from desktop.domain.ledger import StageCounts, replay
-from desktop.domain.values import clean_name, clean_text, parse_date, parse_non_negative, parse_positive
+from desktop.domain.values import (
+    clean_name,
+    clean_text,
+    parse_date,
+    parse_non_negative,
+    parse_positive,
+    parse_ths_per_unit,
+    parse_watts_per_unit,
+)
 from desktop.errors import ValidationError
 from desktop.services.conflicts import expect_unchanged
 from desktop.services.fleet_batches import BatchOperations
@@ -124,9 +132,9 @@ class FleetService(BatchOperations):
     ) -> DataCenter:
         site = DataCenter(
             name=clean_name("name", name),
-            country=clean_text(country),
+            country=clean_text(country, "country"),
             capacity_mw=_optional_capacity(capacity_mw),
-            notes=clean_text(notes),
+            notes=clean_text(notes, "notes", multiline=True),
             id=site_id,
             version=version,
         )
@@ -191,9 +199,9 @@ class FleetService(BatchOperations):
     def build_model(self, name: Any, vendor: Any, ths: Any, watts: Any, *, model_id: int | None = None) -> MinerModel:
         model = MinerModel(
             name=clean_name("model", name),
-            vendor=clean_text(vendor),
-            ths=parse_positive("ths", ths, "TH/s"),
-            watts=parse_positive("watts", watts, "W"),
+            vendor=clean_text(vendor, "vendor"),
+            ths=parse_ths_per_unit("ths", ths),
+            watts=parse_watts_per_unit("watts", watts),
             id=model_id,
         )
         clash = self._store.find_model(model.name)
@@ -247,7 +255,7 @@ class FleetService(BatchOperations):
             ths=parse_positive("target", ths, "TH/s"),
             due_on=parse_date("due_on", due_on) or date.today(),
             data_center_id=site_id,
-            note=clean_text(note),
+            note=clean_text(note, "note", multiline=True),
         )
         return self._commit("add target", "add target", lambda: self._store.insert_target(target))
 

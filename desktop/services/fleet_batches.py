@@ -74,8 +74,8 @@ class BatchOperations:
             ordered_on=ordered,
             expected_on=expected,
             unit_price_cents=price_cents,
-            supplier=clean_text(supplier),
-            notes=clean_text(notes),
+            supplier=clean_text(supplier, "supplier"),
+            notes=clean_text(notes, "notes", multiline=True),
             id=batch_id,
             version=version,
         )
@@ -201,7 +201,7 @@ class BatchOperations:
             kind=event_kind,
             units=parse_units("units", units),
             occurred_on=parse_date("date", occurred_on) or date.today(),
-            note=clean_text(note),
+            note=clean_text(note, "note", multiline=True),
         )
         batch = self._store.get_batch(batch_id)
         replay(batch, [*self._store.events_for_batch(batch_id), replace(event, id=2**62)])

@@ -27,8 +27,9 @@ from pathlib import Path
 
 from desktop.errors import DatabaseError, NotHashplanFileError
 from desktop.paths import backups_dir
+from desktop.private_files import create_private_file, private_folder
 from desktop.store import db_file, migrations
-from desktop.store.connection import translate
+from desktop.store.connection import check_integrity, translate
 from desktop.store.store import Store
 
 KEEP_DAILY = 7
@@ -81,9 +82,12 @@ def parse_backup(path: Path, stem: str) -> BackupInfo | None:
 def list_backups(db_path: Path) -> list[BackupInfo]:
     """Backups of ``db_path``, newest first."""
     folder = backups_dir(db_path)
-    if not folder.is_dir():
-        return []
-    found = [info for p in folder.iterdir() if (info := parse_backup(p, db_path.stem)) is not None]
+    try:
+        if not folder.is_dir():
+            return []
+        found = [info for p in folder.iterdir() if (info := parse_backup(p, db_path.stem)) is not None]
+    except PermissionError:
+        raise DatabaseError(f"{folder}: permission denied; the backups cannot be listed") from None
     return sorted(found, key=lambda b: b.order, reverse=True)
 
 
@@ -118,13 +122,37 @@ def _target_name(folder: Path, stem: str, when: datetime, tag: str) -> Path:
     return candidate
 
 
-def verify_backup(path: Path) -> None:
-    """Raises NotHashplanFileError unless ``path`` is a whole Hashplan database this version can use."""
+class BackupDamagedError(NotHashplanFileError):
+    """A backup (or the copy just written) that fails its check; ``detail`` is SQLite's finding."""
+
+    def __init__(self, message: str, detail: str) -> None:
+        super().__init__(message)
+        self.detail = detail
+
+
+def full_check(db_path: Path) -> None:
+    """The complete integrity_check of the live file (read-only; raises NotHashplanFileError)."""
+    check_integrity(db_path, full=True)
+
+
+def private_backups_folder(db_path: Path) -> Path:
+    """backups/<stem>/ beside the database, 0700, and refused if another user owns it or a link in it."""
+    folder = backups_dir(db_path)
+    return private_folder(folder, top=folder.parent)
+
+
+def verify_backup(path: Path, *, full: bool = True) -> None:
+    """Raises NotHashplanFileError unless ``path`` is a whole Hashplan database this version can use.
+
+    ``full``: PRAGMA integrity_check (also index order and content, which quick_check skips:
+    one flipped byte in an index page passed quick_check); ``full=False``: quick_check only.
+    """
+    check = "integrity_check" if full else "quick_check"
     try:
         with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)) as conn:
-            ok = conn.execute("PRAGMA quick_check").fetchone()[0]
+            ok = conn.execute(f"PRAGMA {check}").fetchone()[0]
             if ok != "ok":
-                raise NotHashplanFileError(f"backup {path} is damaged (integrity check: {ok})")
+                raise BackupDamagedError(f"backup {path} is damaged (integrity check: {ok})", f"integrity check: {ok}")
             if migrations.application_id(conn) != migrations.APPLICATION_ID:
                 raise NotHashplanFileError(f"{path} is not a Hashplan database")
             version = migrations.schema_version(conn)
@@ -132,24 +160,29 @@ def verify_backup(path: Path) -> None:
                 raise NotHashplanFileError(f"backup {path} was made by a newer Hashplan (schema {version})")
     except sqlite3.Error as error:
         raise NotHashplanFileError(f"backup {path} cannot be read ({error})") from None
+    except UnicodeDecodeError:
+        raise NotHashplanFileError(f"backup {path} is damaged (its schema holds bytes that are not text)") from None
 
 
 def create_backup(store: Store, *, tag: str = "", now: datetime | None = None, rotate_after: bool = True) -> BackupInfo:
     """Writes, verifies and publishes one backup of the open database; then rotates."""
     store.finish_check()  # a damaged file never becomes a backup (rotation could drop a good one for it)
     when = now or _now()
-    folder = backups_dir(store.path)
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # as private as the database
-    except OSError as error:
-        raise DatabaseError(f"cannot create the backups folder {folder}: {error.strerror}") from None
+    folder = private_backups_folder(store.path)
     final = _target_name(folder, store.path.stem, when, tag)
     partial = folder / f".{final.name}.{os.getpid()}.partial"  # two windows may back up at once
     try:
+        # 0600 from the first byte: VACUUM INTO writes into an existing empty file and keeps its mode.
+        create_private_file(partial)
         with store._lock:  # the store's connection is shared with the UI thread
             store.conn.execute("VACUUM INTO ?", (str(partial),))
-        os.chmod(partial, 0o600)  # umask is process-wide (threads): set the mode directly
-        verify_backup(partial)
+        try:  # damage quick_check misses (an index page) is copied by VACUUM INTO: never kept
+            verify_backup(partial, full=True)
+        except BackupDamagedError as damage:
+            raise NotHashplanFileError(
+                f"{store.path} is damaged ({damage.detail}); no backup of it was kept. "
+                "`hashplan restore --newest` (or File > Restore from backup) puts the newest good backup back"
+            ) from None
         _fsync_file(partial)
         os.replace(partial, final)
         _fsync_dir(folder)
@@ -243,8 +276,7 @@ def set_aside(db_path: Path, *, now: datetime | None = None) -> Path | None:
     """Moves an unopenable file (and its -wal/-shm) into backups/<stem>/damaged/; returns the copy."""
     if not db_path.exists():
         return None
-    folder = backups_dir(db_path) / "damaged"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_folder(backups_dir(db_path) / "damaged", top=backups_dir(db_path).parent)
     target = folder / f"{db_path.name}.{(now or _now()).strftime(_STAMP)}"
     db_file.set_aside(db_path, target)  # a hard link: never a descriptor of a file SQLite may hold
     for suffix in db_file.SIDE_SUFFIXES:
@@ -262,6 +294,9 @@ def restore_file(db_path: Path, backup: Path, *, now: datetime | None = None) ->
     partial = db_path.with_name(f".{db_path.name}.restoring")
     try:
         aside = set_aside(db_path, now=now)
+        with suppress(OSError):  # left by a restore that crashed
+            partial.unlink()
+        create_private_file(partial)  # the restored file is as private as the one it replaces
         with (
             closing(sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro&immutable=1", uri=True)) as source,
             closing(sqlite3.connect(partial, isolation_level=None)) as dest,

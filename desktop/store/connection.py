@@ -7,6 +7,7 @@ is refused before anything is written to it.
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from collections.abc import Sequence
 from contextlib import suppress
@@ -178,26 +179,31 @@ def _inspect(
             )
     except sqlite3.DatabaseError as error:
         raise translate(error, path) from None
+    except UnicodeDecodeError:  # SQLite's message quotes the damaged schema text, which is not UTF-8
+        raise damaged_schema(path) from None
     return deferred
 
 
-def _quick_check(conn: sqlite3.Connection, path: Path) -> None:
-    ok = conn.execute("PRAGMA quick_check").fetchone()[0]
+def _quick_check(conn: sqlite3.Connection, path: Path, *, full: bool = False) -> None:
+    ok = conn.execute("PRAGMA integrity_check" if full else "PRAGMA quick_check").fetchone()[0]
     if ok != "ok":
         raise NotHashplanFileError(f"{path} is damaged (integrity check: {ok})")
 
 
-def check_integrity(path: Path) -> None:
-    """The quick_check that ``connect(defer_check=True)`` left, on its own read-only connection.
+def check_integrity(path: Path, *, full: bool = False) -> None:
+    """The quick_check that ``connect(defer_check=True)`` left, on its own read-only connection;
+    ``full``: the complete integrity_check (index content too; the weekly check, seconds on a big fleet).
 
     Safe on any thread while the file is open elsewhere (it reads the WAL, writes nothing).
     Raises NotHashplanFileError for a damaged file, DatabaseError when it cannot be read.
     """
     conn = _connect_or_raise(path, "ro")
     try:
-        _quick_check(conn, path)
+        _quick_check(conn, path, full=full)
     except sqlite3.DatabaseError as error:
         raise translate(error, path) from None
+    except UnicodeDecodeError:
+        raise damaged_schema(path) from None
     finally:
         conn.close()
 
@@ -216,6 +222,23 @@ def _prepare(conn: sqlite3.Connection, path: Path, *, readonly: bool, created: b
             migrations.migrate(conn, utc_now())
     except sqlite3.DatabaseError as error:
         raise translate(error, path) from None
+    except UnicodeDecodeError:
+        raise damaged_schema(path) from None
+
+
+def damaged_schema(path: Path | str) -> NotHashplanFileError:
+    return NotHashplanFileError(f"{path} is damaged (its schema holds bytes that are not text)")
+
+
+NEARLY_FULL_BYTES = 1024 * 1024  # less free space than a page cache spill: "full"
+
+
+def _disk_nearly_full(path: Path | str) -> bool:
+    folder = Path(path).parent
+    try:
+        return shutil.disk_usage(folder if str(folder) else ".").free < NEARLY_FULL_BYTES
+    except OSError:
+        return False
 
 
 def translate(error: sqlite3.Error, path: Path | str) -> DatabaseError:
@@ -237,5 +260,7 @@ def translate(error: sqlite3.Error, path: Path | str) -> DatabaseError:
     if "malformed" in text or "corrupt" in text:
         return NotHashplanFileError(f"{path} is damaged or not a Hashplan database ({error})")
     if "disk i/o" in text:
+        if _disk_nearly_full(path):  # a full disk often shows as an I/O error (a -wal or -shm that cannot grow)
+            return DatabaseError(f"the disk holding {path} is full; nothing was changed")
         return DatabaseError(f"{path}: the disk reported an I/O error; nothing was changed")
     return DatabaseError(f"{path}: database error ({error})")

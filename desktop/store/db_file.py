@@ -26,6 +26,7 @@ So, in this process:
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import sqlite3
 import stat
@@ -144,21 +145,43 @@ def raw_access_allowed() -> Iterator[None]:
             _allowed -= 1
 
 
-def check_before_open(path: Path) -> os.stat_result | None:
-    """What can be known of ``path`` without opening it: None when missing; refuses a folder, a
-    FIFO or device (reading one would hang or consume it), an empty or unreadable file."""
+def missing_database_error(path: Path) -> DatabaseError:
+    return DatabaseError(
+        f"no database at {path}; `hashplan --db {shlex.quote(str(path))} demo` or the window creates one"
+    )
+
+
+def check_db_path(path: Path, *, must_exist: bool = False) -> bool:
+    """True if ``path`` is an existing regular file; False if nothing is there (and
+    ``must_exist`` is False). Anything else (a folder, FIFO, device, socket, a path we may
+    not look into) is refused with a sentence naming the path. ``stat`` only: an open of a
+    FIFO would block for ever, and an open of a live database would drop its locks."""
     try:
-        status = path.stat()
+        mode = os.stat(path).st_mode
     except FileNotFoundError:
-        return None
+        if must_exist:
+            raise missing_database_error(path) from None
+        return False
     except PermissionError:
         raise DatabaseError(f"{path}: permission denied; the file cannot be read") from None
-    except OSError as error:
-        raise DatabaseError(f"{path}: cannot be read ({error.strerror})") from None
-    if stat.S_ISDIR(status.st_mode):
+    except NotADirectoryError:
+        raise DatabaseError(f"{path}: a folder in this path is a file") from None
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the path
+        reason = getattr(error, "strerror", None) or str(error)
+        raise DatabaseError(f"{path}: cannot be read ({reason})") from None
+    if stat.S_ISDIR(mode):
         raise DatabaseError(f"{path} is a folder, not a database file")
-    if not stat.S_ISREG(status.st_mode):
+    if not stat.S_ISREG(mode):
         raise DatabaseError(f"{path} is not a regular file (a pipe, socket or device), not a database file")
+    return True
+
+
+def check_before_open(path: Path) -> os.stat_result | None:
+    """What can be known of ``path`` without opening it: None when missing; refuses what
+    ``check_db_path`` refuses, and an empty or unreadable file."""
+    if not check_db_path(path):
+        return None
+    status = path.stat()
     if status.st_size == 0:
         raise NotHashplanFileError(f"{path} is empty (0 bytes), not a Hashplan database")
     if not os.access(path, os.R_OK):

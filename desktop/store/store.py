@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop.domain.entities import Batch, BatchEvent, DataCenter, MinerModel, Target
-from desktop.domain.values import name_key
+from desktop.domain.values import MAX_ID, name_key
 from desktop.errors import ConflictError, NotFoundError, ReadOnlyError, ValidationError
 from desktop.store import db_file, rows
 from desktop.store.audit_reads import AuditReads
 from desktop.store.connection import connect, translate, utc_now
+from desktop.store.db_file import check_db_path
 from desktop.store.deferred_check import DeferredCheck
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ class Store(AuditReads):
         deferred_check.py): the desktop shows its window first.
         """
         path = Path(path).expanduser()
+        check_db_path(path)  # a FIFO, device or unreadable path is refused before SQLite opens it
         conn, created, readonly, pending = connect(path, readonly=readonly, verify=verify, defer_check=defer_check)
         store = cls(conn, path, created=created, readonly=readonly, check_pending=pending)
         store.network_warning = db_file.network_warning(path)
@@ -182,6 +184,9 @@ class Store(AuditReads):
             return [dict(zip(names, row, strict=True)) for row in cursor]
 
     def _one(self, sql: str, params: tuple[Any, ...], what: str) -> dict[str, Any]:
+        if any(isinstance(p, int) and not -MAX_ID - 1 <= p <= MAX_ID for p in params):
+            # SQLite's integers are 64-bit: no row has such an id (binding it would overflow)
+            raise NotFoundError(f"{what} does not exist (ids run from 1 to {MAX_ID:,})")
         found = self._rows(sql, params)
         if not found:
             raise NotFoundError(f"{what} does not exist (it may have been deleted)")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
@@ -77,6 +78,7 @@ class ReliabilityActions(QObject):
 
     def set_session(self, session: Session) -> None:
         self.session = session
+        self._damage_reported = False
         self.service = session.backups(notify=False)  # listeners are told on the UI thread
         self.restore_from_backup.setEnabled(not session.readonly)
 
@@ -91,17 +93,30 @@ class ReliabilityActions(QObject):
 
     def _checked(self, damage: str | None) -> None:
         if damage is not None:
-            self.file_damaged.emit(damage)
+            self._report_damage(damage)
+
+    def _report_damage(self, problem: str) -> None:
+        """Offers the restore once a session: the opening check and the backup after it both see it."""
+        self.message.emit(problem)
+        if not self._damage_reported:
+            self._damage_reported = True
+            self.file_damaged.emit(problem)
 
     def daily_backup(self) -> None:
+        """At most one backup a day, after the weekly full check of the file (both on the worker)."""
         if not self.session.readonly:
-            self._run(self.service.maybe_daily_backup, "the daily backup", self._backup_done, loud=False)
+            service = self.service
+            self._run(lambda: _damage_or(service.maybe_daily_backup), "the daily backup", self._backup_done, loud=False)
 
     def start_backup(self, *, manual: bool = False) -> None:
         self.message.emit("Backing up...")
-        self._run(self.service.backup_now, "the backup", self._backup_done)
+        service = self.service
+        self._run(lambda: _damage_or(service.backup_now), "the backup", self._backup_done)
 
-    def _backup_done(self, info: BackupInfo | None) -> None:
+    def _backup_done(self, info: BackupInfo | _Damage | None) -> None:
+        if isinstance(info, _Damage):  # no backup of a damaged file: offer the newest good one
+            self._report_damage(info.problem)
+            return
         if info is None:
             return  # the daily check found today's backup
         self.message.emit(f"Backed up to {info.path}")
@@ -169,6 +184,19 @@ class ReliabilityActions(QObject):
     def wait(self) -> None:
         """Blocks until queued backups finish (closing the window, tests)."""
         self.pool.waitForDone()
+
+
+@dataclass(frozen=True)
+class _Damage:
+    problem: str  # the sentence naming the file and what is wrong
+
+
+def _damage_or(work: Callable[[], BackupInfo | None]) -> BackupInfo | _Damage | None:
+    """Runs a backup on the worker; a damaged file comes back as _Damage, not as a failure."""
+    try:
+        return work()
+    except NotHashplanFileError as error:
+        return _Damage(str(error))
 
 
 def _damage_of(session: Session) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -332,3 +333,72 @@ def test_history_of_everything_reads_only_the_newest_entries(
     assert dialog.count_label.text() == f"5 entries (newest 5 of {total + 1:,})"
     assert dialog.model.index(0, 2).data() == "data center"
     assert "Norway" in dialog.model.index(0, 4).data()
+
+
+def _click_restore(asked: list[str]) -> Callable[[OpenFailureDialog], int]:
+    """A stand-in for the dialog's exec: shows it and clicks "Restore newest good backup"."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    def exec_(dialog: OpenFailureDialog) -> int:
+        asked.append(dialog.problem.text())
+        dialog.show()
+        assert dialog.restore_button.isEnabled()
+        QTest.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+        return 1
+
+    return exec_
+
+
+def test_a_damaged_trigger_shows_the_damaged_file_dialog_and_restores(
+    qtbot, tmp_path: Path, window_settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue #17: one byte of a trigger's SQL made invalid UTF-8 crashed the window (UnicodeDecodeError)."""
+    from desktop.services.demo import load_demo
+    from desktop.ui.app import open_window
+    from tests.integration.test_hardening_cli import damage_a_trigger
+
+    path = tmp_path / "fleet.db"
+    with open_session(path) as session:
+        load_demo(session)
+        BackupService(session.store).backup_now()
+    damage_a_trigger(path)
+    asked: list[str] = []
+    monkeypatch.setattr(OpenFailureDialog, "exec", _click_restore(asked))
+
+    window = open_window(path, settings=window_settings, ask=lambda s, p: False)
+
+    assert window is not None
+    qtbot.addWidget(window)
+    assert len(asked) == 1 and str(path) in asked[0] and "damaged" in asked[0]
+    qtbot.waitUntil(lambda: len(window.batch_panel.visible_batch_ids()) == 7, timeout=5000)
+    assert list((tmp_path / "backups" / "fleet" / "damaged").iterdir())  # the damaged file was kept
+
+
+def test_the_weekly_full_check_finds_index_damage_and_offers_the_restore(
+    qtbot, tmp_path: Path, window_settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue #17: damage quick_check misses (an index page) is found by the full check the
+    window runs before its daily backup, and the restore is offered; no backup of it is kept."""
+    from desktop.services.demo import load_demo
+    from desktop.ui.app import _windows, open_window
+    from tests.integration.test_hardening_backups import damage_an_index
+
+    path = tmp_path / "fleet.db"
+    with open_session(path) as session:
+        load_demo(session)
+        good = BackupService(session.store).backup_now()
+    damage_an_index(path)
+    asked: list[str] = []
+    monkeypatch.setattr(OpenFailureDialog, "exec", _click_restore(asked))
+
+    first = open_window(path, settings=window_settings, ask=lambda s, p: False)
+
+    assert first is not None  # quick_check passed: the window opened
+    qtbot.waitUntil(lambda: len(asked) == 1, timeout=10_000)
+    assert str(path) in asked[0] and "missing from index" in asked[0]
+    qtbot.waitUntil(lambda: first not in _windows, timeout=5000)
+    [replacement] = [w for w in _windows if w.isVisible()]
+    qtbot.addWidget(replacement)
+    qtbot.waitUntil(lambda: len(replacement.batch_panel.visible_batch_ids()) == 7, timeout=5000)
+    assert good.path.exists()

@@ -214,7 +214,7 @@ def test_cli_backup_leaves_nothing_beside_the_database(capsys: pytest.CaptureFix
     assert sorted(p.name for p in db_path.parent.iterdir()) == ["backups", "fleet.db"]  # no -wal, -shm
     missing = db_path.parent / "missing.db"
     result = run_cli(capsys, "--db", str(missing), "backup")
-    assert result.code == 2 and "does not exist" in result.err and not missing.exists()
+    assert result.code == 2 and "no database at" in result.err and not missing.exists()
 
 
 def test_cli_restore_newest_over_a_damaged_file(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:

@@ -222,6 +222,7 @@ def test_unexpected_errors_exit_1_without_a_traceback(
     def boom(self: object, at: object = None) -> None:
         raise RuntimeError("kaboom")
 
+    assert run_cli(capsys, "--db", str(tmp_path / "e.db"), "add-site", "Iceland").code == 0
     monkeypatch.setattr(FleetQueries, "summary", boom)
     result = run_cli(capsys, "--db", str(tmp_path / "e.db"), "summary")
     assert result.code == 1 and "kaboom" in result.err and "Traceback" not in result.err

@@ -23,7 +23,7 @@ from desktop.services.generator import generate_fleet
 from desktop.services.session import Session
 
 AT = date(2022, 3, 1)
-TRICKY = 'line one\nline two, "quoted" \\ back\tslash; é 中 \u2028 end'
+TRICKY = 'line one\nline two, "quoted" \\ back slash; é 中 \u2028 end'  # tabs and CRs are refused on entry
 
 
 @pytest.fixture

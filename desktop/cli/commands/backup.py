@@ -15,7 +15,7 @@ from desktop.services.backups import (
     newest_good_backup_of,
     restore_unopenable,
 )
-from desktop.services.session import Session, open_session
+from desktop.services.session import Session, database_exists, open_session
 
 
 def _when(info: BackupInfo) -> str:
@@ -61,7 +61,7 @@ def _run_list(args: argparse.Namespace, _session: None) -> int:
 
 
 def _configure_restore(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("backup", nargs="?", help="a backup's file name (see `hashplan backups`) or path")
+    parser.add_argument("backup", nargs="?", help="a backup's name exactly as `hashplan backups` lists it")
     parser.add_argument("--newest", action="store_true", help="restore the newest backup that passes its check")
 
 
@@ -77,7 +77,7 @@ def _run_restore(args: argparse.Namespace, _session: None) -> int:
         ref = newest
     result: RestoreResult
     try:
-        session = open_session(db_path) if db_path.exists() else None
+        session = open_session(db_path) if database_exists(db_path) else None
     except NewerSchemaError:
         raise  # never replace a newer Hashplan's file from here
     except NotHashplanFileError:
@@ -96,7 +96,9 @@ def _run_restore(args: argparse.Namespace, _session: None) -> int:
 
 
 COMMANDS = [
-    Command("backup", "back up the database now (prints the backup's path)", lambda _p: None, _run_backup),
+    Command(
+        "backup", "back up the database now (prints the backup's path)", lambda _p: None, _run_backup, needs_file=True
+    ),
     Command(
         "backups", "list the backups of the database, newest first", _configure_list, _run_list, needs_session=False
     ),

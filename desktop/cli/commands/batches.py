@@ -5,6 +5,7 @@ import json
 
 from desktop.cli.command import Command
 from desktop.domain.units import format_usd
+from desktop.errors import ValidationError
 from desktop.services.session import Session
 
 
@@ -50,7 +51,15 @@ def _configure_edit(parser: argparse.ArgumentParser) -> None:
     _batch_fields(parser, required=False)
 
 
+_EDIT_FIELDS = ("site", "model", "units", "ordered_on", "expected_on", "unit_price", "total_cost", "supplier", "notes")
+
+
 def _run_edit(args: argparse.Namespace, session: Session) -> int:
+    if all(getattr(args, name) is None for name in _EDIT_FIELDS):
+        # Exit 2, like any input that cannot be carried out: a script learns its edit did nothing.
+        raise ValidationError(
+            "edit-batch", f"no field to change for batch #{args.batch} (give --units, --site, ...); nothing was changed"
+        )
     b = session.fleet.get_batch(args.batch)
     site = args.site if args.site is not None else b.data_center_id
     model = args.model if args.model is not None else b.model_id
@@ -123,7 +132,13 @@ def _run_list(args: argparse.Namespace, session: Session) -> int:
 
 COMMANDS = [
     Command("add-batch", "log a purchase of N units of one model for one data center", _configure_add, _run_add),
-    Command("edit-batch", "change a batch's fields", _configure_edit, _run_edit),
-    Command("delete-batch", "delete a batch and its events (kept in the audit trail)", _configure_delete, _run_delete),
-    Command("batches", "list batches with their stages", _configure_list, _run_list),
+    Command("edit-batch", "change a batch's fields", _configure_edit, _run_edit, needs_file=True),
+    Command(
+        "delete-batch",
+        "delete a batch and its events (kept in the audit trail)",
+        _configure_delete,
+        _run_delete,
+        needs_file=True,
+    ),
+    Command("batches", "list batches with their stages", _configure_list, _run_list, needs_file=True),
 ]

@@ -25,4 +25,12 @@ def _run(args: argparse.Namespace, session: Session) -> int:
     return 0
 
 
-COMMANDS = [Command("record", "record shipped/delivered/deployed/retired/cancelled units of a batch", _configure, _run)]
+COMMANDS = [
+    Command(
+        "record",
+        "record shipped/delivered/deployed/retired/cancelled units of a batch",
+        _configure,
+        _run,
+        needs_file=True,
+    )
+]

@@ -53,5 +53,5 @@ def _run_list(args: argparse.Namespace, session: Session) -> int:
 
 COMMANDS = [
     Command("add-model", "add a miner model to the catalog", _configure_add, _run_add),
-    Command("models", "list the miner-model catalog", _configure_list, _run_list),
+    Command("models", "list the miner-model catalog", _configure_list, _run_list, needs_file=True),
 ]

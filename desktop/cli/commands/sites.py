@@ -69,6 +69,12 @@ def _ref(text: str) -> int | str:
 
 COMMANDS = [
     Command("add-site", "add a data center", _configure_add, _run_add),
-    Command("edit-site", "change a data center's name, country, capacity or notes", _configure_edit, _run_edit),
-    Command("sites", "list the data centers", _configure_list, _run_list, readonly=False),
+    Command(
+        "edit-site",
+        "change a data center's name, country, capacity or notes",
+        _configure_edit,
+        _run_edit,
+        needs_file=True,
+    ),
+    Command("sites", "list the data centers", _configure_list, _run_list, readonly=False, needs_file=True),
 ]

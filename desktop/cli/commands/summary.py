@@ -67,5 +67,11 @@ def _run(args: argparse.Namespace, session: Session) -> int:
 
 
 COMMANDS = [
-    Command("summary", "units per stage, deployed and planned hash rate, power per data center", _configure, _run)
+    Command(
+        "summary",
+        "units per stage, deployed and planned hash rate, power per data center",
+        _configure,
+        _run,
+        needs_file=True,
+    )
 ]

@@ -50,5 +50,6 @@ COMMANDS = [
         "export batches, the summary or the chart series to CSV, XLSX or JSON",
         _configure_export,
         _run_export,
+        needs_file=True,
     ),
 ]

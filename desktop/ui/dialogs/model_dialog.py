@@ -7,7 +7,7 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from desktop.domain.entities import MinerModel
-from desktop.domain.values import clean_name, parse_positive
+from desktop.domain.values import clean_name, parse_ths_per_unit, parse_watts_per_unit
 from desktop.services.fleet import FleetService
 from desktop.ui.dialogs.form import ValidatedDialog
 from desktop.ui.dialogs.widgets import number_edit
@@ -54,14 +54,14 @@ class ModelDialog(ValidatedDialog):
             "ths",
             "&Hash rate",
             self.ths_edit,
-            lambda: parse_positive("ths", self.ths_edit.text(), "TH/s"),
+            lambda: parse_ths_per_unit("ths", self.ths_edit.text()),
             suffix="TH/s",
         )
         self.add_field(
             "watts",
             "&Power draw",
             self.watts_edit,
-            lambda: parse_positive("watts", self.watts_edit.text(), "W"),
+            lambda: parse_watts_per_unit("watts", self.watts_edit.text()),
             suffix="W",
         )
         self.add_separator()
@@ -77,8 +77,8 @@ class ModelDialog(ValidatedDialog):
         if ths.error or watts.error:
             self.efficiency.setText("-")
             return
-        j_per_th = parse_positive("watts", self.watts_edit.text(), "W") / parse_positive(
-            "ths", self.ths_edit.text(), "TH/s"
+        j_per_th = parse_watts_per_unit("watts", self.watts_edit.text()) / parse_ths_per_unit(
+            "ths", self.ths_edit.text()
         )
         self.efficiency.setText(f"{j_per_th:,.1f} J/TH")
 
