@@ -5,17 +5,19 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "Hashplan"
 DB_ENV = "HASHPLAN_DB"
 
 
 def data_dir() -> Path:
+    import platformdirs  # here, not at the top: `hashplan --db F summary` never needs it
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 def log_dir() -> Path:
+    import platformdirs
+
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
 
 

@@ -8,9 +8,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.paths import resolve_db_path
-from desktop.services.session import Session, open_session
+
+if TYPE_CHECKING:  # imported when a command runs: the registry and --version stay cheap
+    from desktop.services.session import Session
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,8 @@ def cli_session(args: argparse.Namespace, *, readonly: bool = False, needs_file:
     ``needs_file``: a missing file is refused (exit 2) and nothing, not even a folder, is created.
     """
     path = resolve_db_path(getattr(args, "db", None))
+    from desktop.services.session import open_session
+
     session = open_session(path, readonly=readonly, must_exist=needs_file)
     if session.warning:
         print(f"hashplan: warning: {session.warning}", file=sys.stderr)

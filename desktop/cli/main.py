@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from desktop import __version__
 from desktop.cli.command import Command, cli_session
-from desktop.cli.commands import ALL_COMMANDS
+from desktop.cli.commands import all_commands, command_named
 from desktop.errors import HashplanError
 from desktop.logging_setup import setup_logging
 
@@ -43,7 +43,34 @@ def _db_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _command_name(argv: Sequence[str]) -> str | None:
+    """The subcommand a command line names (the first word that is not an option or --db's value)."""
+    skip = False
+    for word in argv:
+        if skip:
+            skip = False
+        elif word == "--db":
+            skip = True
+        elif word == "--":
+            return None
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def _commands_for(argv: Sequence[str]) -> list[Command]:
+    """Only the named command's module is imported; all of them for --help or a mistyped name."""
+    name = _command_name(argv)
+    if name is not None:
+        command = command_named(name)
+        return [command] if command is not None else all_commands()
+    if any(word in ("-h", "--help") for word in argv):
+        return all_commands()
+    return []  # the window, --self-test, --version
+
+
+def build_parser(chosen: Sequence[Command] | None = None) -> argparse.ArgumentParser:
+    """The parser for ``chosen`` commands (every command when None)."""
     parser = _Parser(
         prog="hashplan",
         description="Plan and track Bitcoin-miner deployments per data center. With no command, opens the desktop app.",
@@ -55,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--self-test", action="store_true", help="check the installation end to end offscreen and exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for command in ALL_COMMANDS:
+    for command in all_commands() if chosen is None else chosen:
         sub = commands.add_parser(command.name, help=command.help, description=command.help)
         _db_options(sub, top=False)
         command.configure(sub)
@@ -71,7 +98,8 @@ def _run_command(command: Command, args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(_commands_for(words)).parse_args(words)
     setup_logging(debug=args.debug)
     try:
         command: Command | None = getattr(args, "_command", None)

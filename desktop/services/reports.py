@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from desktop.domain.entities import Batch, MinerModel
 from desktop.domain.hashrate import FleetSummary, SiteFigures, Step, deployed_power_mw, total_of
 from desktop.domain.ledger import StageCounts
 from desktop.domain.stages import Stage
 from desktop.store import Store, fleet_reads
+
+if TYPE_CHECKING:  # numpy is imported where curves are computed: the command line starts faster
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class CurveArrays:
 
     def epoch_seconds(self) -> np.ndarray:
         """x values for a pyqtgraph DateAxisItem (UTC midnight of each day)."""
+        import numpy as np
         return (self.days - _EPOCH_ORDINAL).astype(np.float64) * 86_400.0
 
 
@@ -82,11 +84,13 @@ _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 def _curve(days: np.ndarray, deltas: np.ndarray) -> CurveArrays:
     """Per-day changes (days ascending, one row each) cumulated and rounded as domain.hashrate does."""
+    import numpy as np
     return CurveArrays(days, np.round(np.cumsum(deltas), 6))
 
 
 def _arrays(rows: np.ndarray) -> ChartArrays:
     """Curves from curve_days rows: (day, has deploy/retire, deployed change, has plan, planned change)."""
+    import numpy as np
     days = rows[:, 0].astype(np.int64)
     deploys, plans = rows[:, 1] != 0, rows[:, 3] != 0
     return ChartArrays(_curve(days[deploys], rows[deploys, 2]), _curve(days[plans], rows[plans, 4]))

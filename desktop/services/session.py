@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from desktop.services.backups import BackupService
-from desktop.services.catalog import load_seed_catalog
 from desktop.services.fleet import FleetService
 from desktop.services.reports import FleetQueries
 from desktop.store import Store
 from desktop.store.db_file import check_db_path
+
+if TYPE_CHECKING:  # imported when used: a command that reads starts faster
+    from desktop.services.backups import BackupService
 
 
 @dataclass
@@ -65,6 +67,8 @@ class Session:
     def backups(self, *, notify: bool = True) -> BackupService:
         """Back up and restore this file; ``notify=False``: a restore tells no listeners (a worker
         thread runs it and the window tells them on the UI thread)."""
+        from desktop.services.backups import BackupService
+
         return BackupService(self.store, self.fleet if notify else None)
 
     def close(self) -> None:
@@ -90,6 +94,8 @@ def open_session(
     store = Store.open(path, readonly=readonly, defer_check=defer_check)
     try:
         if store.created:
+            from desktop.services.catalog import load_seed_catalog
+
             load_seed_catalog(store)
     except BaseException:
         store.close()

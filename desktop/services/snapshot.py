@@ -11,8 +11,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-import numpy as np
-
 from desktop.domain.entities import DataCenter, MinerModel, Target
 from desktop.domain.hashrate import FleetSummary, SiteFigures, summarize
 from desktop.services.batch_columns import SortSpec, sort_rows
@@ -31,6 +29,7 @@ class SnapshotRequest:
 
 
 def empty_curves() -> ChartArrays:
+    import numpy as np
     nothing = CurveArrays(np.array([], dtype=np.int64), np.array([], dtype=float))
     return ChartArrays(nothing, nothing)
 

@@ -10,12 +10,13 @@ import contextlib
 import sqlite3
 from collections.abc import Iterator
 from datetime import date
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from desktop.store.aggregates import STAGE_COLUMNS, event_delta
 from desktop.store.store import Store
+
+if TYPE_CHECKING:  # numpy is imported where curves are computed: the command line starts faster
+    import numpy as np
 
 _STAGES = ", ".join(f"SUM({c})" for c in STAGE_COLUMNS)
 _STAGE_LIST = ", ".join(STAGE_COLUMNS)
@@ -74,6 +75,7 @@ def curve_days(store: Store, data_center_id: int | None) -> np.ndarray:
     For one site from fleet_day_deltas (its primary-key range), for the fleet from
     fleet_model_days; hash rate is units x the model's TH/s as stored now.
     """
+    import numpy as np
     select = (
         f"SELECT {_ORDINAL}, MAX(a.deployed <> 0 OR a.retired <> 0), SUM(a.deployed * m.ths), "
         "MAX(a.planned_batches <> 0), SUM(a.planned_units * m.ths) "

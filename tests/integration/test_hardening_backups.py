@@ -133,7 +133,7 @@ def test_the_log_folder_is_0700_and_the_log_0600(tmp_path: Path, demo: Path) -> 
     env = dict(os.environ, PYTHONPATH=str(ROOT), XDG_STATE_HOME=str(state))
     done = subprocess.run(
         [sys.executable, "-c", "import os, sys; os.umask(0o022); from desktop.cli.main import run; sys.argv[1:] = "
-         f"['--db', '{demo}', 'sites']; run()"],
+         f"['--db', '{demo}', 'add-site', 'Logged']; run()"],
         capture_output=True, text=True, env=env, timeout=60,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
