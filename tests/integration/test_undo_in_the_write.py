@@ -17,6 +17,7 @@ from desktop.services.batch_format import HEADER
 from desktop.services.changes import AddSite, Change, EditBatch, EditSite
 from desktop.services.import_undo import ImportChange
 from desktop.services.importing import import_file
+from desktop.services.inputs import BatchInput, SiteInput
 from desktop.services.session import Session, open_session
 from tests.gui.edit_harness import dump_tables
 
@@ -56,10 +57,8 @@ def test_an_edit_made_elsewhere_just_before_the_undo_writes_is_kept(
     demo_session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     batch = demo_session.store.list_batches()[0]
-    change = EditBatch(
-        demo_session.fleet, batch.id or 0, batch.version, data_center=batch.data_center_id, model=batch.model_id,
-        units=batch.units, ordered_on=batch.ordered_on, unit_price_usd="1000",
-    )  # fmt: skip
+    lot = BatchInput.parse(batch.data_center_id, batch.model_id, batch.units, batch.ordered_on, unit_price_usd="1000")
+    change = EditBatch(demo_session.fleet, batch.id or 0, batch.version, lot)
     change.perform()
 
     def supplier_elsewhere(other: Session) -> None:
@@ -79,7 +78,7 @@ def test_a_site_edit_made_elsewhere_just_before_the_undo_writes_is_kept(
 ) -> None:
     site = demo_session.store.find_site("Texas")
     assert site is not None and site.id is not None
-    change = EditSite(demo_session.fleet, site.id, "Texas", "US", 200, "phase 1", site.version)
+    change = EditSite(demo_session.fleet, site.id, SiteInput.parse("Texas", "US", 200, "phase 1"), site.version)
     change.perform()
     left = _just_before_the_write(
         demo_session, monkeypatch, lambda other: other.fleet.edit_site(site.id or 0, "Texas", "US", 250, "phase 2")
@@ -92,7 +91,7 @@ def test_a_site_edit_made_elsewhere_just_before_the_undo_writes_is_kept(
 
 
 def test_undoing_an_add_refuses_when_the_record_was_changed_since(demo_session: Session) -> None:
-    change = AddSite(demo_session.fleet, "Quebec", "CA", "", "")
+    change = AddSite(demo_session.fleet, SiteInput.parse("Quebec", "CA"))
     change.perform()
     assert change.site is not None
     with open_session(demo_session.path) as other:
