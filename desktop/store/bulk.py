@@ -15,7 +15,7 @@ from typing import Any
 from desktop.domain.entities import Batch, BatchEvent
 from desktop.errors import ConflictError
 from desktop.freeing import free_in_slices
-from desktop.gc_pause import gc_paused
+from desktop.runtime import gc_paused
 from desktop.store import aggregates, bulk_booking, rows
 from desktop.store.connection import select_in, utc_now
 from desktop.store.store import Store
