@@ -116,10 +116,12 @@ class BackupService:
         backups.verify_backup(info.path)
         # Rotation waits until after the restore: it could otherwise drop the chosen backup.
         safety = self.backup_now(tag="before-restore", now=now, rotate=False)
-        backups.restore_into(self.store, info.path)
+        # Its own connection too (a worker runs restores): the window's stays the UI thread's.
+        with Store.open(self.store.path, verify=False) as own:
+            backups.restore_into(own, info.path)
+            with own.write(f"restore from backup {info.name}"):
+                own.audit_note("database", {"restored_from": str(info.path), "previous_saved_as": str(safety.path)})
         backups.rotate(self.store.path, now=now)
-        with self.store.write(f"restore from backup {info.name}"):
-            self.store.audit_note("database", {"restored_from": str(info.path), "previous_saved_as": str(safety.path)})
         log.warning("restored %s from %s (previous content saved as %s)", self.store.path, info.path, safety.path)
         if self.fleet is not None:
             self.fleet.notify("restore backup")
