@@ -1,7 +1,8 @@
 """The Edit menu: add/edit/delete sites and batches, catalog models, events, undo/redo.
 
-Every change goes through an undoable command (desktop.ui.undo) over FleetService,
-the same service the command line uses. Dialogs open non-blocking (``open()``), so
+Every change is an undoable service change (desktop/services/changes.py) pushed on the
+window's undo stack (desktop/ui/undo.py); the forms parse their text into the service's
+typed inputs. Dialogs open non-blocking (``open()``), so
 the window keeps painting and tests can drive them; each ``open_*`` returns its dialog.
 """
 

@@ -5,7 +5,8 @@ Two sources of change:
 - other processes (another window, the command line): a QTimer polls SQLite's
   ``PRAGMA data_version`` on the window's connection (cheap, no table read) and
   refreshes only when it moved.
-Reads run on a one-thread QThreadPool through a separate read-only connection;
+Reads run on a one-thread QThreadPool (workers/task.py) through the read model's own
+read-only connection (services/snapshot.py: SnapshotReader);
 requests that arrive while a read runs are folded into one follow-up read.
 """
 

@@ -1,7 +1,9 @@
 """File > Back up now, File > Restore from backup..., History...; the daily backup.
 
-Backups and restores run on a QThreadPool thread (a large file takes a second or more).
-The worker only touches the store; listeners are told on the UI thread afterwards.
+Backups and restores run on a QThreadPool thread (a large file takes a second or more),
+each through a connection of its own (services/backups.py), so the window's connection
+never waits for them; listeners are told on the UI thread afterwards. History's
+"bring back" goes on the window's undo stack (``run_change``).
 A backup is made when the window opens and, while it stays open, once a day
 (checked hourly: BackupService.maybe_daily_backup makes at most one per day).
 """
