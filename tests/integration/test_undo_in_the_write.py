@@ -20,6 +20,7 @@ from desktop.services.importing import import_file
 from desktop.services.inputs import BatchInput, SiteInput
 from desktop.services.session import Session, open_session
 from tests.gui.edit_harness import dump_tables
+from tests.integration.test_import_booking import assert_booked_as_rebuilt
 
 
 def _just_before_the_write(
@@ -148,11 +149,13 @@ def test_import_then_undo_gives_the_file_before_and_redo_brings_it_back(demo_ses
 
     change.revert()
     assert _state(demo_session) == before
+    assert_booked_as_rebuilt(demo_session.path)  # the running aggregates too, not only what they add up to
 
     change.reapply()
     assert _state(demo_session) == after
     change.revert()  # and once more, from a redone state
     assert _state(demo_session) == before
+    assert_booked_as_rebuilt(demo_session.path)
 
 
 def test_undoing_an_import_refuses_when_one_of_its_batches_moved_on(demo_session: Session, lot_file: Path) -> None:
