@@ -89,7 +89,12 @@ class BackupService:
         return backups_dir(self.store.path)
 
     def backup_now(self, *, tag: str = "", now: datetime | None = None, rotate: bool = True) -> BackupInfo:
-        info = backups.create_backup(self.store, tag=tag, now=now, rotate_after=rotate)
+        """Writes a backup through a connection of its own (VACUUM INTO reads a snapshot in WAL
+        mode): the window's connection stays free, so its 500 ms data_version poll and its
+        reads never wait for a backup (on the 1M-event fleet they waited 0.7-2 s)."""
+        self.store.finish_check()  # a damaged file never becomes a backup (the check runs once)
+        with Store.open(self.store.path, readonly=self.store.readonly, verify=False) as own:
+            info = backups.create_backup(own, tag=tag, now=now, rotate_after=rotate)
         log.info("backup written: %s (%d bytes)", info.path, info.size_bytes)
         return info
 
@@ -138,10 +143,12 @@ class BackupService:
         backups.verify_backup(info.path)
         # Rotation waits until after the restore: it could otherwise drop the chosen backup.
         safety = self.backup_now(tag="before-restore", now=now, rotate=False)
-        backups.restore_into(self.store, info.path)
+        # Its own connection too (a worker runs restores): the window's stays the UI thread's.
+        with Store.open(self.store.path, verify=False) as own:
+            backups.restore_into(own, info.path)
+            with own.write(f"restore from backup {info.name}"):
+                own.audit_note("database", {"restored_from": str(info.path), "previous_saved_as": str(safety.path)})
         backups.rotate(self.store.path, now=now)
-        with self.store.write(f"restore from backup {info.name}"):
-            self.store.audit_note("database", {"restored_from": str(info.path), "previous_saved_as": str(safety.path)})
         log.warning("restored %s from %s (previous content saved as %s)", self.store.path, info.path, safety.path)
         if self.fleet is not None:
             self.fleet.notify("restore backup")

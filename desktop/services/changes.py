@@ -10,11 +10,10 @@ Records come back with their ids; each step has its own audit row.
 
 from __future__ import annotations
 
-from typing import Any
-
 from desktop.domain.entities import Batch, BatchEvent, BatchSnapshot, DataCenter, MinerModel
 from desktop.services.fleet import FleetService
 from desktop.services.history import HistoryEntry, restore_deleted_batch
+from desktop.services.inputs import BatchInput, EventInput, ModelInput, SiteInput
 
 
 class Change:
@@ -38,13 +37,13 @@ class Change:
 
 
 class AddSite(Change):
-    def __init__(self, fleet: FleetService, name: Any, country: Any, capacity_mw: Any, notes: Any) -> None:
+    def __init__(self, fleet: FleetService, site: SiteInput) -> None:
         super().__init__(fleet, "add data center")
-        self._values = (name, country, capacity_mw, notes)
+        self._input = site
         self.site: DataCenter | None = None
 
     def perform(self) -> None:
-        self.site = self.fleet.add_site(*self._values)
+        self.site = self.fleet.create_site(self._input)
         self.text = f"add data center {self.site.name}"
 
     def revert(self) -> None:
@@ -57,12 +56,10 @@ class AddSite(Change):
 
 
 class EditSite(Change):
-    def __init__(
-        self, fleet: FleetService, site_id: int, name: Any, country: Any, capacity_mw: Any, notes: Any, version: int
-    ) -> None:
+    def __init__(self, fleet: FleetService, site_id: int, site: SiteInput, version: int) -> None:
         super().__init__(fleet, "edit data center")
         self.site_id = site_id
-        self._values = (name, country, capacity_mw, notes)
+        self._input = site
         self._version = version
         self.before: DataCenter | None = None
         self.after: DataCenter | None = None
@@ -70,7 +67,7 @@ class EditSite(Change):
     def perform(self) -> None:
         before = self.fleet.get_site(self.site_id)
         # Saved over the version the form read: the store checks it inside the write.
-        self.after = self.fleet.edit_site(self.site_id, *self._values, version=self._version)
+        self.after = self.fleet.update_site(self.site_id, self._input, version=self._version)
         self.before = before  # the save succeeded over the version the form read: this is what it replaced
         self.text = f"edit data center {self.after.name}"
 
@@ -105,13 +102,13 @@ class DeleteSite(Change):
 
 
 class AddModel(Change):
-    def __init__(self, fleet: FleetService, name: Any, vendor: Any, ths: Any, watts: Any) -> None:
+    def __init__(self, fleet: FleetService, model: ModelInput) -> None:
         super().__init__(fleet, "add miner model")
-        self._values = (name, vendor, ths, watts)
+        self._input = model
         self.model: MinerModel | None = None
 
     def perform(self) -> None:
-        self.model = self.fleet.add_model(*self._values)
+        self.model = self.fleet.create_model(self._input)
         self.text = f"add miner model {self.model.label}"
 
     def revert(self) -> None:
@@ -124,17 +121,17 @@ class AddModel(Change):
 
 
 class EditModel(Change):
-    def __init__(self, fleet: FleetService, model_id: int, name: Any, vendor: Any, ths: Any, watts: Any) -> None:
+    def __init__(self, fleet: FleetService, model_id: int, model: ModelInput) -> None:
         super().__init__(fleet, "edit miner model")
         self.model_id = model_id
-        self._values = (name, vendor, ths, watts)
+        self._input = model
         self.before: MinerModel | None = None
         self.after: MinerModel | None = None
 
     def perform(self) -> None:
         self.before = self.fleet.get_model(self.model_id)
         self.after = self.fleet.replace_model(
-            self.fleet.build_model(*self._values, model_id=self.model_id), expected=self.before
+            self.fleet.model_from(self._input, model_id=self.model_id), expected=self.before
         )
         self.text = f"edit miner model {self.after.label}"
 
@@ -169,14 +166,14 @@ class DeleteModel(Change):
 
 
 class AddBatch(Change):
-    def __init__(self, fleet: FleetService, **values: Any) -> None:
+    def __init__(self, fleet: FleetService, batch: BatchInput) -> None:
         super().__init__(fleet, "add batch")
-        self._values = values
+        self._input = batch
         self.batch: Batch | None = None
         self._snapshot: BatchSnapshot | None = None
 
     def perform(self) -> None:
-        self.batch = self.fleet.add_batch(**self._values)
+        self.batch = self.fleet.create_batch(self._input)
         self.text = f"add batch #{self.batch.id} ({self.batch.units:,} units)"
 
     def revert(self) -> None:
@@ -189,17 +186,17 @@ class AddBatch(Change):
 
 
 class EditBatch(Change):
-    def __init__(self, fleet: FleetService, batch_id: int, version: int, **values: Any) -> None:
+    def __init__(self, fleet: FleetService, batch_id: int, version: int, batch: BatchInput) -> None:
         super().__init__(fleet, f"edit batch #{batch_id}")
         self.batch_id = batch_id
         self._version = version
-        self._values = values
+        self._input = batch
         self.before: Batch | None = None
         self.after: Batch | None = None
 
     def perform(self) -> None:
         before = self.fleet.get_batch(self.batch_id)
-        self.after = self.fleet.edit_batch(self.batch_id, version=self._version, **self._values)
+        self.after = self.fleet.update_batch(self.batch_id, self._input, version=self._version)
         self.before = before
 
     def revert(self) -> None:
@@ -230,14 +227,14 @@ class DeleteBatch(Change):
 
 
 class RecordEvent(Change):
-    def __init__(self, fleet: FleetService, batch_id: int, kind: Any, units: Any, occurred_on: Any, note: Any) -> None:
+    def __init__(self, fleet: FleetService, batch_id: int, event: EventInput) -> None:
         super().__init__(fleet, f"record event on batch #{batch_id}")
         self.batch_id = batch_id
-        self._values = (kind, units, occurred_on, note)
+        self._input = event
         self.event: BatchEvent | None = None
 
     def perform(self) -> None:
-        self.event = self.fleet.record_event(self.batch_id, *self._values)
+        self.event = self.fleet.record(self.batch_id, self._input)
         self.text = f"record {self.event.kind.value} of {self.event.units:,} units on batch #{self.batch_id}"
 
     def revert(self) -> None:

@@ -1,7 +1,9 @@
 """FleetService: every change an operator can make, validated, in one transaction each.
 
-Inputs may be text (from a form or the command line) or typed values; errors are
-ValidationError naming the field, raised before anything is written.
+The typed methods (create_site, update_site, create_batch, record, ...) take the frozen
+inputs of services/inputs.py, which each edge (a form, a command-line argument) parses
+from its text; add_site, edit_batch, record_event, ... are those edges for text. Errors
+are ValidationError naming the field, raised before anything is written.
 """
 
 from __future__ import annotations
@@ -9,22 +11,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from desktop.domain.entities import Batch, BatchEvent, DataCenter, MinerModel, Target
 from desktop.domain.ledger import StageCounts, replay
-from desktop.domain.values import (
-    clean_name,
-    clean_text,
-    parse_date,
-    parse_non_negative,
-    parse_positive,
-    parse_ths_per_unit,
-    parse_watts_per_unit,
-)
+from desktop.domain.values import clean_name, clean_text, parse_date, parse_positive
 from desktop.errors import ValidationError
 from desktop.services.conflicts import expect_unchanged
 from desktop.services.fleet_batches import BatchOperations
+from desktop.services.inputs import ModelInput, SiteInput
 from desktop.store import Store
 
 log = logging.getLogger(__name__)
@@ -32,14 +27,8 @@ Listener = Callable[[str], None]
 T = TypeVar("T")
 
 
-def _site_fields(site: DataCenter) -> tuple[Any, ...]:
-    return (site.name, site.country, site.capacity_mw, site.notes)
-
-
-def _optional_capacity(value: Any) -> float | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    return parse_non_negative("capacity_mw", value, "MW")
+def _site_input(site: DataCenter) -> SiteInput:
+    return SiteInput(site.name, site.country, site.capacity_mw, site.notes)
 
 
 class FleetService(BatchOperations):
@@ -120,48 +109,55 @@ class FleetService(BatchOperations):
 
     # -- data centers ------------------------------------------------------------------
 
+    def site_from(self, site: SiteInput, *, site_id: int | None = None, version: int = 1) -> DataCenter:
+        """The data center ``site`` describes, refused if another one has its name."""
+        clash = self._store.find_site(site.name)
+        if clash is not None and clash.id != site_id:
+            raise ValidationError("name", f"a data center named '{clash.name}' already exists")
+        return DataCenter(site.name, site.country, site.capacity_mw, site.notes, id=site_id, version=version)
+
     def build_site(
         self,
-        name: Any,
-        country: Any = "",
-        capacity_mw: Any = None,
-        notes: Any = "",
+        name: object,
+        country: object = "",
+        capacity_mw: object = None,
+        notes: object = "",
         *,
         site_id: int | None = None,
         version: int = 1,
     ) -> DataCenter:
-        site = DataCenter(
-            name=clean_name("name", name),
-            country=clean_text(country, "country"),
-            capacity_mw=_optional_capacity(capacity_mw),
-            notes=clean_text(notes, "notes", multiline=True),
-            id=site_id,
-            version=version,
-        )
-        clash = self._store.find_site(site.name)
-        if clash is not None and clash.id != site_id:
-            raise ValidationError("name", f"a data center named '{clash.name}' already exists")
-        return site
+        """site_from for text (a form's fields, a scenario file)."""
+        return self.site_from(SiteInput.parse(name, country, capacity_mw, notes), site_id=site_id, version=version)
 
-    def add_site(self, name: Any, country: Any = "", capacity_mw: Any = None, notes: Any = "") -> DataCenter:
-        site = self.build_site(name, country, capacity_mw, notes)
-        return self._commit(f"add data center {site.name}", "add site", lambda: self._store.insert_site(site))
+    def create_site(self, site: SiteInput) -> DataCenter:
+        new = self.site_from(site)
+        return self._commit(f"add data center {new.name}", "add site", lambda: self._store.insert_site(new))
+
+    def add_site(
+        self, name: object, country: object = "", capacity_mw: object = None, notes: object = ""
+    ) -> DataCenter:
+        """create_site for text: the command line's edge."""
+        return self.create_site(SiteInput.parse(name, country, capacity_mw, notes))
+
+    def update_site(self, site_id: int, site: SiteInput, *, version: int | None = None) -> DataCenter:
+        """Saves ``site`` over the data center as read at ``version`` (checked inside the write)."""
+        if version is None:
+            version = self._store.get_site(site_id).version
+        new = self.site_from(site, site_id=site_id, version=version)
+        return self._commit(f"edit data center {new.name}", "edit site", lambda: self._store.update_site(new))
 
     def edit_site(
         self,
         site_id: int,
-        name: Any,
-        country: Any = "",
-        capacity_mw: Any = None,
-        notes: Any = "",
+        name: object,
+        country: object = "",
+        capacity_mw: object = None,
+        notes: object = "",
         *,
         version: int | None = None,
     ) -> DataCenter:
-        current = self._store.get_site(site_id)
-        site = self.build_site(
-            name, country, capacity_mw, notes, site_id=site_id, version=current.version if version is None else version
-        )
-        return self._commit(f"edit data center {site.name}", "edit site", lambda: self._store.update_site(site))
+        """update_site for text: the command line's edge."""
+        return self.update_site(site_id, SiteInput.parse(name, country, capacity_mw, notes), version=version)
 
     def replace_site(self, site: DataCenter, *, expected: DataCenter) -> DataCenter:
         """Saves ``site``'s fields over the data center as ``expected`` (undo/redo of an edit),
@@ -170,7 +166,7 @@ class FleetService(BatchOperations):
         with self._store.write(f"edit data center {site.name}"):
             current = self._store.get_site(site_id)
             expect_unchanged(current, expected, f"data center '{expected.name}'")
-            checked = self.build_site(*_site_fields(site), site_id=site_id, version=current.version)
+            checked = self.site_from(_site_input(site), site_id=site_id, version=current.version)
             saved = self._store.update_site(checked)
         self.notify("edit site")
         return saved
@@ -196,33 +192,36 @@ class FleetService(BatchOperations):
 
     # -- miner models ------------------------------------------------------------------
 
-    def build_model(self, name: Any, vendor: Any, ths: Any, watts: Any, *, model_id: int | None = None) -> MinerModel:
-        model = MinerModel(
-            name=clean_name("model", name),
-            vendor=clean_text(vendor, "vendor"),
-            ths=parse_ths_per_unit("ths", ths),
-            watts=parse_watts_per_unit("watts", watts),
-            id=model_id,
-        )
+    def model_from(self, model: ModelInput, *, model_id: int | None = None) -> MinerModel:
+        """The miner model ``model`` describes, refused if another one has its name."""
         clash = self._store.find_model(model.name)
         if clash is not None and clash.id != model_id:
             raise ValidationError("model", f"a miner model named '{clash.name}' already exists")
-        return model
+        return MinerModel(model.name, model.vendor, model.ths, model.watts, id=model_id)
 
-    def add_model(self, name: Any, vendor: Any, ths: Any, watts: Any) -> MinerModel:
-        model = self.build_model(name, vendor, ths, watts)
-        return self._commit(f"add miner model {model.name}", "add model", lambda: self._store.insert_model(model))
+    def build_model(
+        self, name: object, vendor: object, ths: object, watts: object, *, model_id: int | None = None
+    ) -> MinerModel:
+        return self.model_from(ModelInput.parse(name, vendor, ths, watts), model_id=model_id)
 
-    def edit_model(self, model_id: int, name: Any, vendor: Any, ths: Any, watts: Any) -> MinerModel:
-        model = self.build_model(name, vendor, ths, watts, model_id=model_id)
-        return self._commit(f"edit miner model {model.name}", "edit model", lambda: self._store.update_model(model))
+    def create_model(self, model: ModelInput) -> MinerModel:
+        new = self.model_from(model)
+        return self._commit(f"add miner model {new.name}", "add model", lambda: self._store.insert_model(new))
+
+    def add_model(self, name: object, vendor: object, ths: object, watts: object) -> MinerModel:
+        """create_model for text: the command line's edge."""
+        return self.create_model(ModelInput.parse(name, vendor, ths, watts))
+
+    def edit_model(self, model_id: int, name: object, vendor: object, ths: object, watts: object) -> MinerModel:
+        new = self.build_model(name, vendor, ths, watts, model_id=model_id)
+        return self._commit(f"edit miner model {new.name}", "edit model", lambda: self._store.update_model(new))
 
     def replace_model(self, model: MinerModel, *, expected: MinerModel) -> MinerModel:
         """Saves ``model``'s fields over the model as ``expected`` (undo/redo), checked inside the write."""
         model_id = model.id or 0
         with self._store.write(f"edit miner model {model.name}"):
             expect_unchanged(self._store.get_model(model_id), expected, f"miner model '{expected.label}'")
-            checked = self.build_model(model.name, model.vendor, model.ths, model.watts, model_id=model_id)
+            checked = self.model_from(ModelInput(model.name, model.vendor, model.ths, model.watts), model_id=model_id)
             saved = self._store.update_model(checked)
         self.notify("edit model")
         return saved
@@ -249,8 +248,10 @@ class FleetService(BatchOperations):
 
     # -- targets -----------------------------------------------------------------------
 
-    def add_target(self, ths: Any, due_on: Any, data_center: Any = None, note: Any = "") -> Target:
-        site_id = None if data_center in (None, "") else self.site(data_center).id
+    def add_target(
+        self, ths: object, due_on: str | date | None, data_center: int | str | None = None, note: str = ""
+    ) -> Target:
+        site_id = None if data_center is None or data_center == "" else self.site(data_center).id
         target = Target(
             ths=parse_positive("target", ths, "TH/s"),
             due_on=parse_date("due_on", due_on) or date.today(),

@@ -7,16 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from desktop.domain.batch_rules import check_units_change, unit_price_cents
+from desktop.domain.batch_rules import check_units_change
 from desktop.domain.entities import Batch, BatchEvent, BatchSnapshot, DataCenter, MinerModel
 from desktop.domain.ledger import replay
 from desktop.domain.stages import EventKind, parse_event_kind
-from desktop.domain.values import clean_text, parse_date, parse_money_cents, parse_units
 from desktop.errors import NotFoundError
 from desktop.services.conflicts import expect_unchanged
+from desktop.services.inputs import BatchInput, EventInput, Ref
 from desktop.store import Store
 
 T = TypeVar("T")
@@ -40,106 +39,100 @@ class BatchOperations:
 
     # -- batches -----------------------------------------------------------------------
 
-    def build_batch(
-        self,
-        data_center: Any,
-        model: Any,
-        units: Any,
-        ordered_on: Any,
-        expected_on: Any,
-        unit_price_usd: Any = 0,
-        supplier: Any = "",
-        notes: Any = "",
-        *,
-        total_cost_usd: Any = None,
-        batch_id: int | None = None,
-        version: int = 1,
-    ) -> Batch:
-        """Checks every field of a batch form; the first problem is raised."""
-        site = self.site(data_center)
-        miner = self.model(model)
-        count = parse_units("units", units)
-        ordered = parse_date("ordered_on", ordered_on)
-        assert ordered is not None  # required=True: parse_date raised otherwise
-        expected = parse_date("expected_on", expected_on, required=False) or ordered
-        if total_cost_usd not in (None, ""):
-            price_cents = unit_price_cents(count, total=parse_money_cents("total_cost", total_cost_usd))
-        else:
-            price = parse_money_cents("unit_price", unit_price_usd if unit_price_usd not in (None, "") else 0)
-            price_cents = unit_price_cents(count, unit_price=price)
+    def batch_from(self, batch: BatchInput, *, batch_id: int | None = None, version: int = 1) -> Batch:
+        """The batch ``batch`` describes, with its data center and model looked up."""
+        site = self.site(batch.data_center)
+        miner = self.model(batch.model)
         return Batch(
             data_center_id=site.id or 0,
             model_id=miner.id or 0,
-            units=count,
-            ordered_on=ordered,
-            expected_on=expected,
-            unit_price_cents=price_cents,
-            supplier=clean_text(supplier, "supplier"),
-            notes=clean_text(notes, "notes", multiline=True),
+            units=batch.units,
+            ordered_on=batch.ordered_on,
+            expected_on=batch.expected_on,
+            unit_price_cents=batch.unit_price_cents,
+            supplier=batch.supplier,
+            notes=batch.notes,
             id=batch_id,
             version=version,
         )
 
+    def build_batch(
+        self,
+        data_center: Ref,
+        model: Ref,
+        units: object,
+        ordered_on: object,
+        expected_on: object = None,
+        unit_price_usd: object = 0,
+        supplier: object = "",
+        notes: object = "",
+        *,
+        total_cost_usd: object = None,
+        batch_id: int | None = None,
+        version: int = 1,
+    ) -> Batch:
+        """batch_from for text: every field of a batch form, the first problem raised (the data
+        center and the model first)."""
+        site, miner = self.site(data_center), self.model(model)
+        parsed = BatchInput.parse(site.id or 0, miner.id or 0, units, ordered_on, expected_on, unit_price_usd,
+                                  supplier, notes, total_cost_usd=total_cost_usd)  # fmt: skip
+        return self.batch_from(parsed, batch_id=batch_id, version=version)
+
+    def create_batch(self, batch: BatchInput) -> Batch:
+        new = self.batch_from(batch)
+        return self._commit("add batch", "add batch", lambda: self._store.insert_batch(new))
+
     def add_batch(
         self,
-        data_center: Any,
-        model: Any,
-        units: Any,
-        ordered_on: Any,
-        expected_on: Any = None,
-        unit_price_usd: Any = 0,
-        supplier: Any = "",
-        notes: Any = "",
+        data_center: Ref,
+        model: Ref,
+        units: object,
+        ordered_on: object,
+        expected_on: object = None,
+        unit_price_usd: object = 0,
+        supplier: object = "",
+        notes: object = "",
         *,
-        total_cost_usd: Any = None,
+        total_cost_usd: object = None,
     ) -> Batch:
-        batch = self.build_batch(
-            data_center,
-            model,
-            units,
-            ordered_on,
-            expected_on,
-            unit_price_usd,
-            supplier,
-            notes,
-            total_cost_usd=total_cost_usd,
-        )
-        return self._commit("add batch", "add batch", lambda: self._store.insert_batch(batch))
+        """create_batch for text: the command line's edge."""
+        site, miner = self.site(data_center), self.model(model)
+        parsed = BatchInput.parse(site.id or 0, miner.id or 0, units, ordered_on, expected_on, unit_price_usd,
+                                  supplier, notes, total_cost_usd=total_cost_usd)  # fmt: skip
+        return self.create_batch(parsed)
+
+    def update_batch(self, batch_id: int, batch: BatchInput, *, version: int | None = None) -> Batch:
+        """Saves ``batch`` over the batch as read at ``version``; the version and the batch's
+        events (which must still fit) are checked inside the write."""
+        if version is None:
+            version = self._store.get_batch(batch_id).version
+        new = self.batch_from(batch, batch_id=batch_id, version=version)
+        with self._store.write(f"edit batch #{batch_id}"):
+            check_units_change(new, self._store.events_for_batch(batch_id))
+            new = self._store.update_batch(new)
+        self.notify("edit batch")
+        return new
 
     def edit_batch(
         self,
         batch_id: int,
-        data_center: Any,
-        model: Any,
-        units: Any,
-        ordered_on: Any,
-        expected_on: Any = None,
-        unit_price_usd: Any = 0,
-        supplier: Any = "",
-        notes: Any = "",
+        data_center: Ref,
+        model: Ref,
+        units: object,
+        ordered_on: object,
+        expected_on: object = None,
+        unit_price_usd: object = 0,
+        supplier: object = "",
+        notes: object = "",
         *,
-        total_cost_usd: Any = None,
+        total_cost_usd: object = None,
         version: int | None = None,
     ) -> Batch:
-        current = self._store.get_batch(batch_id)
-        batch = self.build_batch(
-            data_center,
-            model,
-            units,
-            ordered_on,
-            expected_on,
-            unit_price_usd,
-            supplier,
-            notes,
-            total_cost_usd=total_cost_usd,
-            batch_id=batch_id,
-            version=current.version if version is None else version,
-        )
-        with self._store.write(f"edit batch #{batch_id}"):
-            check_units_change(batch, self._store.events_for_batch(batch_id))
-            batch = self._store.update_batch(batch)
-        self.notify("edit batch")
-        return batch
+        """update_batch for text: the command line's edge."""
+        site, miner = self.site(data_center), self.model(model)
+        parsed = BatchInput.parse(site.id or 0, miner.id or 0, units, ordered_on, expected_on, unit_price_usd,
+                                  supplier, notes, total_cost_usd=total_cost_usd)  # fmt: skip
+        return self.update_batch(batch_id, parsed, version=version)
 
     def replace_batch(self, batch: Batch, *, expected: Batch | None = None) -> Batch:
         """Puts a batch back exactly as given (undo/redo of an edit); the version moves on.
@@ -193,28 +186,31 @@ class BatchOperations:
 
     # -- events ------------------------------------------------------------------------
 
-    def build_event(self, batch_id: int, kind: Any, units: Any, occurred_on: Any, note: Any = "") -> BatchEvent:
+    def event_from(self, batch_id: int, event: EventInput) -> BatchEvent:
         """Checks an event against the batch's history as it would stand with it."""
-        event_kind = kind if isinstance(kind, EventKind) else parse_event_kind(str(kind))
-        event = BatchEvent(
-            batch_id=batch_id,
-            kind=event_kind,
-            units=parse_units("units", units),
-            occurred_on=parse_date("date", occurred_on) or date.today(),
-            note=clean_text(note, "note", multiline=True),
-        )
-        batch = self._store.get_batch(batch_id)
-        replay(batch, [*self._store.events_for_batch(batch_id), replace(event, id=2**62)])
-        return event
+        new = BatchEvent(batch_id, event.kind, event.units, event.occurred_on, event.note)
+        replay(self._store.get_batch(batch_id), [*self._store.events_for_batch(batch_id), replace(new, id=2**62)])
+        return new
 
-    def record_event(self, batch_id: int, kind: Any, units: Any, occurred_on: Any, note: Any = "") -> BatchEvent:
-        event = self.build_event(batch_id, kind, units, occurred_on, note)
-        with self._store.write(f"record {event.kind.value} of {event.units:,} units on batch #{batch_id}"):
+    def build_event(
+        self, batch_id: int, kind: EventKind | str, units: object, occurred_on: object, note: object = ""
+    ) -> BatchEvent:
+        return self.event_from(batch_id, EventInput.parse(kind, units, occurred_on, note))
+
+    def record(self, batch_id: int, event: EventInput) -> BatchEvent:
+        new = self.event_from(batch_id, event)
+        with self._store.write(f"record {new.kind.value} of {new.units:,} units on batch #{batch_id}"):
             # Re-check inside the transaction: another process may have written meanwhile.
-            replay(self._store.get_batch(batch_id), [*self._store.events_for_batch(batch_id), replace(event, id=2**62)])
-            event = self._store.insert_event(event)
+            replay(self._store.get_batch(batch_id), [*self._store.events_for_batch(batch_id), replace(new, id=2**62)])
+            new = self._store.insert_event(new)
         self.notify("record event")
-        return event
+        return new
+
+    def record_event(
+        self, batch_id: int, kind: EventKind | str, units: object, occurred_on: object, note: object = ""
+    ) -> BatchEvent:
+        """record for text: the command line's edge."""
+        return self.record(batch_id, EventInput.parse(kind, units, occurred_on, note))
 
     def delete_event(self, event_id: int, *, expected: BatchEvent | None = None) -> BatchEvent:
         event = self._store.get_event(event_id)
@@ -234,7 +230,7 @@ class BatchOperations:
         self.notify("restore event")
         return event
 
-    def default_event_units(self, batch_id: int, kind: Any) -> int:
+    def default_event_units(self, batch_id: int, kind: EventKind | str) -> int:
         """The units still in the stage this event takes from (the form's default)."""
         event_kind = kind if isinstance(kind, EventKind) else parse_event_kind(str(kind))
         counts = replay(self._store.get_batch(batch_id), self._store.events_for_batch(batch_id))

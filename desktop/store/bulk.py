@@ -15,7 +15,7 @@ from typing import Any
 from desktop.domain.entities import Batch, BatchEvent
 from desktop.errors import ConflictError
 from desktop.freeing import free_in_slices
-from desktop.gc_pause import gc_paused
+from desktop.runtime import gc_paused
 from desktop.store import aggregates, bulk_booking, rows
 from desktop.store.connection import select_in, utc_now
 from desktop.store.store import Store
@@ -37,10 +37,10 @@ _BATCH_SQL = (
 _EVENT_SQL = f"INSERT INTO batch_events ({', '.join(_EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(_EVENT_COLUMNS))})"
 # Inside a bulk block rows change only through the writer, which books every change itself.
 _LIFTED = ("fleet_batch_added", "fleet_event_added", "fleet_event_removed", "fleet_batch_changed")
-_OLD_BATCH_SQL = (
+OLD_BATCH_SQL = (
     f"SELECT id, {', '.join(_BATCH_COLUMNS)}, version FROM batches WHERE id IN ({{marks}}) ORDER BY id"
 )
-_OLD_EVENTS_SQL = (
+OLD_EVENTS_SQL = (
     "SELECT batch_id, kind, units, occurred_on, note, id FROM batch_events WHERE batch_id IN ({marks}) ORDER BY id"
 )
 _UPDATE_SQL = (
@@ -124,8 +124,8 @@ class BulkInsert:
         if not changes:
             return
         conn, ids = self.store.conn, [b.id or 0 for b, _ in changes]
-        old_batches = select_in(conn, _OLD_BATCH_SQL, ids)
-        old_events = select_in(conn, _OLD_EVENTS_SQL, ids)
+        old_batches = select_in(conn, OLD_BATCH_SQL, ids)
+        old_events = select_in(conn, OLD_EVENTS_SQL, ids)
         before = {old[0]: _as_row(old) | {"events": []} for old in old_batches}
         for batch_id, kind, units, occurred_on, note, event_id in old_events:
             before[batch_id]["events"].append(
@@ -167,7 +167,7 @@ def _json(row: dict[str, Any]) -> str:
 
 
 def _as_row(old: tuple[Any, ...]) -> dict[str, Any]:
-    """An _OLD_BATCH_SQL row as the audit writes a batch (rows.batch_to_row: fields in order, ISO dates)."""
+    """An OLD_BATCH_SQL row as the audit writes a batch (rows.batch_to_row: fields in order, ISO dates)."""
     return dict(zip((*_BATCH_COLUMNS, "id", "version"), (*old[1:9], old[0], old[9]), strict=True))
 
 

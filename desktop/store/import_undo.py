@@ -1,7 +1,9 @@
 """Taking an import back (undo): what it wrote is read from its ids and its audit rows.
 
-Plain executemany with the row triggers in place (they keep the running aggregates),
-inside the caller's write(); one audit row says what was taken back.
+The batches it created go in bulk: deleted set-wise without the row triggers and booked
+out of the aggregates in one numpy pass (bulk_booking, as the import booked them in);
+the few it replaced are put back row by row with the triggers in place. All inside the
+caller's write(); one audit row says what was taken back.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from typing import Any
 
 from desktop.domain.entities import Batch, BatchEvent
 from desktop.errors import ConflictError
-from desktop.store import rows
-from desktop.store.bulk import audit_bulk
+from desktop.store import aggregates, rows
+from desktop.store.bulk import OLD_BATCH_SQL, OLD_EVENTS_SQL, audit_bulk, bulk_insert
 from desktop.store.connection import select_in
 from desktop.store.store import Store
 
@@ -62,11 +64,7 @@ def take_back(
     """Deletes the batches (and events) an import created, puts the batches it replaced back
     as they were, and deletes the sites and models it added. Inside the caller's write()."""
     conn = store.conn
-    for start in range(0, len(created_ids), 900):
-        part = list(created_ids[start : start + 900])
-        marks = ", ".join("?" * len(part))
-        conn.execute(f"DELETE FROM batch_events WHERE batch_id IN ({marks})", part)
-        conn.execute(f"DELETE FROM batches WHERE id IN ({marks})", part)
+    _delete_created(store, created_ids)
     conn.executemany("DELETE FROM batch_events WHERE batch_id = ?", [(b.id,) for b, _ in replaced])
     conn.executemany(
         _RESTORE_SQL, [(*(rows.batch_to_row(b)[c] for c in _BATCH_FIELDS), b.id) for b, _ in replaced]
@@ -94,3 +92,27 @@ def take_back(
         {"deleted": len(created_ids), "put_back_ids": [b.id for b, _ in replaced], "sites": list(site_ids),
          "models": list(model_ids)},
     )  # fmt: skip
+
+
+def _delete_created(store: Store, batch_ids: Sequence[int]) -> None:
+    """Deletes batches and their events set-wise; books them out as bulk.replace_batches books
+    the old state of a batch it replaces (100,000 batches: 26 s through the row triggers)."""
+    if not batch_ids:
+        return
+    conn = store.conn
+    with bulk_insert(store) as writer:  # lifts the event and batch-change triggers; books at the end
+        old_batches = select_in(conn, OLD_BATCH_SQL, batch_ids)
+        old_events = select_in(conn, OLD_EVENTS_SQL, batch_ids)
+        conn.execute("DROP TRIGGER fleet_batch_removed")  # transactional, like bulk_insert's
+        try:
+            for start in range(0, len(batch_ids), 900):
+                part = list(batch_ids[start : start + 900])
+                marks = ", ".join("?" * len(part))
+                for table, column in (("batch_events", "batch_id"), ("batch_stage_counts", "batch_id"),
+                                      ("batches", "id")):  # fmt: skip
+                    conn.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", part)
+        finally:
+            if conn.in_transaction:  # after SQLite rolled everything back, the trigger is there already
+                conn.execute(aggregates.trigger("fleet_batch_removed"))
+        writer.removed_batch_rows.extend(old[:-1] for old in old_batches)  # (the version is not booked)
+        writer.removed_event_rows.extend(old_events)

@@ -23,8 +23,10 @@ from desktop.ui.icons import app_icon
 from desktop.ui.look import apply_look
 from desktop.ui.main_window import MainWindow
 from desktop.ui.settings import WindowSettings
+from desktop.ui.workers.task import wait_for_tasks
 
 log = logging.getLogger(__name__)
+SHUTDOWN_WAIT_S = 60.0
 _windows: list[MainWindow] = []  # open windows; Qt owns none of them (top-level)
 
 FirstRunQuestion = Callable[[Session, QWidget | None], bool]
@@ -106,4 +108,7 @@ def run_gui(args: argparse.Namespace) -> int:
     window = open_window(resolve_db_path(getattr(args, "db", None)), demo=bool(getattr(args, "demo", False)))
     if window is None:
         return 2
-    return app.exec()
+    code = app.exec()
+    if not wait_for_tasks(SHUTDOWN_WAIT_S):  # a backup or an export still writing its file
+        log.warning("quit with background work still running after %s s", SHUTDOWN_WAIT_S)
+    return code

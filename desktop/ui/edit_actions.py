@@ -1,7 +1,8 @@
 """The Edit menu: add/edit/delete sites and batches, catalog models, events, undo/redo.
 
-Every change goes through an undoable command (desktop.ui.undo) over FleetService,
-the same service the command line uses. Dialogs open non-blocking (``open()``), so
+Every change is an undoable service change (desktop/services/changes.py) pushed on the
+window's undo stack (desktop/ui/undo.py); the forms parse their text into the service's
+typed inputs. Dialogs open non-blocking (``open()``), so
 the window keeps painting and tests can drive them; each ``open_*`` returns its dialog.
 """
 
@@ -27,6 +28,7 @@ from desktop.services.changes import (
 )
 from desktop.services.import_plan import ImportResult
 from desktop.services.import_undo import ImportChange
+from desktop.services.inputs import EventInput, SiteInput
 from desktop.services.session import Session
 from desktop.ui.dialogs.batch_dialog import BatchDialog, BatchValues
 from desktop.ui.dialogs.event_dialog import EventDialog, EventValues
@@ -240,7 +242,7 @@ class EditActions(ModelActionsMixin, QObject):
         fleet = self.session.fleet
 
         def submit(v: SiteValues) -> None:
-            command = AddSite(fleet, v.name, v.country, v.capacity_mw, v.notes)
+            command = AddSite(fleet, SiteInput.parse(v.name, v.country, v.capacity_mw, v.notes))
             self.run(command)
             if command.site is not None and command.site.id is not None:
                 self.site_added.emit(command.site.id)
@@ -262,7 +264,7 @@ class EditActions(ModelActionsMixin, QObject):
 
         def submit(v: SiteValues) -> None:
             assert v.version is not None  # the version the dialog read (or the user chose to overwrite)
-            self.run(EditSite(fleet, site_id, v.name, v.country, v.capacity_mw, v.notes, v.version))
+            self.run(EditSite(fleet, site_id, SiteInput.parse(v.name, v.country, v.capacity_mw, v.notes), v.version))
 
         dialog = SiteDialog(self.parent_widget, fleet, submit, site)
         self._show(dialog)
@@ -290,7 +292,7 @@ class EditActions(ModelActionsMixin, QObject):
         fleet = self.session.fleet
 
         def submit(v: BatchValues) -> None:
-            command = AddBatch(fleet, **v.as_kwargs())
+            command = AddBatch(fleet, v.parse())
             self.run(command)
             if command.batch is not None and command.batch.id is not None:
                 self.batch_added.emit(command.batch.id)
@@ -318,7 +320,7 @@ class EditActions(ModelActionsMixin, QObject):
 
         def submit(v: BatchValues) -> None:
             assert v.version is not None  # the version the dialog read (or the user chose to overwrite)
-            self.run(EditBatch(fleet, batch_id, v.version, **v.as_kwargs()))
+            self.run(EditBatch(fleet, batch_id, v.version, v.parse()))
 
         dialog = BatchDialog(
             self.parent_widget, fleet, submit, batch=batch, on_new_model=self._new_model_from_batch_dialog
@@ -363,7 +365,7 @@ class EditActions(ModelActionsMixin, QObject):
         fleet = self.session.fleet
 
         def submit(v: EventValues) -> None:
-            self.run(RecordEvent(fleet, batch_id, v.kind, v.units, v.occurred_on, v.note))
+            self.run(RecordEvent(fleet, batch_id, EventInput.parse(v.kind, v.units, v.occurred_on, v.note)))
 
         try:
             dialog = EventDialog(self.parent_widget, fleet, batch_id, submit)

@@ -5,7 +5,8 @@ Two sources of change:
 - other processes (another window, the command line): a QTimer polls SQLite's
   ``PRAGMA data_version`` on the window's connection (cheap, no table read) and
   refreshes only when it moved.
-Reads run on a one-thread QThreadPool through a separate read-only connection;
+Reads run on a one-thread QThreadPool (workers/task.py) through the read model's own
+read-only connection (services/snapshot.py: SnapshotReader);
 requests that arrive while a read runs are folded into one follow-up read.
 """
 
@@ -19,7 +20,7 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from desktop.errors import HashplanError
 from desktop.services.session import Session
 from desktop.services.snapshot import FleetSnapshot, SnapshotReader, SnapshotRequest, empty_snapshot
-from desktop.ui.workers.snapshot_worker import SnapshotWorker
+from desktop.ui.workers.task import Task, run_task
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +41,11 @@ class DataRefresher(QObject):
         self._connection = SnapshotReader(session.path)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
-        self._running: SnapshotWorker | None = None
+        self._running: Task | None = None
         # The last finished worker stays referenced until the next one finishes: its signal can
         # arrive while its thread is still returning from run(), and dropping the last Python
         # reference then would delete the QRunnable under that thread's feet.
-        self._finished: SnapshotWorker | None = None
+        self._finished: Task | None = None
         self._pending = False
         self._requests = 0
         self._closed = False
@@ -78,13 +79,19 @@ class DataRefresher(QObject):
             self._pending = True
             return
         self._requests += 1
-        worker = SnapshotWorker(self._connection, self.request, self._requests)
-        worker.setAutoDelete(False)  # we hold it until its signal arrived
-        worker.signals.loaded.connect(self._on_loaded)
-        worker.signals.failed.connect(self._on_failed)
-        self._running = worker
+        reader, request = self._connection, self.request
+
+        def read(progress: object, cancel: object) -> FleetSnapshot:
+            try:
+                return reader.read(request)
+            except BaseException:
+                reader.close()  # reopen next time: the file may have been replaced
+                raise
+
         self.busy_changed.emit(True)
-        self._pool.start(worker)
+        self._running = run_task(  # held until the next one finished (see _finish)
+            self._pool, read, "reading the database", on_result=self._on_loaded, on_error=self._on_failed
+        )
 
     def is_busy(self) -> bool:
         return self._running is not None or self._pending
@@ -118,7 +125,7 @@ class DataRefresher(QObject):
         else:
             self.busy_changed.emit(False)
 
-    def _on_loaded(self, snapshot: FleetSnapshot, request: int) -> None:
+    def _on_loaded(self, snapshot: FleetSnapshot) -> None:
         if self._closed:
             return
         stale = self._pending and snapshot.request != self.request  # the selection moved on
@@ -128,7 +135,7 @@ class DataRefresher(QObject):
         self.snapshot = snapshot
         self.changed.emit(snapshot)
 
-    def _on_failed(self, message: str, request: int) -> None:
+    def _on_failed(self, message: str) -> None:
         if self._closed:
             return
         self._finish()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from desktop.errors import HashplanError
 from desktop.services.changes import AddModel, Change, DeleteModel, EditModel
+from desktop.services.inputs import ModelInput
 from desktop.ui.dialogs.catalog_dialog import CatalogDialog
 from desktop.ui.dialogs.model_dialog import ModelDialog, ModelValues
 
@@ -34,7 +35,7 @@ class ModelActionsMixin:
         added: list[int] = []
 
         def submit(v: ModelValues) -> None:
-            command = AddModel(fleet, v.name, v.vendor, v.ths, v.watts)
+            command = AddModel(fleet, ModelInput.parse(v.name, v.vendor, v.ths, v.watts))
             self.run(command)
             if command.model is not None and command.model.id is not None:
                 added.append(command.model.id)
@@ -70,7 +71,7 @@ class ModelActionsMixin:
             return None
 
         def submit(v: ModelValues) -> None:
-            self.run(EditModel(fleet, model_id, v.name, v.vendor, v.ths, v.watts))
+            self.run(EditModel(fleet, model_id, ModelInput.parse(v.name, v.vendor, v.ths, v.watts)))
 
         dialog = ModelDialog(parent, fleet, submit, model)
         self._open_over(dialog)

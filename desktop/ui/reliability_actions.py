@@ -1,7 +1,9 @@
 """File > Back up now, File > Restore from backup..., History...; the daily backup.
 
-Backups and restores run on a QThreadPool thread (a large file takes a second or more).
-The worker only touches the store; listeners are told on the UI thread afterwards.
+Backups and restores run on a QThreadPool thread (a large file takes a second or more),
+each through a connection of its own (services/backups.py), so the window's connection
+never waits for them; listeners are told on the UI thread afterwards. History's
+"bring back" goes on the window's undo stack (``run_change``).
 A backup is made when the window opens and, while it stays open, once a day
 (checked hourly: BackupService.maybe_daily_backup makes at most one per day).
 """
@@ -24,7 +26,7 @@ from desktop.services.session import Session
 from desktop.ui.dialogs.history_dialog import HistoryDialog
 from desktop.ui.dialogs.restore_dialog import RestoreDialog
 from desktop.ui.selection import SelectionContext
-from desktop.ui.workers.backup_worker import BackupTask
+from desktop.ui.workers.task import run_task
 
 log = logging.getLogger(__name__)
 DAILY_CHECK_MS = 60 * 60 * 1000
@@ -170,10 +172,10 @@ class ReliabilityActions(QObject):
     # -- worker plumbing ---------------------------------------------------------------
 
     def _run(self, work: Callable[[], Any], what: str, on_done: Callable[[Any], None], *, loud: bool = True) -> None:
-        task = BackupTask(work, what)
-        task.signals.done.connect(on_done)
-        task.signals.failed.connect(lambda message: self._failed(message, loud=loud))
-        self.pool.start(task)
+        run_task(
+            self.pool, lambda progress, cancel: work(), what, on_result=on_done,
+            on_error=lambda message: self._failed(message, loud=loud),
+        )  # fmt: skip
 
     def _failed(self, message: str, *, loud: bool) -> None:
         self.message.emit(message)

@@ -5,7 +5,7 @@ worker it can be the one that frees a window left in a reference cycle, so Qt ob
 destroyed off their own thread: a test run hung with the snapshot worker inside ~QMenu,
 holding Qt's connection lock and waiting for the GIL, while the UI thread held the GIL and
 waited for that lock. pyqtgraph's GarbageCollector does the same for the same reason; this
-one also leaves the collector alone while a worker has it paused (desktop/gc_pause.py).
+one also leaves the collector alone while a worker has it paused (desktop/runtime.py).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import gc
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
-from desktop import gc_pause
+from desktop import runtime
 
 INTERVAL_MS = 1000
 
@@ -31,7 +31,7 @@ class UiThreadCollector(QObject):
     def collect(self) -> int | None:
         """Collects the oldest generation over its threshold, as the automatic collector would;
         returns it (None: nothing due, or a worker has the collector paused)."""
-        if gc_pause.is_paused():
+        if runtime.is_paused():
             return None
         counts, limits = gc.get_count(), gc.get_threshold()
         due = [generation for generation in (2, 1, 0) if counts[generation] > limits[generation]]
@@ -47,5 +47,5 @@ def install(app: QApplication) -> UiThreadCollector:
     if existing is not None:
         return existing
     gc.disable()
-    gc_pause.keep_disabled()
+    runtime.keep_disabled()
     return UiThreadCollector(app)

@@ -56,7 +56,8 @@ def cache_dir() -> Path:
 
 def fleet_db(batches: int = BATCHES, events: int = EVENTS) -> Path:
     """The generated fleet (built once, reused while the schema version is the same)."""
-    schema = hashlib.sha1("".join(s for m in migrations.MIGRATIONS for s in m).encode()).hexdigest()[:8]
+    steps = (s for m in migrations.MIGRATIONS for s in (m if isinstance(m, list) else [m.__qualname__]))
+    schema = hashlib.sha1("".join(steps).encode()).hexdigest()[:8]
     path = cache_dir() / f"fleet-{batches}-{events}-s{SEED}-{schema}.db"
     if not path.exists():
         building = path.with_suffix(".building")

@@ -34,6 +34,7 @@ def _register() -> None:
             "queries": data_figures.query_figures,
             "chart": ui_figures.chart_figures,
             "stall": ui_figures.stall_figures,
+            "backup": ui_figures.backup_stall_figures,
             "startup": process_figures.startup_figures,
             "memory": process_figures.memory_figures,
         }

@@ -292,7 +292,7 @@ def test_an_unexpected_failure_is_a_sentence_in_the_dialog_not_a_traceback(qtbot
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(demo_session.fleet, "add_site", broken)
+    monkeypatch.setattr(demo_session.fleet, "create_site", broken)
     dialog = actions.open_new_site()
     type_into(qtbot, dialog.name_edit, "Quebec")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)

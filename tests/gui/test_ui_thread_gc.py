@@ -7,7 +7,7 @@ import gc
 import threading
 from typing import Any
 
-from desktop.gc_pause import gc_paused
+from desktop.runtime import gc_paused
 from desktop.ui import ui_thread_gc
 
 

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 from desktop.domain.stages import EventKind
 from desktop.errors import HashplanError
 from desktop.services.changes import AddSite
+from desktop.services.inputs import SiteInput
 from desktop.services.session import Session, open_session
 from desktop.ui.edit_actions import EditActions
 from desktop.ui.undo import execute
@@ -126,7 +127,7 @@ def test_the_shortcuts_drive_the_stack(qtbot, actions, demo_session, harness):
     harness.activateWindow()
     qtbot.waitUntil(harness.isActiveWindow)
     before = records(demo_session.path)
-    execute(actions.undo_stack, AddSite(demo_session.fleet, "Quebec", "", "", ""))
+    execute(actions.undo_stack, AddSite(demo_session.fleet, SiteInput.parse("Quebec")))
     after = records(demo_session.path)
     qtbot.keySequence(harness, QKeySequence("Ctrl+Z"))
     assert records(demo_session.path) == before
@@ -137,7 +138,7 @@ def test_the_shortcuts_drive_the_stack(qtbot, actions, demo_session, harness):
 def test_a_refused_change_is_not_pushed(actions, demo_session):
     before = dump_tables(demo_session.path)
     with pytest.raises(HashplanError, match="already exists"):
-        actions.run(AddSite(demo_session.fleet, "KAZAKHSTAN", "", "", ""))
+        actions.run(AddSite(demo_session.fleet, SiteInput.parse("KAZAKHSTAN")))
     assert actions.undo_stack.count() == 0
     assert dump_tables(demo_session.path) == before
 
@@ -145,7 +146,7 @@ def test_a_refused_change_is_not_pushed(actions, demo_session):
 def test_an_undo_that_no_longer_fits_is_explained_and_dropped(actions, demo_session, monkeypatch):
     errors: list[str] = []
     monkeypatch.setattr(actions, "show_error", lambda title, error: errors.append(f"{title}: {error}"))
-    command = AddSite(demo_session.fleet, "Quebec", "", "", "")
+    command = AddSite(demo_session.fleet, SiteInput.parse("Quebec"))
     actions.run(command)
     with open_session(demo_session.path) as other:  # another window logs a batch there meanwhile
         other.fleet.add_batch("Quebec", "Antminer S19", 10, "2026-01-05")

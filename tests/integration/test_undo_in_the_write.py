@@ -17,8 +17,10 @@ from desktop.services.batch_format import HEADER
 from desktop.services.changes import AddSite, Change, EditBatch, EditSite
 from desktop.services.import_undo import ImportChange
 from desktop.services.importing import import_file
+from desktop.services.inputs import BatchInput, SiteInput
 from desktop.services.session import Session, open_session
 from tests.gui.edit_harness import dump_tables
+from tests.integration.test_import_booking import assert_booked_as_rebuilt
 
 
 def _just_before_the_write(
@@ -56,10 +58,8 @@ def test_an_edit_made_elsewhere_just_before_the_undo_writes_is_kept(
     demo_session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     batch = demo_session.store.list_batches()[0]
-    change = EditBatch(
-        demo_session.fleet, batch.id or 0, batch.version, data_center=batch.data_center_id, model=batch.model_id,
-        units=batch.units, ordered_on=batch.ordered_on, unit_price_usd="1000",
-    )  # fmt: skip
+    lot = BatchInput.parse(batch.data_center_id, batch.model_id, batch.units, batch.ordered_on, unit_price_usd="1000")
+    change = EditBatch(demo_session.fleet, batch.id or 0, batch.version, lot)
     change.perform()
 
     def supplier_elsewhere(other: Session) -> None:
@@ -79,7 +79,7 @@ def test_a_site_edit_made_elsewhere_just_before_the_undo_writes_is_kept(
 ) -> None:
     site = demo_session.store.find_site("Texas")
     assert site is not None and site.id is not None
-    change = EditSite(demo_session.fleet, site.id, "Texas", "US", 200, "phase 1", site.version)
+    change = EditSite(demo_session.fleet, site.id, SiteInput.parse("Texas", "US", 200, "phase 1"), site.version)
     change.perform()
     left = _just_before_the_write(
         demo_session, monkeypatch, lambda other: other.fleet.edit_site(site.id or 0, "Texas", "US", 250, "phase 2")
@@ -92,7 +92,7 @@ def test_a_site_edit_made_elsewhere_just_before_the_undo_writes_is_kept(
 
 
 def test_undoing_an_add_refuses_when_the_record_was_changed_since(demo_session: Session) -> None:
-    change = AddSite(demo_session.fleet, "Quebec", "CA", "", "")
+    change = AddSite(demo_session.fleet, SiteInput.parse("Quebec", "CA"))
     change.perform()
     assert change.site is not None
     with open_session(demo_session.path) as other:
@@ -149,11 +149,13 @@ def test_import_then_undo_gives_the_file_before_and_redo_brings_it_back(demo_ses
 
     change.revert()
     assert _state(demo_session) == before
+    assert_booked_as_rebuilt(demo_session.path)  # the running aggregates too, not only what they add up to
 
     change.reapply()
     assert _state(demo_session) == after
     change.revert()  # and once more, from a redone state
     assert _state(demo_session) == before
+    assert_booked_as_rebuilt(demo_session.path)
 
 
 def test_undoing_an_import_refuses_when_one_of_its_batches_moved_on(demo_session: Session, lot_file: Path) -> None:

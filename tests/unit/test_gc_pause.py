@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from desktop.gc_pause import gc_paused
+from desktop.runtime import gc_paused
 
 
 @pytest.fixture(autouse=True)

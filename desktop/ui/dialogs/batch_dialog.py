@@ -30,6 +30,7 @@ from desktop.domain.units import format_hashrate, format_usd
 from desktop.domain.values import cents_to_decimal, parse_money_cents, parse_units
 from desktop.errors import ValidationError
 from desktop.services.fleet import FleetService
+from desktop.services.inputs import BatchInput
 from desktop.ui.dialogs.event_dialog import stage_line
 from desktop.ui.dialogs.stale_edit import VersionedEditDialog
 from desktop.ui.dialogs.widgets import ISO_DISPLAY, date_edit, number_edit
@@ -37,7 +38,7 @@ from desktop.ui.dialogs.widgets import ISO_DISPLAY, date_edit, number_edit
 
 @dataclass(frozen=True)
 class BatchValues:
-    """The form as the service's keyword arguments (text is parsed by the service)."""
+    """The form as its text; ``parse`` makes the service's typed input (the form is an edge)."""
 
     data_center: int
     model: int
@@ -50,9 +51,12 @@ class BatchValues:
     total_cost_usd: str | None
     version: int | None = None  # the row version the form was read at (None: a new batch)
 
-    def as_kwargs(self) -> dict[str, object]:
-        """The service's field arguments (the version is passed on its own)."""
-        return {k: v for k, v in self.__dict__.items() if k != "version"}
+    def parse(self) -> BatchInput:
+        """The typed input the service takes (raises ValidationError naming the field)."""
+        return BatchInput.parse(
+            self.data_center, self.model, self.units, self.ordered_on, self.expected_on, self.unit_price_usd,
+            self.supplier, self.notes, total_cost_usd=self.total_cost_usd,
+        )  # fmt: skip
 
 
 def model_label(model: MinerModel) -> str:
@@ -252,10 +256,8 @@ class BatchDialog(VersionedEditDialog):
 
     def check_form(self) -> None:
         v = self.values()
-        built = self.fleet.build_batch(
-            **v.as_kwargs(),
-            batch_id=self.batch.id if self.batch else None,
-            version=self.batch.version if self.batch else 1,
+        built = self.fleet.batch_from(
+            v.parse(), batch_id=self.batch.id if self.batch else None, version=self.batch.version if self.batch else 1
         )
         if self.batch is not None and self.batch.id is not None:
             # Fewer units must still hold what the events already moved.

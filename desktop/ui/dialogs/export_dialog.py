@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from desktop.services.exporting import FORMATS, WHATS, ExportResult, export, guess_format
 from desktop.services.session import Session, open_session
 from desktop.ui import file_dialogs
-from desktop.ui.workers.transfer_worker import TransferWorker
+from desktop.ui.workers.task import Task, bulk_work, run_task
 
 _WHAT_LABELS = {"batches": "Batches (re-importable)", "summary": "Data centers' summary", "series": "Chart series"}
 _FORMAT_LABELS = {"csv": "CSV", "xlsx": "Excel workbook (XLSX)", "json": "JSON"}
@@ -45,7 +45,7 @@ class ExportDialog(QDialog):
         self.setMinimumWidth(520)
         self.session = session
         self.pool = pool or QThreadPool.globalInstance()
-        self.worker: TransferWorker | None = None
+        self.worker: Task | None = None
         self.outcome: ExportResult | None = None
 
         self.what_combo = QComboBox()
@@ -130,14 +130,13 @@ class ExportDialog(QDialog):
             with open_session(db, readonly=True) as own:
                 return export(own, what, fmt, text, site=site, at=at, cancel=cancel, progress=progress)
 
-        self.worker = TransferWorker(job)
-        self.worker.signals.progress.connect(self._on_progress)
-        self.worker.signals.finished.connect(self._finished)
-        self.worker.signals.failed.connect(self._failed)
         self.export_button.setEnabled(False)
         self.progress.setVisible(True)
         self.message.setText(f"Exporting to {text}…")
-        self.pool.start(self.worker)
+        self.worker = run_task(
+            self.pool, job, "the export", on_result=self._finished, on_error=self._failed,
+            on_progress=self._on_progress, settings=bulk_work,
+        )  # fmt: skip
 
     def _on_progress(self, done: int, total: int) -> None:
         self.progress.setMaximum(max(total, 1))

@@ -31,7 +31,7 @@ from desktop.services.importing import ImportPlan, ImportResult, import_previewe
 from desktop.services.session import Session, open_session
 from desktop.services.xlsx_reader import xlsx_sheet_names
 from desktop.ui import file_dialogs
-from desktop.ui.workers.transfer_worker import TransferWorker
+from desktop.ui.workers.task import Task, bulk_work, run_task
 
 _ROW = re.compile(r"^row (\d+)")
 FILE_FILTER = "Batch files (*.csv *.xlsx *.json);;All files (*)"
@@ -48,7 +48,7 @@ class ImportDialog(QDialog):
         self.pool = pool or QThreadPool.globalInstance()
         self.path: Path | None = None
         self.plan: ImportPlan | None = None
-        self.worker: TransferWorker | None = None
+        self.worker: Task | None = None
         self.outcome: ImportResult | None = None
 
         self.file_edit = QLineEdit(readOnly=True, placeholderText="Choose a .csv, .xlsx or .json file")
@@ -223,14 +223,12 @@ class ImportDialog(QDialog):
             self.progress.setValue(done)
 
     def _run(self, job, on_done, on_failed) -> None:  # type: ignore[no-untyped-def]
-        worker = TransferWorker(job)
-        self.worker = worker
         self._handlers = (on_done, on_failed)
-        # Bound methods of this dialog: Qt queues the worker's signals to the UI thread.
-        worker.signals.progress.connect(self._on_progress)
-        worker.signals.finished.connect(self._worker_finished)
-        worker.signals.failed.connect(self._worker_failed)
-        self.pool.start(worker)
+        # Bound methods of this dialog: Qt queues the task's signals to the UI thread.
+        self.worker = run_task(
+            self.pool, job, "the import", on_result=self._worker_finished, on_error=self._worker_failed,
+            on_progress=self._on_progress, settings=bulk_work,
+        )  # fmt: skip
 
     def _worker_finished(self, value: object) -> None:
         self.worker = None
