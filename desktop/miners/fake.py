@@ -59,6 +59,7 @@ class FakeFleet:
     port: int = 4028
     slow_s: float = 30.0
     _loop: asyncio.AbstractEventLoop | None = field(default=None, repr=False)
+    _answering: set[asyncio.Task[None]] = field(default_factory=set, repr=False)
 
     @classmethod
     def build(
@@ -115,8 +116,14 @@ class FakeFleet:
         loopback_addresses(miner.address, 1)  # never bind anything but loopback
 
         async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            with contextlib.suppress(asyncio.CancelledError):  # the fleet stopped mid-answer
-                await self._answer(miner, reader, writer)
+            task = asyncio.current_task()
+            if task is not None:
+                self._answering.add(task)
+            try:
+                with contextlib.suppress(asyncio.CancelledError):  # the fleet stopped mid-answer
+                    await self._answer(miner, reader, writer)
+            finally:
+                self._answering.discard(task)  # type: ignore[arg-type]
 
         try:
             miner.server = await asyncio.start_server(handle, miner.address, self.port, backlog=64)
@@ -156,6 +163,10 @@ class FakeFleet:
             if miner.server is not None:
                 miner.server.close()
                 miner.server = None
+        pending = list(self._answering)  # slow answers still waiting: end them before the loop goes
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
 
 
 @contextlib.contextmanager

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from desktop.services.catalog import load_seed_catalog
 from desktop.services.fleet import FleetService
+from desktop.services.measured import MeasuredService
+from desktop.services.polling import PollingService
 from desktop.services.reports import FleetQueries
 from desktop.store import Store
 
@@ -16,6 +19,16 @@ class Session:
     store: Store
     fleet: FleetService
     queries: FleetQueries
+
+    @cached_property
+    def measured(self) -> MeasuredService:
+        """Site networks, the miners view, reconciliation and the measured series."""
+        return MeasuredService(self.store, self.queries)
+
+    @cached_property
+    def polling(self) -> PollingService:
+        """Scanning and polling the miners (blocking: call it off the UI thread)."""
+        return PollingService(self.measured)
 
     @property
     def path(self) -> Path:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 
 from desktop.store.aggregates import V3_FLEET_AGGREGATES
+from desktop.store.measured_schema import V4_MEASURED
 
 APPLICATION_ID = 0x48415348  # "HASH": marks a file as Hashplan's
 
@@ -80,7 +81,8 @@ _V2_TARGETS_AND_ROW_VERSIONS = [
 ]
 
 # Running aggregates kept by triggers (see aggregates.py): summary and charts at fleet scale.
-MIGRATIONS: list[list[str]] = [_V1_BASE, _V2_TARGETS_AND_ROW_VERSIONS, V3_FLEET_AGGREGATES]
+# v4: measured hash rate (site networks, miners, latest readings, rollups; measured_schema.py).
+MIGRATIONS: list[list[str]] = [_V1_BASE, _V2_TARGETS_AND_ROW_VERSIONS, V3_FLEET_AGGREGATES, V4_MEASURED]
 CURRENT_VERSION = len(MIGRATIONS)
 
 

@@ -1,7 +1,7 @@
 """Every subcommand, in the order --help lists them. Add a module's COMMANDS here."""
 
 from desktop.cli.command import Command
-from desktop.cli.commands import backup, batches, demo, events, generate, models, sites, summary, transfer
+from desktop.cli.commands import backup, batches, demo, events, generate, miners, models, sites, summary, transfer
 
 ALL_COMMANDS: list[Command] = [
     *demo.COMMANDS,
@@ -13,4 +13,5 @@ ALL_COMMANDS: list[Command] = [
     *transfer.COMMANDS,
     *backup.COMMANDS,
     *generate.COMMANDS,
+    *miners.COMMANDS,
 ]
