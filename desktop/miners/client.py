@@ -111,6 +111,7 @@ class CgminerClient:
     """A MinerSource over the CGMiner-family API; ``timeout`` bounds one whole read."""
 
     timeout: float = 5.0
+    connections: int = 0  # requests made (each on its own connection): the benchmark checks <= 2 a miner
 
     async def read(self, address: str, port: int = DEFAULT_PORT, family: str | None = None) -> MinerReading:
         try:
@@ -125,13 +126,16 @@ class CgminerClient:
 
     async def _read(self, address: str, port: int, family: str | None) -> MinerReading:
         if family not in FAMILIES:
+            self.connections += 1
             first = await query(address, port, "version+devdetails", timeout=self.timeout)
             family = family_of({k: v for k, v in sections(first).items() if succeeded(v)})
+        self.connections += 1
         reply = await query(address, port, "+".join(POLL_COMMANDS[family]), timeout=self.timeout)
         parts = sections(reply)
         if "summary" in parts and succeeded(parts["summary"]):
             return read_reply(address, reply, family)
         # The firmware refused the combined request: the hash rate alone, on a second connection.
+        self.connections += 1
         reply = await query(address, port, "summary", timeout=self.timeout)
         if not any(succeeded(p) for p in sections(reply).values()):
             return MinerReading(address, UNREADABLE, family=family, error=_status_message(reply))

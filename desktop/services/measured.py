@@ -45,11 +45,33 @@ def match_model(reported_type: str, models: Iterable[MinerModel], mappings: dict
     return by_key.get(key) or by_key.get(f"antminer {key}")
 
 
+@dataclass(frozen=True)
+class MeasuredSnapshot:
+    """What the window shows of measured hash rate, read in one go off the UI thread."""
+
+    reconciliation: Reconciliation
+    series: tuple[tuple[int, float], ...]  # (epoch seconds, TH/s) of the selection
+    uptime: float | None  # hashing uptime (0-1) of the selection over the last 24 h
+    site_id: int | None  # the selection (None: all sites)
+    polled_miners: bool  # any miner is known (there is something to poll)
+
+    def selection(self) -> SiteReconciliation:
+        if self.site_id is None:
+            return self.reconciliation.total
+        found = [s for s in self.reconciliation.sites if s.data_center_id == self.site_id]
+        return found[0] if found else self.reconciliation.total
+
+
 class MeasuredService:
     def __init__(self, store: Store, queries: FleetQueries) -> None:
         self.store = store
         self.queries = queries
         self.measured = MeasuredStore(store)
+
+    @property
+    def writable(self) -> bool:
+        """Polls can be stored (the file is not open read-only)."""
+        return not self.store.readonly
 
     # -- networks ----------------------------------------------------------------------
 
@@ -123,6 +145,16 @@ class MeasuredService:
         if hours and minutes and hours[-1][0] + 3600 > minutes[0][0]:
             hours = [p for p in hours if p[0] + 3600 <= minutes[0][0]]
         return days + hours + minutes
+
+    def snapshot(self, site_id: int | None = None) -> MeasuredSnapshot:
+        """Reconciliation of every site, and the selection's series and uptime."""
+        now = int(time.time())
+        with self.store.reading():
+            reconciliation = self.reconciliation()
+            series = tuple(self.measured_series(site_id, now))
+            uptime = self.hashing_uptime(site_id, now=now)
+        known = reconciliation.total.miners_found > 0
+        return MeasuredSnapshot(reconciliation, series, uptime, site_id, known)
 
     def hashing_uptime(self, site_id: int | None = None, hours: int = 24, now: int | None = None) -> float | None:
         """Share (0-1) of the 5-minute miner-windows of the last ``hours`` in which the miner

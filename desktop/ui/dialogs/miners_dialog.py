@@ -1,0 +1,62 @@
+"""The miners view of one site (or all): each known miner, its model, firmware, TH/s now vs
+ideal, W, J/TH, temperature, last seen and status; sortable and filterable."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
+
+from desktop.domain.measured import DEGRADED, HASHING, NOT_HASHING, OFFLINE, UNKNOWN_MODEL, UNREADABLE, MinerRow
+from desktop.ui.models.miner_table_model import MinerFilterProxy, MinerTableModel
+
+STATUS_FILTERS = (
+    ("All statuses", None),
+    ("Not hashing well", "problems"),
+    (HASHING, HASHING),
+    (DEGRADED, DEGRADED),
+    (OFFLINE, OFFLINE),
+    (UNKNOWN_MODEL, UNKNOWN_MODEL),
+    (NOT_HASHING, NOT_HASHING),
+    (UNREADABLE, UNREADABLE),
+)
+
+
+class MinersDialog(QDialog):
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.resize(1100, 600)
+        self.model = MinerTableModel(self)
+        self.proxy = MinerFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView(self)
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Filter miners: address, model, firmware...")
+        self.search.setClearButtonEnabled(True)
+        self.status_filter = QComboBox(self)
+        for label, value in STATUS_FILTERS:
+            self.status_filter.addItem(label, value)
+        self.count_label = QLabel("", self)
+        self.search.textChanged.connect(self._filter)
+        self.status_filter.currentIndexChanged.connect(self._filter)
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.status_filter)
+        bar.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+
+    def set_rows(self, rows: list[MinerRow]) -> None:
+        self.model.set_rows(rows)
+        self._filter()
+
+    def _filter(self) -> None:
+        self.proxy.set_filters(status=self.status_filter.currentData(), text=self.search.text())
+        self.count_label.setText(f"{self.proxy.rowCount():,} of {self.model.rowCount():,} miners")

@@ -1,0 +1,105 @@
+"""Polls the miners on a schedule while the window is open, off the UI thread.
+
+Every ``interval_s`` (default 60 s, settable) one pass runs on a thread of its own pool:
+``session.polling.poll()`` then ``session.measured.snapshot()``; the snapshot comes back to
+the UI thread as ``updated``. A pass still running when the timer fires is not doubled.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+
+from desktop.services.measured import MeasuredSnapshot
+from desktop.services.polling import PollOptions
+from desktop.services.session import Session
+from desktop.ui.workers.backup_worker import BackupTask
+
+log = logging.getLogger(__name__)
+
+DEFAULT_INTERVAL_S = 60
+MIN_INTERVAL_S = 5
+
+
+class MeasuredPoller(QObject):
+    updated = Signal(object)  # MeasuredSnapshot
+    failed = Signal(str)
+    busy_changed = Signal(bool)
+
+    def __init__(self, session: Session, parent: QObject | None = None, *, interval_s: int = DEFAULT_INTERVAL_S):
+        super().__init__(parent)
+        self.session = session
+        self.options = PollOptions()
+        self.site_id: int | None = None
+        self.snapshot: MeasuredSnapshot | None = None
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._running = False
+        self._closed = False
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.poll_now)
+        self.set_interval(interval_s)
+
+    @property
+    def interval_s(self) -> int:
+        return self._timer.interval() // 1000
+
+    def set_interval(self, seconds: int) -> None:
+        self._timer.start(max(MIN_INTERVAL_S, int(seconds)) * 1000)
+
+    def is_busy(self) -> bool:
+        return self._running
+
+    def set_site(self, site_id: int | None) -> None:
+        """The selection changed: re-read (no poll) for its series and uptime."""
+        self.site_id = site_id
+        self._run(poll=False)
+
+    def refresh(self) -> None:
+        self._run(poll=False)
+
+    def poll_now(self) -> None:
+        self._run(poll=True)
+
+    def _run(self, *, poll: bool) -> None:
+        if self._running or self._closed:
+            return
+        session, site_id, options = self.session, self.site_id, self.options
+        writable = session.measured.writable
+
+        def work() -> MeasuredSnapshot:
+            snapshot = session.measured.snapshot(site_id)
+            if poll and snapshot.polled_miners and writable:
+                session.polling.poll(None, options)
+                snapshot = session.measured.snapshot(site_id)
+            return snapshot
+
+        task = BackupTask(work, "polling the miners" if poll else "reading measured hash rate")
+        task.signals.done.connect(self._done)
+        task.signals.failed.connect(self._failed)
+        self._running = True
+        self.busy_changed.emit(True)
+        self._pool.start(task)
+
+    def _done(self, snapshot: MeasuredSnapshot) -> None:
+        self._finish()
+        if self._closed:
+            return
+        self.snapshot = snapshot
+        self.updated.emit(snapshot)
+
+    def _failed(self, message: str) -> None:
+        self._finish()
+        if not self._closed:
+            self.failed.emit(message)
+
+    def _finish(self) -> None:
+        self._running = False
+        self.busy_changed.emit(False)
+
+    def close(self) -> None:
+        """Stops the schedule and waits for a pass in flight (the file closes after)."""
+        self._closed = True
+        self._timer.stop()
+        self._pool.waitForDone()
