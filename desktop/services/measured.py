@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime, timezone
 
 from desktop.domain.entities import MinerModel
 from desktop.domain.measured import MinerRow, SiteReconciliation, total_reconciliation
@@ -60,6 +61,31 @@ class MeasuredSnapshot:
             return self.reconciliation.total
         found = [s for s in self.reconciliation.sites if s.data_center_id == self.site_id]
         return found[0] if found else self.reconciliation.total
+
+
+def _when(epoch: int | None) -> str | None:
+    return None if epoch is None else datetime.fromtimestamp(epoch, timezone.utc).isoformat(timespec="seconds")
+
+
+def miner_to_json(row: MinerRow) -> dict[str, object]:
+    """One miner as ``miners --json`` prints it (and the miners export writes it)."""
+    return {
+        "site": row.site,
+        "address": row.address,
+        "port": row.port,
+        "reported_type": row.reported_type,
+        "model": row.model,
+        "firmware": row.firmware,
+        "status": row.status,
+        "ths": row.ths_5s,
+        "ideal_ths": row.ideal_ths,
+        "watts": row.watts,
+        "j_per_th": None if row.j_per_th is None else round(row.j_per_th, 2),
+        "max_temp_c": row.max_temp_c,
+        "read_at": _when(row.read_at),
+        "last_seen": _when(row.last_seen),
+        "error": row.error,
+    }
 
 
 class MeasuredService:
@@ -155,6 +181,16 @@ class MeasuredService:
             uptime = self.hashing_uptime(site_id, now=now)
         known = reconciliation.total.miners_found > 0
         return MeasuredSnapshot(reconciliation, series, uptime, site_id, known)
+
+    def daily_measured(self) -> dict[int | None, dict[date, float]]:
+        """Each site's measured TH/s per day (the day's polls averaged, UTC days), and the
+        total under None (the sites' daily figures summed)."""
+        found: dict[int | None, dict[date, float]] = {None: {}}
+        for site, bucket, ths in self.measured.daily_by_site():
+            day = datetime.fromtimestamp(bucket, timezone.utc).date()
+            found.setdefault(site, {})[day] = ths
+            found[None][day] = found[None].get(day, 0.0) + ths
+        return found
 
     def hashing_uptime(self, site_id: int | None = None, hours: int = 24, now: int | None = None) -> float | None:
         """Share (0-1) of the 5-minute miner-windows of the last ``hours`` in which the miner

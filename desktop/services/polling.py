@@ -175,6 +175,8 @@ class PollingService:
             rollups = []
             for site in site_ids:
                 pairs = [(m, r) for m, r in zip(miners, readings, strict=True) if m.data_center_id == site]
+                if not pairs:
+                    continue  # no miner known there: not measured (a 0 would read as all down)
                 book = books.get(site)
                 windows, up = closed.get(site, (0, 0))
                 rollups.append(

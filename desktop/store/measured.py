@@ -212,6 +212,16 @@ class MeasuredStore:
             )
         ]
 
+    def daily_by_site(self) -> list[tuple[int, int, float]]:
+        """(site id, day start, TH/s averaged over the day's polls), from the kept-forever rollups."""
+        return [
+            (int(site), int(bucket), float(ths))
+            for site, bucket, ths in self._rows(
+                "SELECT data_center_id, bucket, measured_ths / polls FROM site_rollups WHERE step = 86400 "
+                "ORDER BY data_center_id, bucket"
+            )
+        ]
+
     def uptime_windows(self, site_id: int | None, since: int) -> tuple[int, int]:
         """(5-minute miner-windows closed since ``since``, those with the miner hashing)."""
         where, params = "step = 3600 AND bucket >= ?", (since - since % 3600,)

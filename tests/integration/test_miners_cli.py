@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -125,3 +126,27 @@ def test_poll_with_no_miners_known_exits_0(demo_db: Path, capsys: pytest.Capture
 def test_fake_miners_refuse_a_non_loopback_base(capsys: pytest.CaptureFixture[str], base: str) -> None:
     result = run_cli(capsys, "fake-miners", "--count", "5", "--base", base)
     assert result.code == 2 and "loopback" in result.err and result.err.count("\n") == 1
+
+
+def test_export_series_carries_the_measured_days_and_miners_export_lists_the_miners(
+    demo_db: Path, capsys: pytest.CaptureFixture[str], fleet: FleetThread, tmp_path: Path
+) -> None:
+    db = ("--db", str(demo_db))
+    assert run_cli(capsys, *db, "edit-site", "Texas", "--network", "127.0.4.2-127.0.4.5").code == 0
+    assert run_cli(capsys, *db, "scan", "--port", str(PORT)).code == 0
+    assert run_cli(capsys, *db, "poll").code == 0
+    series = tmp_path / "series.csv"
+    assert run_cli(capsys, *db, "export", "--what", "series", "--out", str(series)).code == 0
+    rows = list(csv.DictReader(series.open(encoding="utf-8")))
+    measured = [r for r in rows if r["measured_ths"]]
+    expected = sum(fleet.fleet.miners[f"127.0.4.{i}"].state.ths for i in range(2, 6))
+    assert {r["data_center"] for r in measured} == {"Texas", "Total"}
+    today = [r for r in measured if r["data_center"] == "Total"][-1]
+    assert float(today["measured_ths"]) == pytest.approx(expected, abs=0.01)
+    assert float(today["deployed_ths"]) == pytest.approx(145556.5)  # the books' curve carried to the day
+
+    miners = tmp_path / "miners.json"
+    assert run_cli(capsys, *db, "export", "--what", "miners", "--out", str(miners)).code == 0
+    listed = json.loads(miners.read_text(encoding="utf-8"))
+    assert len(listed) == 4 and {m["data_center"] for m in listed} == {"Texas"}
+    assert all(m["status"] == "Hashing" for m in listed)

@@ -6,12 +6,12 @@ import argparse
 import contextlib
 import json
 import sys
-from datetime import datetime, timezone
 
 from desktop.cli.command import Command
-from desktop.domain.measured import MinerRow, SiteReconciliation
+from desktop.domain.measured import SiteReconciliation
 from desktop.domain.units import format_hashrate
 from desktop.services.fake_miners import build_fake_fleet, serve_fake_fleet
+from desktop.services.measured import miner_to_json
 from desktop.services.polling import PollOptions
 from desktop.services.session import Session
 
@@ -74,34 +74,10 @@ def _run_poll(args: argparse.Namespace, session: Session) -> int:
     return 0
 
 
-def _when(epoch: int | None) -> str | None:
-    return None if epoch is None else datetime.fromtimestamp(epoch, timezone.utc).isoformat(timespec="seconds")
-
-
-def miner_json(row: MinerRow) -> dict[str, object]:
-    return {
-        "site": row.site,
-        "address": row.address,
-        "port": row.port,
-        "reported_type": row.reported_type,
-        "model": row.model,
-        "firmware": row.firmware,
-        "status": row.status,
-        "ths": row.ths_5s,
-        "ideal_ths": row.ideal_ths,
-        "watts": row.watts,
-        "j_per_th": None if row.j_per_th is None else round(row.j_per_th, 2),
-        "max_temp_c": row.max_temp_c,
-        "read_at": _when(row.read_at),
-        "last_seen": _when(row.last_seen),
-        "error": row.error,
-    }
-
-
 def _run_miners(args: argparse.Namespace, session: Session) -> int:
     rows = session.measured.miners(_site_id(session, args.site))
     if args.json:
-        print(json.dumps([miner_json(r) for r in rows]))
+        print(json.dumps([miner_to_json(r) for r in rows]))
         return 0
     for r in rows:
         now = "-" if r.ths_5s is None else f"{r.ths_5s:.1f}"

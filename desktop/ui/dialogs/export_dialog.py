@@ -26,7 +26,12 @@ from desktop.services.exporting import FORMATS, WHATS, ExportResult, export, gue
 from desktop.services.session import Session, open_session
 from desktop.ui.workers.transfer_worker import TransferWorker
 
-_WHAT_LABELS = {"batches": "Batches (re-importable)", "summary": "Data centers' summary", "series": "Chart series"}
+_WHAT_LABELS = {
+    "batches": "Batches (re-importable)",
+    "summary": "Data centers' summary",
+    "series": "Chart series",
+    "miners": "Miners (last reading)",
+}
 _FORMAT_LABELS = {"csv": "CSV", "xlsx": "Excel workbook (XLSX)", "json": "JSON"}
 
 
