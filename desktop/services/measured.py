@@ -31,19 +31,29 @@ class Reconciliation:
         }
 
 
-def match_model(reported_type: str, models: Iterable[MinerModel], mappings: dict[str, int]) -> int | None:
+class ModelMatcher:
     """The catalog model a miner's reported type names: the user's mapping first, then the
-    model's name or vendor + name, then the name with "Antminer " in front ("S19j Pro")."""
-    key = name_key(reported_type)
-    if not key:
-        return None
-    if key in mappings:
-        return mappings[key]
-    by_key: dict[str, int] = {}
-    for model in models:
-        by_key.setdefault(model.key, model.id or 0)
-        by_key.setdefault(name_key(model.label), model.id or 0)
-    return by_key.get(key) or by_key.get(f"antminer {key}")
+    model's name or vendor + name, then the name with "Antminer " in front ("S19j Pro").
+    Built once a pass (a fleet reports a handful of types)."""
+
+    def __init__(self, models: Iterable[MinerModel], mappings: dict[str, int]) -> None:
+        self._mappings = mappings
+        self._by_key: dict[str, int] = {}
+        for model in models:
+            self._by_key.setdefault(model.key, model.id or 0)
+            self._by_key.setdefault(name_key(model.label), model.id or 0)
+        self._cache: dict[str, int | None] = {}
+
+    def __call__(self, reported_type: str) -> int | None:
+        if reported_type not in self._cache:
+            key = name_key(reported_type)
+            found = self._mappings.get(key) or self._by_key.get(key) or self._by_key.get(f"antminer {key}")
+            self._cache[reported_type] = found if key else None
+        return self._cache[reported_type]
+
+
+def match_model(reported_type: str, models: Iterable[MinerModel], mappings: dict[str, int]) -> int | None:
+    return ModelMatcher(models, mappings)(reported_type)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from desktop.errors import ValidationError
 from desktop.miners.client import DEFAULT_PORT, AddressNotAllowedError, CgminerClient, check_address
 from desktop.miners.reading import OFFLINE, READ, MinerReading
 from desktop.miners.source import MinerSource
-from desktop.services.measured import MeasuredService, Reconciliation, match_model
+from desktop.services.measured import MeasuredService, ModelMatcher, Reconciliation
 from desktop.store.measured import ReadingRow
 
 log = logging.getLogger(__name__)
@@ -123,13 +123,13 @@ class PollingService:
         readings = asyncio.run(read_many(self._source(options), targets, options.concurrency))
         at, as_of = _now()
         by_address = {(r.address): r for r in readings}
-        models, mappings = self.store.list_models(), self.measured.measured.type_mappings()
+        match = ModelMatcher(self.store.list_models(), self.measured.measured.type_mappings())
         results = []
         with self.store.write("scan for miners"):
             for site in site_ids:
                 answered = [by_address[a] for a in plan[site] if by_address[a].outcome != OFFLINE]
                 rows = [
-                    (r.address, port, r.family or "", r.model or "", match_model(r.model or "", models, mappings),
+                    (r.address, port, r.family or "", r.model or "", match(r.model or ""),
                      r.firmware or "")
                     for r in answered
                 ]  # fmt: skip
@@ -157,13 +157,13 @@ class PollingService:
     ) -> None:
         """Stores one pass's readings (in the order of ``miners``), the sites' rollups, and prunes."""
         store = self.measured.measured
-        models, mappings = self.store.list_models(), store.type_mappings()
+        match = ModelMatcher(self.store.list_models(), store.type_mappings())
         identities = []
         for m, r in zip(miners, readings, strict=True):
             if r.outcome != READ or not r.family:
                 continue
             reported = r.model or m.reported_type
-            identity = (r.family, reported, match_model(reported, models, mappings), r.firmware or m.firmware)
+            identity = (r.family, reported, match(reported), r.firmware or m.firmware)
             if identity != (m.family, m.reported_type, m.model_id, m.firmware):
                 identities.append((*identity, m.id))
         books = {f.data_center_id: f for f in self.measured.queries.summary().sites}
