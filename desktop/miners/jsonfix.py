@@ -2,8 +2,8 @@
 
 CGMiner-family firmware emits broken JSON: a trailing NUL, `,}` and `,]`, `}{` between
 two objects of a list, `[,{`, bare `inf`/`nan` (or quoted "inf"/"nan" where a number
-belongs) and raw newlines. Each fix is made outside string literals only, so a pool URL
-or a message holding those characters is left as it was.
+belongs) and raw newlines. Each is fixed where json.loads stops at it, so it is always
+structure that gets fixed: a pool URL or a message holding those characters is left as it was.
 """
 
 from __future__ import annotations
@@ -19,77 +19,43 @@ class ReplyFormatError(ValueError):
 
 
 _BARE_WORDS = re.compile(r"-?(?:inf(?:inity)?|nan)\b", re.IGNORECASE)
+MAX_FIXES = 500  # a reply with more faults than this is not worth reading
 
 
-def _repair(text: str) -> str:
-    """One pass over ``text``: fixes the known faults outside strings."""
-    out: list[str] = []
-    in_string = escaped = False
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-            elif ch in "\n\r\t":  # a raw control character inside a string breaks json.loads
-                out.append(" ")
-                i += 1
-                continue
-            out.append(ch)
-            i += 1
-            continue
-        if ch == '"':
-            in_string = True
-            out.append(ch)
-        elif ch in "}]":
-            _drop_trailing_comma(out)
-            out.append(ch)
-            if ch == "}" and _next_significant(text, i + 1) == "{":  # `}{` inside a list
-                out.append(",")
-        elif ch == ",":
-            prev = _last_significant(out)
-            if prev in ("[", ",", "{"):  # `[,{`, `,,`, `{,`
-                pass
-            else:
-                out.append(ch)
-        elif ch in "iInN-" and (match := _BARE_WORDS.match(text, i)) and _is_value_position(out):
-            out.append("null")
-            i = match.end()
-            continue
-        else:
-            out.append(ch)
-        i += 1
-    return "".join(out)
+def _fix_at(text: str, error: json.JSONDecodeError) -> str | None:
+    """``text`` with the fault json.loads stopped at fixed, or None when it is not a known
+    one. The parser says where structure broke, so nothing inside a string is touched."""
+    pos = error.pos
+    if error.msg.startswith("Invalid control character"):  # a raw newline inside a string
+        return f"{text[:pos]} {text[pos + 1 :]}"
+    here = text[pos : pos + 1]
+    before = pos - 1
+    while before >= 0 and text[before] in " \t\r\n":
+        before -= 1
+    previous = text[before] if before >= 0 else ""
+    if here in ("}", "]") and previous == ",":  # `,}` and `,]`
+        return text[:before] + text[before + 1 :]
+    if here == "," and previous in ("[", "{", ","):  # `[,{`, `{,`, `,,`
+        return text[:pos] + text[pos + 1 :]
+    if here == "{" and previous == "}":  # `}{` between two objects of a list
+        return f"{text[:pos]},{text[pos:]}"
+    if match := _BARE_WORDS.match(text, pos):  # bare inf / nan where a value belongs
+        return f"{text[:pos]}null{text[match.end() :]}"
+    return None
 
 
-def _drop_trailing_comma(out: list[str]) -> None:
-    j = len(out) - 1
-    while j >= 0 and out[j] in " \n\r\t":
-        j -= 1
-    if j >= 0 and out[j] == ",":
-        del out[j]
-
-
-def _last_significant(out: list[str]) -> str:
-    for ch in reversed(out):
-        if ch not in " \n\r\t":
-            return ch
-    return ""
-
-
-def _next_significant(text: str, start: int) -> str:
-    for ch in text[start : start + 64]:
-        if ch not in " \n\r\t":
-            return ch
-    return ""
-
-
-def _is_value_position(out: list[str]) -> bool:
-    return _last_significant(out) in (":", "[", ",")
+def _loads_repairing(text: str) -> Any:
+    """json.loads, fixing each known fault where the parser meets it (a reply has a few:
+    one parse each, far cheaper than scanning every character in Python)."""
+    for _ in range(MAX_FIXES):
+        try:
+            return json.loads(text, parse_constant=_no_constants)
+        except json.JSONDecodeError as error:
+            fixed = _fix_at(text, error)
+            if fixed is None:
+                raise ReplyFormatError(f"not JSON even after repair ({error.msg} at {error.pos})") from None
+            text = fixed
+    raise ReplyFormatError(f"more than {MAX_FIXES} faults")
 
 
 def _no_constants(name: str) -> None:
@@ -103,13 +69,7 @@ def parse_reply(data: bytes) -> dict[str, Any]:
         raise ReplyFormatError("empty reply")
     if text.startswith(","):  # some Avalon firmware drops the opening brace
         text = "{" + text[1:]
-    try:
-        value = json.loads(text, parse_constant=_no_constants)
-    except ValueError:
-        try:
-            value = json.loads(_repair(text), parse_constant=_no_constants)
-        except ValueError as error:
-            raise ReplyFormatError(f"not JSON even after repair ({error.msg} at {error.pos})") from None
+    value = _loads_repairing(text)
     if not isinstance(value, dict):
         raise ReplyFormatError(f"a JSON {type(value).__name__}, not an object")
     return value

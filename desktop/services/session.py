@@ -57,3 +57,11 @@ def open_session(path: str | Path, *, readonly: bool = False, defer_check: bool 
         store.close()
         raise
     return Session(store, FleetService(store), FleetQueries(store))
+
+
+def open_worker_session(path: str | Path) -> Session:
+    """A second connection to a file this process has open and checked (no integrity check
+    again): for a worker thread that writes on its own (the window's polling), so the
+    window's connection and its lock stay free while it writes."""
+    store = Store.open(path, verify=False)
+    return Session(store, FleetService(store), FleetQueries(store))

@@ -107,6 +107,9 @@ def test_each_missing_key_leaves_the_rest_of_the_reading(section: str, key: str)
         (b'{"a":"x\ny"}\x00', {"a": "x y"}),
         (b'{"url":"stratum+tcp://a,}b{"}', {"url": "stratum+tcp://a,}b{"}),  # faults inside a string stay
         (b',"id":1}', {"id": 1}),
+        (b'{"a":[1,,2, ], "b" : {"c":1 ,\n} }', {"a": [1, 2], "b": {"c": 1}}),
+        (b'{"a":[{"b":1} \n {"c":"}{"}]}', {"a": [{"b": 1}, {"c": "}{"}]}),
+        (b'{"a": "say \\"inf\\", nan"}', {"a": 'say "inf", nan'}),
     ],
 )
 def test_known_firmware_json_faults_are_repaired(raw: bytes, expected: dict) -> None:

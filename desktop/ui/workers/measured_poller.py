@@ -1,8 +1,10 @@
 """Polls the miners on a schedule while the window is open, off the UI thread.
 
 Every ``interval_s`` (default 60 s, settable) one pass runs on a thread of its own pool:
-``session.polling.poll()`` then ``session.measured.snapshot()``; the snapshot comes back to
-the UI thread as ``updated``. A pass still running when the timer fires is not doubled.
+``polling.poll()`` then ``measured.snapshot()``; the snapshot comes back to the UI thread
+as ``updated``. A pass still running when the timer fires is not doubled. The passes use a
+connection of their own: the window's stays free (its lock was held for the whole write,
+and the UI thread's change check waited on it: a 110 ms stall on 5,000 miners).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from desktop.services.measured import MeasuredSnapshot
 from desktop.services.polling import PollOptions
-from desktop.services.session import Session
+from desktop.services.session import Session, open_worker_session
 from desktop.ui.workers.backup_worker import BackupTask
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,7 @@ class MeasuredPoller(QObject):
         self._pool.setMaxThreadCount(1)
         self._running = False
         self._closed = False
+        self._worker: Session | None = None  # opened by the first pass, on the pool's thread
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.poll_now)
         self.set_interval(interval_s)
@@ -65,10 +68,13 @@ class MeasuredPoller(QObject):
     def _run(self, *, poll: bool) -> None:
         if self._running or self._closed:
             return
-        session, site_id, options = self.session, self.site_id, self.options
-        writable = session.measured.writable
+        site_id, options = self.site_id, self.options
+        writable = self.session.measured.writable
 
         def work() -> MeasuredSnapshot:
+            if self._worker is None:
+                self._worker = open_worker_session(self.session.path)
+            session = self._worker
             snapshot = session.measured.snapshot(site_id)
             if poll and snapshot.polled_miners and writable:
                 session.polling.poll(None, options)
@@ -103,3 +109,6 @@ class MeasuredPoller(QObject):
         self._closed = True
         self._timer.stop()
         self._pool.waitForDone()
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
