@@ -100,8 +100,11 @@ class MeasuredStore:
         self._write(
             "INSERT INTO miners (data_center_id, address, port, family, reported_type, model_id, firmware, found_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (data_center_id, address, port) DO UPDATE SET "
-            "family = excluded.family, reported_type = excluded.reported_type, model_id = excluded.model_id, "
-            "firmware = excluded.firmware",
+            # an answer that could not be read (no type, no firmware) keeps what an earlier scan read
+            "family = COALESCE(NULLIF(excluded.family, ''), family), "
+            "model_id = CASE WHEN excluded.reported_type = '' THEN model_id ELSE excluded.model_id END, "
+            "reported_type = COALESCE(NULLIF(excluded.reported_type, ''), reported_type), "
+            "firmware = COALESCE(NULLIF(excluded.firmware, ''), firmware)",
             [(site_id, a, p, fam, rt, mid, fw, now) for a, p, fam, rt, mid, fw in miners],
         )
         return sum(1 for a, p, *_ in miners if (a, p) not in known)

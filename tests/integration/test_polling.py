@@ -71,3 +71,15 @@ def test_reported_types_match_catalog_models_and_the_user_can_correct_one(sessio
     session.polling.poll(site.id, PollOptions(timeout_s=2))
     remapped = [r for r in session.measured.miners(site.id) if r.reported_type == "Antminer S19 XP"]
     assert remapped and all(r.model == "Antminer S21" for r in remapped)
+
+
+def test_a_rescan_keeps_what_it_knew_of_a_miner_that_now_answers_garbage(session: Session, fleet: FleetThread) -> None:
+    site = session.fleet.add_site("Loopback", "Nowhere")
+    session.measured.set_networks(site.id or 0, ["127.0.3.2-127.0.3.3"])
+    session.polling.scan(site.id, PollOptions(port=PORT, timeout_s=2))
+    fleet.set_behaviour("127.0.3.2", "garbage")
+    again = session.polling.scan(site.id, PollOptions(port=PORT, timeout_s=2))
+    assert again.sites[0].found == 2 and again.sites[0].new == 0
+    rows = {r.address: r for r in session.measured.miners(site.id)}
+    assert rows["127.0.3.2"].model == fleet.fleet.miners["127.0.3.2"].state.model
+    assert rows["127.0.3.2"].status == UNREADABLE
