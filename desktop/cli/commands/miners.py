@@ -45,6 +45,9 @@ def _run_scan(args: argparse.Namespace, session: Session) -> int:
         print(json.dumps({"as_of": result.as_of, "data_centers": sites}))
         return 0
     for s in result.sites:
+        if not s.addresses:
+            print(f"{s.name}: no network ranges (add them with: edit-site '{s.name}' --network SPEC)")
+            continue
         print(f"{s.name}: {s.found:,} miners answered of {s.addresses:,} addresses ({s.new:,} new)")
     return 0
 
