@@ -65,6 +65,7 @@ class MeasuredSnapshot:
     uptime: float | None  # hashing uptime (0-1) of the selection over the last 24 h
     site_id: int | None  # the selection (None: all sites)
     polled_miners: bool  # any miner is known (there is something to poll)
+    miners: tuple[MinerRow, ...] | None = None  # the selection's miners, when asked for
 
     def selection(self) -> SiteReconciliation:
         if self.site_id is None:
@@ -182,15 +183,16 @@ class MeasuredService:
             hours = [p for p in hours if p[0] + 3600 <= minutes[0][0]]
         return days + hours + minutes
 
-    def snapshot(self, site_id: int | None = None) -> MeasuredSnapshot:
-        """Reconciliation of every site, and the selection's series and uptime."""
+    def snapshot(self, site_id: int | None = None, *, with_miners: bool = False) -> MeasuredSnapshot:
+        """Reconciliation of every site, and the selection's series and uptime (and miners)."""
         now = int(time.time())
         with self.store.reading():
             reconciliation = self.reconciliation()
             series = tuple(self.measured_series(site_id, now))
             uptime = self.hashing_uptime(site_id, now=now)
+            miners = tuple(self.miners(site_id)) if with_miners else None
         known = reconciliation.total.miners_found > 0
-        return MeasuredSnapshot(reconciliation, series, uptime, site_id, known)
+        return MeasuredSnapshot(reconciliation, series, uptime, site_id, known, miners)
 
     def daily_measured(self) -> dict[int | None, dict[date, float]]:
         """Each site's measured TH/s per day (the day's polls averaged, UTC days), and the

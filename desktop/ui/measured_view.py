@@ -8,13 +8,12 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from desktop.services.measured import MeasuredSnapshot
 from desktop.services.session import Session
 from desktop.ui.charts.hashrate_chart import HashrateChart
 from desktop.ui.dialogs.miners_dialog import MinersDialog
 from desktop.ui.panels.measured_panel import MeasuredPanel, MeasuredTiles
 from desktop.ui.settings import WindowSettings
-from desktop.ui.workers.measured_poller import DEFAULT_INTERVAL_S, MeasuredPoller
+from desktop.ui.workers.measured_poller import DEFAULT_INTERVAL_S, MeasuredPoller, PollOutcome
 
 INTERVAL_KEY = "measured/interval_s"
 
@@ -55,15 +54,16 @@ class MeasuredView(QObject):
     def set_site(self, site_id: int | None) -> None:
         self.poller.set_site(site_id)
 
-    def _show(self, snapshot: MeasuredSnapshot) -> None:
+    def _show(self, outcome: PollOutcome) -> None:
+        snapshot = outcome.snapshot
         if snapshot.site_id != self.selected_site_id():
             self.poller.set_site(self.selected_site_id())  # the selection moved on: read it
             return
         self.tiles.show_snapshot(snapshot)
         self.panel.show_snapshot(snapshot)
         self.chart.set_measured(snapshot.series)
-        if self.miners_dialog is not None and self.miners_dialog.isVisible():
-            self.miners_dialog.set_rows(self.session.measured.miners(snapshot.site_id))
+        if self.miners_dialog is not None and self.miners_dialog.isVisible() and outcome.miner_table is not None:
+            self.miners_dialog.set_prepared(outcome.miner_table)  # read and formatted on the worker
 
     def show_miners(self, site_name: str | None) -> MinersDialog:
         """The miners view of the selected site (or all sites)."""
@@ -71,8 +71,10 @@ class MeasuredView(QObject):
         title = f"Miners: {site_name or ('All sites' if site_id is None else f'site #{site_id}')}"
         if self.miners_dialog is None:
             self.miners_dialog = MinersDialog(title, self.window)
+            self.miners_dialog.finished.connect(lambda _: setattr(self.poller, "with_miners", False))
         self.miners_dialog.setWindowTitle(title)
         self.miners_dialog.set_rows(self.session.measured.miners(site_id))
+        self.poller.with_miners = True
         self.miners_dialog.show()
         self.miners_dialog.raise_()
         return self.miners_dialog

@@ -100,3 +100,21 @@ def test_poll_now_and_the_miners_view_sort_and_filter(
     numbers = [float(v.replace(",", "")) for v in values if v]
     assert header.sortIndicatorSection() == 3
     assert numbers == sorted(numbers) or numbers == sorted(numbers, reverse=True)
+
+
+def test_the_open_miners_view_follows_each_poll(
+    qtbot, open_main_window: WindowFactory, scanned_demo: Path, fleet: FleetThread
+) -> None:
+    window = open_main_window(scanned_demo)
+    qtbot.waitUntil(lambda: window.measured_panel.table.rowCount() == 3, timeout=5000)
+    qtbot.mouseClick(window.measured_panel.miners_button, Qt.MouseButton.LeftButton)
+    dialog = window.measured.miners_dialog
+    assert dialog is not None
+    dialog.status_filter.setCurrentIndex(dialog.status_filter.findText("Offline"))
+    assert dialog.proxy.rowCount() == 0
+    fleet.set_behaviour("127.0.5.6", "offline")
+    qtbot.waitUntil(lambda: window.measured_panel.poll_button.isEnabled(), timeout=5000)
+    qtbot.mouseClick(window.measured_panel.poll_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.proxy.rowCount() == 1, timeout=15_000)
+    assert dialog.proxy.index(0, 0).data() == "127.0.5.6"
+    assert dialog.count_label.text() == "1 of 10 miners"

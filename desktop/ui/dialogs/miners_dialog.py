@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from desktop.domain.measured import DEGRADED, HASHING, NOT_HASHING, OFFLINE, UNKNOWN_MODEL, UNREADABLE, MinerRow
-from desktop.ui.models.miner_table_model import MinerFilterProxy, MinerTableModel
+from desktop.ui.models.miner_table_model import MinerFilterProxy, MinerTableModel, PreparedRow
 
 STATUS_FILTERS = (
     ("All statuses", None),
@@ -55,6 +55,11 @@ class MinersDialog(QDialog):
 
     def set_rows(self, rows: list[MinerRow]) -> None:
         self.model.set_rows(rows)
+        self._filter()
+
+    def set_prepared(self, entries: list[PreparedRow]) -> None:
+        """Rows a worker prepared (texts and sort keys made off the UI thread)."""
+        self.model.set_prepared(entries)
         self._filter()
 
     def _filter(self) -> None:

@@ -10,12 +10,14 @@ and the UI thread's change check waited on it: a 110 ms stall on 5,000 miners).
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from desktop.services.measured import MeasuredSnapshot
 from desktop.services.polling import PollOptions
 from desktop.services.session import Session, open_worker_session
+from desktop.ui.models.miner_table_model import PreparedRow, prepare_rows
 from desktop.ui.workers.backup_worker import BackupTask
 
 log = logging.getLogger(__name__)
@@ -24,8 +26,14 @@ DEFAULT_INTERVAL_S = 60
 MIN_INTERVAL_S = 5
 
 
+@dataclass(frozen=True)
+class PollOutcome:
+    snapshot: MeasuredSnapshot
+    miner_table: list[PreparedRow] | None  # the miners view's rows, when it is open
+
+
 class MeasuredPoller(QObject):
-    updated = Signal(object)  # MeasuredSnapshot
+    updated = Signal(object)  # PollOutcome
     failed = Signal(str)
     busy_changed = Signal(bool)
 
@@ -34,6 +42,7 @@ class MeasuredPoller(QObject):
         self.session = session
         self.options = PollOptions()
         self.site_id: int | None = None
+        self.with_miners = False  # the miners view is open: each pass reads its rows too
         self.snapshot: MeasuredSnapshot | None = None
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
@@ -68,18 +77,19 @@ class MeasuredPoller(QObject):
     def _run(self, *, poll: bool) -> None:
         if self._running or self._closed:
             return
-        site_id, options = self.site_id, self.options
+        site_id, options, with_miners = self.site_id, self.options, self.with_miners
         writable = self.session.measured.writable
 
-        def work() -> MeasuredSnapshot:
+        def work() -> PollOutcome:
             if self._worker is None:
                 self._worker = open_worker_session(self.session.path)
             session = self._worker
-            snapshot = session.measured.snapshot(site_id)
+            snapshot = session.measured.snapshot(site_id, with_miners=with_miners)
             if poll and snapshot.polled_miners and writable:
                 session.polling.poll(None, options)
-                snapshot = session.measured.snapshot(site_id)
-            return snapshot
+                snapshot = session.measured.snapshot(site_id, with_miners=with_miners)
+            table = prepare_rows(snapshot.miners) if snapshot.miners is not None else None
+            return PollOutcome(snapshot, table)
 
         task = BackupTask(work, "polling the miners" if poll else "reading measured hash rate")
         task.signals.done.connect(self._done)
@@ -88,12 +98,12 @@ class MeasuredPoller(QObject):
         self.busy_changed.emit(True)
         self._pool.start(task)
 
-    def _done(self, snapshot: MeasuredSnapshot) -> None:
+    def _done(self, outcome: PollOutcome) -> None:
         self._finish()
         if self._closed:
             return
-        self.snapshot = snapshot
-        self.updated.emit(snapshot)
+        self.snapshot = outcome.snapshot
+        self.updated.emit(outcome)
 
     def _failed(self, message: str) -> None:
         self._finish()
