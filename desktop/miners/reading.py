@@ -68,7 +68,14 @@ def sections(reply: dict[str, Any]) -> dict[str, dict[str, Any]]:
     command's reply is the object itself, filed under its upper-case section names."""
     found: dict[str, dict[str, Any]] = {}
     for key, value in reply.items():
-        if isinstance(value, list) and value and isinstance(value[0], dict) and "STATUS" in value[0]:
+        # a command's reply inside a multi-command one (a single reply's own STATUS list looks alike)
+        if (
+            key != "STATUS"
+            and isinstance(value, list)
+            and value
+            and isinstance(value[0], dict)
+            and "STATUS" in value[0]
+        ):
             found[key.lower()] = value[0]
     if not found:
         for key in reply:

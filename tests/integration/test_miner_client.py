@@ -112,3 +112,29 @@ def test_the_client_refuses_anything_but_loopback_by_default(address: str) -> No
 def test_the_fake_fleet_listens_on_loopback_only(base: str, count: int) -> None:
     with pytest.raises(FakeFleetError):
         loopback_addresses(base, count)
+
+
+def test_a_refused_combined_request_falls_back_to_summary_on_a_second_connection() -> None:
+    requests: list[bytes] = []
+    summary = b'{"STATUS":[{"STATUS":"S","Msg":"Summary"}],"SUMMARY":[{"GHS 5s":"95000.5","Elapsed":60}],"id":1}\x00'
+    refused = b'{"STATUS":[{"STATUS":"E","Code":45,"Msg":"Access denied to \'stats\' command"}],"id":1}\x00'
+
+    async def run() -> None:
+        async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            request = await reader.read(4096)
+            requests.append(request)
+            writer.write(summary if b'"summary"' in request else refused)
+            await writer.drain()
+            writer.close()
+
+        server = await asyncio.start_server(answer, "127.0.1.31", PORT)
+        client = CgminerClient(timeout=2)
+        try:
+            reading = await client.read("127.0.1.31", PORT, "antminer")
+        finally:
+            server.close()
+        assert reading.outcome == READ and reading.ths_5s == pytest.approx(95.0005) and reading.uptime_s == 60
+        assert client.connections == 2 and len(requests) == 2
+
+    asyncio.run(run())
+    assert requests[0] == b'{"command": "version+summary+stats+pools"}'

@@ -120,3 +120,12 @@ def test_known_firmware_json_faults_are_repaired(raw: bytes, expected: dict) -> 
 def test_garbage_is_a_reply_format_error(raw: bytes) -> None:
     with pytest.raises(ReplyFormatError):
         parse_reply(raw)
+
+
+def test_a_single_command_reply_reads_like_a_combined_one() -> None:
+    raw = (
+        b'{"STATUS":[{"STATUS":"S","Msg":"Summary"}],'
+        b'"SUMMARY":[{"GHS 5s":"95000.5","GHS av":94000,"Elapsed":60}],"id":1}'
+    )
+    reading = read_reply("127.0.0.9", parse_reply(raw), ANTMINER)
+    assert (reading.ths_5s, reading.ths_avg, reading.uptime_s) == (95.0005, 94.0, 60)
