@@ -133,6 +133,10 @@ class MeasuredService:
 
     # -- model matching ----------------------------------------------------------------
 
+    def model_names(self) -> list[str]:
+        """The catalog's model names (what a reported type can be mapped to)."""
+        return [m.name for m in self.store.list_models()]
+
     def set_type_model(self, reported_type: str, model_ref: int | str) -> int:
         """The user's correction: miners reporting ``reported_type`` run ``model_ref``."""
         model = self.store.get_model(model_ref) if isinstance(model_ref, int) else self.store.find_model(model_ref)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
+from desktop.errors import HashplanError
 from desktop.services.session import Session
 from desktop.ui.charts.hashrate_chart import HashrateChart
 from desktop.ui.dialogs.miners_dialog import MinersDialog
@@ -70,7 +71,8 @@ class MeasuredView(QObject):
         site_id = self.selected_site_id()
         title = f"Miners: {site_name or ('All sites' if site_id is None else f'site #{site_id}')}"
         if self.miners_dialog is None:
-            self.miners_dialog = MinersDialog(title, self.window)
+            self.miners_dialog = MinersDialog(title, self.window, self.session.measured.model_names())
+            self.miners_dialog.type_model_chosen.connect(self.set_type_model)
             self.miners_dialog.finished.connect(lambda _: setattr(self.poller, "with_miners", False))
         self.miners_dialog.setWindowTitle(title)
         self.miners_dialog.set_rows(self.session.measured.miners(site_id))
@@ -78,6 +80,17 @@ class MeasuredView(QObject):
         self.miners_dialog.show()
         self.miners_dialog.raise_()
         return self.miners_dialog
+
+    def set_type_model(self, reported_type: str, model_name: str) -> None:
+        """The user's correction of a type's model; the view and the figures are read again."""
+        try:
+            self.session.measured.set_type_model(reported_type, model_name)
+        except HashplanError as error:
+            self.failed.emit(str(error))
+            return
+        if self.miners_dialog is not None:
+            self.miners_dialog.set_rows(self.session.measured.miners(self.selected_site_id()))
+        self.poller.refresh()
 
     def close(self) -> None:
         self.poller.close()

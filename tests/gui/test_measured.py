@@ -118,3 +118,25 @@ def test_the_open_miners_view_follows_each_poll(
     qtbot.waitUntil(lambda: dialog.proxy.rowCount() == 1, timeout=15_000)
     assert dialog.proxy.index(0, 0).data() == "127.0.5.6"
     assert dialog.count_label.text() == "1 of 10 miners"
+
+
+def test_the_user_corrects_which_model_a_reported_type_is(
+    qtbot, open_main_window: WindowFactory, scanned_demo: Path, fleet: FleetThread
+) -> None:
+    window = open_main_window(scanned_demo)
+    qtbot.waitUntil(lambda: window.measured_panel.table.rowCount() == 3, timeout=5000)
+    qtbot.mouseClick(window.measured_panel.miners_button, Qt.MouseButton.LeftButton)
+    dialog = window.measured.miners_dialog
+    assert dialog is not None and not dialog.apply_model.isEnabled()
+    first = dialog.table.visualRect(dialog.proxy.index(0, 1)).center()
+    qtbot.mouseClick(dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=first)
+    reported = dialog.selected_row().reported_type
+    assert dialog.apply_model.isEnabled() and reported in dialog.mapping_label.text()
+    dialog.model_choice.setFocus()
+    qtbot.keyClicks(dialog.model_choice, "Antminer S21")
+    assert dialog.model_choice.currentText() == "Antminer S21"
+    qtbot.mouseClick(dialog.apply_model, Qt.MouseButton.LeftButton)
+    same_type = [r for r in dialog.model.rows if r.reported_type == reported]
+    assert same_type and all(r.model == "Antminer S21" for r in same_type)
+    others = [r for r in dialog.model.rows if r.reported_type != reported]
+    assert all(r.model == r.reported_type for r in others)
