@@ -46,10 +46,10 @@ class MeasuredTiles(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.operating = KpiTile("operating", "Operating hash rate (measured)", self)
+        self.operating = KpiTile("operating", "Operating hash rate", self)
         self.uptime = KpiTile("uptime", "Hashing uptime (24 h)", self)
         for tile in (self.operating, self.uptime):
-            tile.setMinimumWidth(180)
+            tile.setMinimumWidth(250)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(10)
@@ -67,7 +67,7 @@ class MeasuredTiles(QWidget):
                 format_hashrate(site.measured_ths),
                 f"{site.percent_of_nominal:.1f} % of {format_hashrate(site.nominal_ths)} nominal, "
                 f"{site.miners_hashing:,} of {site.miners_found:,} hashing",
-                warning=site.miners_offline > 0,
+                warning=site.miners_hashing < 0.9 * site.miners_found,  # a tenth of the miners down
             )
         if snapshot.uptime is None:
             self.uptime.show_figure("-", "5-minute windows hashing (none closed yet)")
