@@ -5,9 +5,12 @@
   the JSON export is exactly the ``summary --json`` object.
 * series: long format, one row per (date, data_center) with the cumulative deployed and
   planned TH/s on a date index common to every site, plus rows named "Total".
+  measured_ths is what the miners reported that day (the day's polls averaged; empty
+  where none was polled); the days measured join the index.
+* miners: every known miner with its last reading (``miners --json``'s rows).
 * XLSX: one workbook always carries the three sheets (batches, summary, series), the one
   asked for by ``what`` first, so import (which reads the first sheet) takes the batches
-  of a batches export.
+  of a batches export; a miners export puts its sheet before them.
 """
 
 from __future__ import annotations
@@ -24,11 +27,13 @@ from desktop.domain.stages import Stage
 from desktop.errors import HashplanError, ValidationError
 from desktop.services.batch_format import EXPORT_HEADER, export_rows, site_row
 from desktop.services.export_writers import Table, atomic_write, write_csv, write_json, write_json_rows
+from desktop.services.measured import miner_to_json
 from desktop.services.reports import ChartSeries, summary_to_json
 from desktop.services.session import Session
 from desktop.services.xlsx_writer import write_xlsx
 
-WHATS = ("batches", "summary", "series")
+WHATS = ("batches", "summary", "series", "miners")
+_WORKBOOK = ("batches", "summary", "series")  # the sheets every XLSX export carries
 FORMATS = ("csv", "xlsx", "json")
 SUMMARY_HEADER = (
     "as_of",
@@ -39,7 +44,24 @@ SUMMARY_HEADER = (
     "deployed_power_mw",
     "capacity_mw",
 )
-SERIES_HEADER = ("date", "data_center", "deployed_ths", "planned_ths")
+SERIES_HEADER = ("date", "data_center", "deployed_ths", "planned_ths", "measured_ths")
+MINERS_HEADER = (
+    "data_center",
+    "address",
+    "port",
+    "reported_type",
+    "model",
+    "firmware",
+    "status",
+    "ths",
+    "ideal_ths",
+    "watts",
+    "j_per_th",
+    "max_temp_c",
+    "read_at",
+    "last_seen",
+    "error",
+)
 TOTAL = "Total"
 _BATCH_WIDTHS = {"data_center": 22, "miner_model": 22, "supplier": 18, "notes": 40, "ordered_on": 12}
 T = TypeVar("T")
@@ -139,7 +161,13 @@ def _series_rows(session: Session, site_id: int | None, paced: Paced) -> Iterato
             by_site[site.name] = session.queries.series(site.id)
     if site_id is None:
         by_site[TOTAL] = session.queries.series(None)
-    index = sorted({day for s in by_site.values() for day, _ in (*s.deployed, *s.planned)})
+    daily = session.measured.daily_measured()
+    ids = {site.name: site.id for site in session.store.list_sites()} | {TOTAL: None}
+    measured = {name: daily.get(ids.get(name), {}) for name in by_site}
+    index = sorted(
+        {day for s in by_site.values() for day, _ in (*s.deployed, *s.planned)}
+        | {day for days in measured.values() for day in days}
+    )
     columns: dict[str, tuple[list[float], list[float]]] = {}
     while by_site:  # each site's steps are freed once used: never ~1M objects freed in one C call
         name, series = by_site.popitem()
@@ -152,7 +180,13 @@ def _series_rows(session: Session, site_id: int | None, paced: Paced) -> Iterato
                 "data_center": name,
                 "deployed_ths": deployed[position],
                 "planned_ths": planned[position],
+                "measured_ths": measured[name].get(day),
             }
+
+
+def miners_table(session: Session, site_id: int | None, paced: Paced | None = None) -> Table:
+    rows = [{"data_center": r.pop("site"), **r} for r in (miner_to_json(m) for m in session.measured.miners(site_id))]
+    return Table("miners", MINERS_HEADER, (paced or _unpaced)(rows, len(rows)), {"model": 22, "firmware": 30})
 
 
 class _Pace:
@@ -209,13 +243,14 @@ def export(
         raise ValidationError("--format", f"'{fmt}' is not one of {', '.join(FORMATS)}")
     at = at or date.today()
     site_id = _site_id(session, site)
-    order = [what, *(w for w in WHATS if w != what)] if fmt == "xlsx" else [what]
+    order = [what, *(w for w in _WORKBOOK if w != what)] if fmt == "xlsx" else [what]
     pace = _Pace(len(order), progress, cancel)
     pace.report(0)
     builders: dict[str, Callable[[Paced], Table]] = {
         "batches": lambda paced: batch_table(session, site_id, at, paced),
         "summary": lambda paced: _paced_summary(session, site_id, at, paced),
         "series": lambda paced: series_table(session, site_id, paced),
+        "miners": lambda paced: miners_table(session, site_id, paced),
     }
     # The tables are streams: rows are built as the writer takes them (see export_writers).
     tables = [builders[name](pace.for_table(step)) for step, name in enumerate(order)]

@@ -8,10 +8,13 @@ stays for the services and the tests (the import contracts keep the UI off it).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.services.fleet import FleetService
+from desktop.services.measured import MeasuredService
+from desktop.services.polling import PollingService
 from desktop.services.reports import FleetQueries
 from desktop.store import Store
 from desktop.store.db_file import check_db_path
@@ -25,6 +28,16 @@ class Session:
     store: Store
     fleet: FleetService
     queries: FleetQueries
+
+    @cached_property
+    def measured(self) -> MeasuredService:
+        """Site networks, the miners view, reconciliation and the measured series."""
+        return MeasuredService(self.store, self.queries)
+
+    @cached_property
+    def polling(self) -> PollingService:
+        """Scanning and polling the miners (blocking: call it off the UI thread)."""
+        return PollingService(self.measured)
 
     @property
     def path(self) -> Path:
@@ -107,3 +120,11 @@ def database_exists(path: str | Path) -> bool:
     """True for a regular file at ``path``; False when nothing is there. A folder, FIFO,
     device or unreadable path raises DatabaseError (never opened)."""
     return check_db_path(Path(path).expanduser())
+
+
+def open_worker_session(path: str | Path) -> Session:
+    """A second connection to a file this process has open and checked (no integrity check
+    again): for a worker thread that writes on its own (the window's polling), so the
+    window's connection and its lock stay free while it writes."""
+    store = Store.open(path, verify=False)
+    return Session(store, FleetService(store), FleetQueries(store))

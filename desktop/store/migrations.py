@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 from desktop.store.aggregates import V3_FLEET_AGGREGATES
+from desktop.store.measured_schema import V4_MEASURED
 
 APPLICATION_ID = 0x48415348  # "HASH": marks a file as Hashplan's
 
@@ -89,8 +90,9 @@ _V2_TARGETS_AND_ROW_VERSIONS = [
 ]
 
 # Running aggregates kept by triggers (see aggregates.py): summary and charts at fleet scale.
+# v4: measured hash rate (site networks, miners, latest readings, rollups; measured_schema.py).
 Migration = Union[list[str], "Callable[[sqlite_utils.Database], None]"]
-MIGRATIONS: list[Migration] = [_V1_BASE, _V2_TARGETS_AND_ROW_VERSIONS, V3_FLEET_AGGREGATES]
+MIGRATIONS: list[Migration] = [_V1_BASE, _V2_TARGETS_AND_ROW_VERSIONS, V3_FLEET_AGGREGATES, V4_MEASURED]
 CURRENT_VERSION = len(MIGRATIONS)
 
 

@@ -245,9 +245,10 @@ class EditActions(ModelActionsMixin, QObject):
             command = AddSite(fleet, SiteInput.parse(v.name, v.country, v.capacity_mw, v.notes))
             self.run(command)
             if command.site is not None and command.site.id is not None:
+                self._save_networks(command.site.id, [], v.networks)
                 self.site_added.emit(command.site.id)
 
-        dialog = SiteDialog(self.parent_widget, fleet, submit)
+        dialog = SiteDialog(self.parent_widget, fleet, submit, networks=[])
         self._show(dialog)
         return dialog
 
@@ -262,13 +263,21 @@ class EditActions(ModelActionsMixin, QObject):
             self.show_error("Edit data center", error)
             return None
 
+        networks = [n.spec for n in self.session.measured.site_networks(site_id)]
+
         def submit(v: SiteValues) -> None:
             assert v.version is not None  # the version the dialog read (or the user chose to overwrite)
             self.run(EditSite(fleet, site_id, SiteInput.parse(v.name, v.country, v.capacity_mw, v.notes), v.version))
+            self._save_networks(site_id, networks, v.networks)
 
-        dialog = SiteDialog(self.parent_widget, fleet, submit, site)
+        dialog = SiteDialog(self.parent_widget, fleet, submit, site, networks)
         self._show(dialog)
         return dialog
+
+    def _save_networks(self, site_id: int, before: list[str], after: list[str] | None) -> None:
+        """The site's network ranges, when the form changed them (audited; not on the undo stack)."""
+        if after is not None and [n.spec for n in self.session.measured.check_networks(after)] != before:
+            self.session.measured.set_networks(site_id, after)
 
     def delete_selected_site(self) -> bool:
         site_id = self.selection.selected_site_id()

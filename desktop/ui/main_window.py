@@ -23,10 +23,12 @@ from desktop.services.session import Session
 from desktop.services.snapshot import FleetSnapshot, SnapshotRequest
 from desktop.ui.charts.hashrate_chart import HashrateChart
 from desktop.ui.database_menu import DatabaseMenu
+from desktop.ui.dialogs.miners_dialog import MinersDialog
 from desktop.ui.edit_actions import EditActions
 from desktop.ui.file_transfer_actions import FileTransferActions
 from desktop.ui.icons import app_icon, icon
 from desktop.ui.live_refresh import POLL_INTERVAL_MS, DataRefresher
+from desktop.ui.measured_view import MeasuredView
 from desktop.ui.panels.batch_panel import BatchPanel
 from desktop.ui.panels.kpi_tiles import KpiTiles
 from desktop.ui.panels.site_list_panel import SiteListPanel
@@ -55,6 +57,7 @@ class MainWindow(QMainWindow):
         self.batch_panel = BatchPanel(self)
         self.chart = HashrateChart(self)
         self.chart.stacked_box.setChecked(self.settings.chart_stacked())
+        self._build_measured()
         self._build_layout()
         self.edit_actions = EditActions(self, session, self)
         self._select_next: tuple[str, int] | None = None  # what was just added, once it is read
@@ -92,6 +95,7 @@ class MainWindow(QMainWindow):
         self.right_splitter.setObjectName("rightSplitter")
         self.right_splitter.addWidget(self.batch_panel)
         self.right_splitter.addWidget(self.chart)
+        self.right_splitter.addWidget(self.measured_panel)
         self.right_splitter.setStretchFactor(0, 1)
         self.right_splitter.setStretchFactor(1, 1)
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -100,7 +104,7 @@ class MainWindow(QMainWindow):
         self.main_splitter.addWidget(self.right_splitter)
         self.main_splitter.setStretchFactor(1, 1)
         self.main_splitter.setSizes([260, 1100])
-        self.right_splitter.setSizes([330, 470])
+        self.right_splitter.setSizes([280, 380, 220])
         for splitter in (self.main_splitter, self.right_splitter):
             splitter.setChildrenCollapsible(False)
             splitter.setHandleWidth(10)
@@ -124,6 +128,20 @@ class MainWindow(QMainWindow):
         ]
         for first, second in itertools.pairwise(chain):
             self.setTabOrder(first, second)
+
+    def _build_measured(self) -> None:
+        """Measured hash rate: tiles, the books-vs-network panel and the polling schedule."""
+        self.measured = MeasuredView(self, self.session, self.settings, self.chart, self.selected_site_id)
+        self.measured.failed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
+        self.measured_tiles, self.measured_panel, self.poller = (
+            self.measured.tiles,
+            self.measured.panel,
+            self.measured.poller,
+        )
+        self.poller.set_site(self.settings.last_site_id(self.session.path))
+
+    def show_miners(self) -> MinersDialog:
+        return self.measured.show_miners(self.refresher.snapshot.site_name(self.selected_site_id()))
 
     def _build_actions(self) -> None:
         self.find_action = QAction(icon("search"), "&Find batches", self, shortcut=QKeySequence.StandardKey.Find)
@@ -232,6 +250,7 @@ class MainWindow(QMainWindow):
     def _on_site_selected(self, site_id: int | None) -> None:
         self.kpi_tiles.show_figures(self.refresher.snapshot.figures(site_id))  # known already
         self.refresher.set_request(site_id=site_id, all_rows=self.batch_panel.proxy.needs_every_row())
+        self.poller.set_site(site_id)
         self.edit_actions.update_enabled()
 
     def _set_busy(self, busy: bool) -> None:
@@ -305,6 +324,7 @@ class MainWindow(QMainWindow):
         A restore over a damaged file needs it closed while the window still asks what to do.
         """
         self.refresher.close()
+        self.poller.close()  # a poll in flight finishes before the file closes
         self.reliability.wait()  # a backup in flight finishes before the file closes
         self.session.close()
         self.centralWidget().setEnabled(False)

@@ -25,7 +25,7 @@ GROUPS: dict[str, Callable[[], list[Figure]]] = {}
 
 
 def _register() -> None:
-    from tests.benchmarks import data_figures, format_figures, process_figures, ui_figures
+    from tests.benchmarks import data_figures, format_figures, polling_figures, process_figures, ui_figures
 
     GROUPS.update(
         {
@@ -37,6 +37,7 @@ def _register() -> None:
             "backup": ui_figures.backup_stall_figures,
             "startup": process_figures.startup_figures,
             "memory": process_figures.memory_figures,
+            "polling": polling_figures.polling_figures,
         }
     )
 

@@ -32,6 +32,11 @@ MODULES: dict[str, str] = {
     "backups": "backup",
     "restore": "backup",
     "generate": "generate",
+    "scan": "miners",
+    "poll": "miners",
+    "miners": "miners",
+    "map-miner-type": "miners",
+    "fake-miners": "miners",
 }
 
 

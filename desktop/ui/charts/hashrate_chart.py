@@ -1,4 +1,5 @@
-"""Deployed vs planned hash rate over time (pyqtgraph), for one site or all of them."""
+"""Deployed vs planned (and operating, as measured) hash rate over time (pyqtgraph), for one
+site or all of them."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from desktop.ui.icons import icon
 DEPLOYED_COLOUR = "#e8820c"
 PLANNED_COLOUR = "#4c6ef5"
 TARGET_COLOUR = "#d6336c"
+MEASURED_COLOUR = "#2f9e44"
 SITE_COLOURS = ("#12b886", "#7950f2", "#fab005", "#15aabf", "#e64980", "#82c91e", "#868e96", "#fd7e14")
 MARGIN_DAYS = 21
 DOWNSAMPLE_PER_PIXEL = 1.0  # samples kept per pixel column (pyqtgraph's default: 5)
@@ -92,10 +94,16 @@ class HashrateChart(QWidget):
         self.legend.addItem(self._deployed_sample, "Deployed (cumulative)")
         self.legend.addItem(self._planned_sample, "Planned (by expected date)")
         self.legend.addItem(self.target_item, "Target")
+        # What the miners report (the poll's rollups), beside what the books say.
+        self.measured_item = pg.PlotDataItem(autoDownsampleFactor=DOWNSAMPLE_PER_PIXEL)
+        self.legend.addItem(self.measured_item, "Operating (measured)")
+        self._measured = (np.zeros(0), np.zeros(0))
         self.plot_item.addItem(self.planned_item)
         self.plot_item.addItem(self.deployed_item)
         self.plot_item.addItem(self.deployed_fill, ignoreBounds=True)  # the line's bounds (and 0) already count
         self.plot_item.addItem(self.target_item)
+        self.plot_item.addItem(self.measured_item)
+        self.measured_item.setZValue(10.5)
         self.deployed_item.setZValue(10)
         self.deployed_fill.setZValue(8)
         self.planned_item.setZValue(9)
@@ -141,6 +149,13 @@ class HashrateChart(QWidget):
         self._snapshot, self._site_id = snapshot, snapshot.site_id
         self._redraw()
 
+    def set_measured(self, points: tuple[tuple[int, float], ...] | list[tuple[int, float]]) -> None:
+        """The operating (measured) curve: (epoch seconds, TH/s) of the selection."""
+        xs = np.fromiter((p[0] for p in points), dtype=float, count=len(points))
+        ys = np.fromiter((p[1] for p in points), dtype=float, count=len(points))
+        self._measured = (xs, ys)
+        self._redraw()
+
     def series_values(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """The corners of each curve: x in UTC epoch seconds, y in TH/s (not scaled)."""
         return {name: (x.copy(), y.copy()) for name, (x, y) in self._series.items()}
@@ -160,8 +175,10 @@ class HashrateChart(QWidget):
         deployed = _points(snapshot.curves.deployed)
         planned = _points(snapshot.curves.planned)
         self._series = {"deployed": deployed, "planned": planned}
+        if len(self._measured[0]):
+            self._series["measured"] = self._measured
         targets = snapshot.selection_targets()
-        biggest = max([0.0, *deployed[1], *planned[1], *(t.ths for t in targets)])
+        biggest = max([0.0, *deployed[1], *planned[1], *self._measured[1], *(t.ths for t in targets)])
         self._unit, self._scale = hashrate_unit(biggest)
         self.plot_item.setLabel("left", f"Hash rate ({self._unit})")
         # Month ticks carry no year: the axis title names the years the data spans.
@@ -176,6 +193,7 @@ class HashrateChart(QWidget):
         self.plot_deployed(xs, ys / self._scale)
         xs, ys = step_lines(*planned, end)
         self.planned_item.setData(xs, ys / self._scale)
+        self.measured_item.setData(self._measured[0], self._measured[1] / self._scale)
         self.today_line.setPos(today)
         self._draw_targets(targets)
         self._draw_stack(snapshot, end)
@@ -313,6 +331,7 @@ class HashrateChart(QWidget):
         self._planned_sample.setPen(pg.mkPen(PLANNED_COLOUR, width=2, style=Qt.PenStyle.DashLine))
         self.deployed_fill.setBrush(pg.mkBrush(fill))
         self.planned_item.setPen(pg.mkPen(PLANNED_COLOUR, width=2, style=Qt.PenStyle.DashLine))
+        self.measured_item.setPen(pg.mkPen(MEASURED_COLOUR, width=2.5))
         self.target_item.setBrush(pg.mkBrush(TARGET_COLOUR))
         self.target_item.setPen(pg.mkPen(TARGET_COLOUR))
         self.today_line.setPen(pg.mkPen(muted, width=1, style=Qt.PenStyle.DotLine))

@@ -26,7 +26,12 @@ from desktop.services.session import Session, open_session
 from desktop.ui import file_dialogs
 from desktop.ui.workers.task import Task, bulk_work, run_task
 
-_WHAT_LABELS = {"batches": "Batches (re-importable)", "summary": "Data centers' summary", "series": "Chart series"}
+_WHAT_LABELS = {
+    "batches": "Batches (re-importable)",
+    "summary": "Data centers' summary",
+    "series": "Chart series",
+    "miners": "Miners (last reading)",
+}
 _FORMAT_LABELS = {"csv": "CSV", "xlsx": "Excel workbook (XLSX)", "json": "JSON"}
 
 
