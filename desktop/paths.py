@@ -15,6 +15,13 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def state_dir() -> Path:
+    """Small files the app keeps about the user's databases (the seals of checked files)."""
+    import platformdirs
+
+    return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
+
+
 def log_dir() -> Path:
     import platformdirs
 

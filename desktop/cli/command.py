@@ -37,7 +37,9 @@ def cli_session(args: argparse.Namespace, *, readonly: bool = False, needs_file:
     path = resolve_db_path(getattr(args, "db", None))
     from desktop.services.session import open_session
 
-    session = open_session(path, readonly=readonly, must_exist=needs_file)
+    # The check's cost grew with the file: reads run none, writes run it before their first
+    # change unless the file is as Hashplan's last commit left it (store/check_seal.py).
+    session = open_session(path, readonly=readonly, must_exist=needs_file, defer_check=True, verify=not readonly)
     if session.warning:
         print(f"hashplan: warning: {session.warning}", file=sys.stderr)
     try:

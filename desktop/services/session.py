@@ -13,14 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.services.fleet import FleetService
-from desktop.services.measured import MeasuredService
-from desktop.services.polling import PollingService
 from desktop.services.reports import FleetQueries
 from desktop.store import Store
 from desktop.store.db_file import check_db_path
 
 if TYPE_CHECKING:  # imported when used: a command that reads starts faster
     from desktop.services.backups import BackupService
+    from desktop.services.measured import MeasuredService
+    from desktop.services.polling import PollingService
 
 
 @dataclass
@@ -32,11 +32,15 @@ class Session:
     @cached_property
     def measured(self) -> MeasuredService:
         """Site networks, the miners view, reconciliation and the measured series."""
+        from desktop.services.measured import MeasuredService
+
         return MeasuredService(self.store, self.queries)
 
     @cached_property
     def polling(self) -> PollingService:
-        """Scanning and polling the miners (blocking: call it off the UI thread)."""
+        """Scanning and polling the miners (blocking: call it off the UI thread; imports asyncio)."""
+        from desktop.services.polling import PollingService
+
         return PollingService(self.measured)
 
     @property
@@ -95,16 +99,23 @@ class Session:
 
 
 def open_session(
-    path: str | Path, *, readonly: bool = False, defer_check: bool = False, must_exist: bool = False
+    path: str | Path,
+    *,
+    readonly: bool = False,
+    defer_check: bool = False,
+    must_exist: bool = False,
+    verify: bool = True,
 ) -> Session:
     """Opens (creating and seeding the catalog if new) the database at ``path``.
 
     ``defer_check``: see Store.open (the window runs the integrity check after it shows).
     ``must_exist``: a missing file raises DatabaseError ("no database at ...") instead.
+    ``verify=False``: no integrity check (a read-only command: it writes nothing, and SQLite
+    reports a damaged page it meets as damage).
     """
     if must_exist:
         check_db_path(Path(path).expanduser(), must_exist=True)
-    store = Store.open(path, readonly=readonly, defer_check=defer_check)
+    store = Store.open(path, readonly=readonly, defer_check=defer_check, verify=verify)
     try:
         if store.created:
             from desktop.services.catalog import load_seed_catalog

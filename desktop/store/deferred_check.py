@@ -9,17 +9,22 @@ refused if the file turned out damaged, so nothing is ever written into a damage
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from datetime import datetime, timezone
 from pathlib import Path
 
 from desktop.errors import NotHashplanFileError
+from desktop.store import check_seal
 from desktop.store.connection import check_integrity
 
 
 class DeferredCheck:
     """Runs the check once; a caller that comes while it runs waits for its answer."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, mark: Callable[[], check_seal.Mark] | None = None) -> None:
         self._path = path
+        self._mark = mark  # the file's mark now: a sealed file needs no check (check_seal.py)
+        self.passed_at: datetime | None = None  # when the check ran and passed (None: sealed or not yet)
         self._lock = threading.Lock()
         self._done = False
         self._damage: str | None = None
@@ -35,10 +40,15 @@ class DeferredCheck:
         """
         with self._lock:
             if not self._done:
+                if self._mark is not None and check_seal.is_sealed(self._path, self._mark()):
+                    self._done = True
+                    return
                 try:
                     check_integrity(self._path)
+                    self.passed_at = datetime.now(timezone.utc)
                 except NotHashplanFileError as error:
                     self._damage = str(error)
+                    check_seal.forget(self._path)
                 self._done = True
         if self._damage is not None:
             raise NotHashplanFileError(f"{self._damage}; nothing was changed")

@@ -9,13 +9,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import replace
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop.domain.entities import Batch, BatchEvent, DataCenter, MinerModel, Target
 from desktop.domain.values import MAX_ID, name_key
 from desktop.errors import ConflictError, NotFoundError, ReadOnlyError, ValidationError
-from desktop.store import db_file, rows
+from desktop.store import check_seal, db_file, rows
 from desktop.store.audit_reads import AuditReads
 from desktop.store.connection import connect, translate, utc_now
 from desktop.store.db_file import check_db_path
@@ -37,7 +38,11 @@ class Store(AuditReads):
         self.readonly = readonly
         self._lock = threading.RLock()
         self._action: str | None = None
-        self._check = DeferredCheck(path) if check_pending else None
+        self._check = DeferredCheck(path, self._mark) if check_pending else None
+        # When a check of this file passed in this session (opening checked it, or created it);
+        # commits then seal the file as Hashplan's own (check_seal.py). None: not (yet) known.
+        self._checked_at: datetime | None = None
+        self._sealed = False
         self.network_warning: str | None = None  # set by open(): the file is on NFS/SMB
         self._utils: sqlite_utils.Database | None = None
 
@@ -53,7 +58,22 @@ class Store(AuditReads):
         conn, created, readonly, pending = connect(path, readonly=readonly, verify=verify, defer_check=defer_check)
         store = cls(conn, path, created=created, readonly=readonly, check_pending=pending)
         store.network_warning = db_file.network_warning(path)
+        if not readonly and not pending and (verify or created):
+            store._checked_at = datetime.now(timezone.utc)  # opening checked (or created) it
         return store
+
+    def _mark(self) -> check_seal.Mark:
+        with self._lock:
+            return check_seal.current_mark(self.conn)
+
+    def _seal(self) -> None:
+        """After a commit: the file is as Hashplan left it (see check_seal.py)."""
+        checked_at = self._checked_at
+        if self._check is not None and self._check.passed_at is not None:
+            checked_at = self._check.passed_at
+        with suppress(sqlite3.Error):  # the seal is an optimisation: the next write checks instead
+            check_seal.seal(self.path, check_seal.current_mark(self.conn), checked_at=checked_at)
+            self._sealed = True
 
     @property
     def check_pending(self) -> bool:
@@ -71,6 +91,8 @@ class Store(AuditReads):
     def close(self) -> None:
         with self._lock:
             self.conn.close()
+        if self._sealed:
+            check_seal.seal_closed(self.path)
 
     def __enter__(self) -> Store:
         return self
@@ -126,6 +148,7 @@ class Store(AuditReads):
             try:
                 yield self
                 self.conn.execute("COMMIT")
+                self._seal()
             except sqlite3.IntegrityError as error:
                 self._rollback()
                 raise ValidationError("record", f"refused by the database: {error}") from None

@@ -25,7 +25,14 @@ GROUPS: dict[str, Callable[[], list[Figure]]] = {}
 
 
 def _register() -> None:
-    from tests.benchmarks import data_figures, format_figures, polling_figures, process_figures, ui_figures
+    from tests.benchmarks import (
+        cli_figures,
+        data_figures,
+        format_figures,
+        polling_figures,
+        process_figures,
+        ui_figures,
+    )
 
     GROUPS.update(
         {
@@ -38,6 +45,7 @@ def _register() -> None:
             "startup": process_figures.startup_figures,
             "memory": process_figures.memory_figures,
             "polling": polling_figures.polling_figures,
+            "cli": cli_figures.cli_figures,
         }
     )
 

@@ -111,7 +111,7 @@ def test_a_damaged_backup_is_refused_before_a_restore(demo: Path, capsys: pytest
 # -- 6. private files and folders ---------------------------------------------------------
 
 
-def test_a_backup_is_0600_from_its_first_byte_in_a_0700_folder(demo: Path) -> None:
+def test_a_backup_is_0600_from_its_first_byte_in_a_0700_folder(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     os.umask(0o022)  # the usual umask: the old code made the partial file 0644 while it was written
     seen: list[int] = []
 
@@ -119,10 +119,18 @@ def test_a_backup_is_0600_from_its_first_byte_in_a_0700_folder(demo: Path) -> No
         seen.extend(_mode(p) for p in (demo.parent / "backups" / "fleet").glob(".*.partial"))
         return 0
 
+    from desktop.store import connection
+
+    real_open = connection._open
+
+    def watched(path: Path, mode: str) -> sqlite3.Connection:  # the backup runs on a connection of its own
+        conn = real_open(path, mode)
+        conn.set_progress_handler(look, 50)  # called while VACUUM INTO writes
+        return conn
+
+    monkeypatch.setattr(connection, "_open", watched)
     with open_session(demo) as session:
-        session.store.conn.set_progress_handler(look, 50)  # called while VACUUM INTO writes
         info = BackupService(session.store).backup_now()
-        session.store.conn.set_progress_handler(None, 0)
     assert seen and set(seen) == {0o600}
     assert _mode(info.path) == 0o600
     assert _mode(demo.parent / "backups") == 0o700 and _mode(demo.parent / "backups" / "fleet") == 0o700

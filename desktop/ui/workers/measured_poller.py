@@ -18,7 +18,7 @@ from desktop.services.measured import MeasuredSnapshot
 from desktop.services.polling import PollOptions
 from desktop.services.session import Session, open_worker_session
 from desktop.ui.models.miner_table_model import PreparedRow, prepare_rows
-from desktop.ui.workers.backup_worker import BackupTask
+from desktop.ui.workers.task import run_task
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ class MeasuredPoller(QObject):
         site_id, options, with_miners = self.site_id, self.options, self.with_miners
         writable = self.session.measured.writable
 
-        def work() -> PollOutcome:
+        def work(_progress: object, _cancel: object) -> PollOutcome:
             if self._worker is None:
                 self._worker = open_worker_session(self.session.path)
             session = self._worker
@@ -91,12 +91,10 @@ class MeasuredPoller(QObject):
             table = prepare_rows(snapshot.miners) if snapshot.miners is not None else None
             return PollOutcome(snapshot, table)
 
-        task = BackupTask(work, "polling the miners" if poll else "reading measured hash rate")
-        task.signals.done.connect(self._done)
-        task.signals.failed.connect(self._failed)
         self._running = True
         self.busy_changed.emit(True)
-        self._pool.start(task)
+        what = "polling the miners" if poll else "reading measured hash rate"
+        run_task(self._pool, work, what, on_result=self._done, on_error=self._failed)
 
     def _done(self, outcome: PollOutcome) -> None:
         self._finish()
