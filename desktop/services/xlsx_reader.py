@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterator
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -94,14 +94,16 @@ def _reason(error: BaseException) -> str:
 
 
 def _rows(rows: Iterator[list[Any]], first: int) -> Iterator[tuple[int, Cells]]:
+    plain = _PLAIN
     for number, values in enumerate(rows, start=first):
-        yield number, [v if type(v) is str else _cell(v) for v in values]
+        yield number, [v if type(v) in plain else _cell(v) for v in values]
+
+
+_PLAIN = frozenset({str, float, int, bool, date})  # as the checks take them (see cell_values)
 
 
 def _cell(value: Any) -> Any:
-    """calamine's values as the checks take them: whole floats as int, midnight as a date."""
-    if isinstance(value, float):
-        return int(value) if value.is_integer() and abs(value) < 1e15 else value
+    """calamine's other values as the checks take them: midnight as a date, times as text."""
     if isinstance(value, datetime):
         return value.date() if value.time() == time(0) else value
     if isinstance(value, time):
