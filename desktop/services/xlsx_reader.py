@@ -61,13 +61,15 @@ def read_xlsx(path: Path, sheet: str | None) -> RawTable:
         book.close()
         raise refuse(path, f"row 1: sheet '{name}' has no header row")
     header = [text if isinstance(text := _cell(v), str) else ("" if text is None else str(text)) for v in header_cells]
-    stream = _rows(rows, first_row + 1)
+    taken = [0]  # rows handed on, for the progress
+    stream = _rows(rows, first_row + 1, taken)
+    height = max(ws.height, 1)
 
     def close() -> None:
         stream.close()
         book.close()
 
-    return RawTable(header, stream, unescape=True, close=close)
+    return RawTable(header, stream, unescape=True, close=close, fraction=lambda: min(1.0, taken[0] / height))
 
 
 def _open(path: Path, name: str) -> tuple[Any, Any]:
@@ -93,9 +95,10 @@ def _reason(error: BaseException) -> str:
     return f"{type(error).__name__}: {text[:200]}" if text else type(error).__name__
 
 
-def _rows(rows: Iterator[list[Any]], first: int) -> Iterator[tuple[int, Cells]]:
+def _rows(rows: Iterator[list[Any]], first: int, taken: list[int]) -> Iterator[tuple[int, Cells]]:
     plain = _PLAIN
     for number, values in enumerate(rows, start=first):
+        taken[0] = number - first + 1
         yield number, [v if type(v) in plain else _cell(v) for v in values]
 
 
