@@ -84,13 +84,13 @@ def read_table(path: str | Path, sheet: str | None = None) -> RawTable:
     path = Path(path)
     fmt = _format_of(path)
     if fmt is None:
+        _check_size(path, "csv")  # first: a regular file (a FIFO would block the read below)
         try:
             with open(path, "rb") as handle:
                 head = handle.read(4)
         except OSError as error:
             raise refuse(path, f"cannot read the file: {error.strerror or error}") from None
         if not head.startswith(b"PK"):
-            _check_size(path, "csv")
             raise refuse(path, f"'{path.suffix}' files are not supported: use .csv, .xlsx or .json")
         fmt = "xlsx"
     size = _check_size(path, fmt)
