@@ -48,6 +48,8 @@ def is_empty(value: Any) -> bool:
 def units_cell(column: str, value: Any) -> int:
     if type(value) is int and 0 < value <= 10**9:  # an XLSX number cell (never a bool: type, not isinstance)
         return value
+    if type(value) is float and value.is_integer() and 0 < value <= 10**9:  # calamine reads 48 as 48.0
+        return int(value)
     if isinstance(value, str) and _DIGITS.match(value):  # the common case, without Decimal
         number = int(value)
         if number > 0:

@@ -84,13 +84,13 @@ def read_table(path: str | Path, sheet: str | None = None) -> RawTable:
     path = Path(path)
     fmt = _format_of(path)
     if fmt is None:
+        _check_size(path, "csv")  # first: a regular file (a FIFO would block the read below)
         try:
             with open(path, "rb") as handle:
                 head = handle.read(4)
         except OSError as error:
             raise refuse(path, f"cannot read the file: {error.strerror or error}") from None
         if not head.startswith(b"PK"):
-            _check_size(path, "csv")
             raise refuse(path, f"'{path.suffix}' files are not supported: use .csv, .xlsx or .json")
         fmt = "xlsx"
     size = _check_size(path, fmt)
@@ -129,23 +129,26 @@ class TextReader:
         return 0.0 if self.handle.closed else min(1.0, self.handle.tell() / self.size)
 
     def read(self) -> str:
-        """The next piece of text; '' at the end."""
-        data = self.handle.read(CHUNK)
-        if self.first:
-            self.first = False
-            self._check_start(data)
-        try:
-            text = self.decoder.decode(data, final=not data)
-        except UnicodeDecodeError as error:
-            seen = bytes(error.object)  # what the decoder held: this piece and any bytes left from the last
-            line = self.lines + seen[: error.start].count(b"\n") + 1
-            raise refuse(
-                self.path,
-                f"row {line}: the file is not UTF-8 text (byte 0x{seen[error.start]:02x}); "
-                "save it as 'CSV UTF-8' from your spreadsheet",
-            ) from None
-        self.lines += text.count("\n")
-        return text
+        """The next piece of text; '' only at the end (a piece that ends inside a character
+        gives its bytes with the next)."""
+        while True:
+            data = self.handle.read(CHUNK)
+            if self.first:
+                self.first = False
+                self._check_start(data)
+            try:
+                text = self.decoder.decode(data, final=not data)
+            except UnicodeDecodeError as error:
+                seen = bytes(error.object)  # what the decoder held: this piece and any bytes left from the last
+                line = self.lines + seen[: error.start].count(b"\n") + 1
+                raise refuse(
+                    self.path,
+                    f"row {line}: the file is not UTF-8 text (byte 0x{seen[error.start]:02x}); "
+                    "save it as 'CSV UTF-8' from your spreadsheet",
+                ) from None
+            if text or not data:
+                self.lines += text.count("\n")
+                return text
 
     def _check_start(self, data: bytes) -> None:
         if data.startswith(b"PK\x03\x04"):
@@ -196,19 +199,20 @@ class _Feed:
         self.rows = 0
 
     def __iter__(self) -> Iterator[str]:
-        while self.pending:
+        ended = False
+        while not ended:
             piece = self.text.read()
+            data = self.pending + piece
             if not piece:
-                whole, self.pending = self.pending, ""
-            else:
-                data = self.pending + piece
+                ended, whole, self.pending = True, data, ""
+            else:  # whole lines now, the last partial line with the next piece
                 cut = data.rfind("\n")
                 if cut < 0:  # old Mac line ends, or one long line: cut at a CR not last
                     cut = data.rfind("\r", 0, len(data) - 1)
                 whole, self.pending = data[: cut + 1], data[cut + 1 :]
                 if not whole:
-                    self._count(len(data))
-                    self.pending = data
+                    if self.row_chars + len(data) > MAX_ROW_CHARS:
+                        self._count(len(data))  # refuses
                     continue
             for line in _lines(whole):
                 self._count(len(line))

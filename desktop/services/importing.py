@@ -31,7 +31,6 @@ from desktop.services.batch_format import (
     SiteRow,
     parse_row,
 )
-from desktop.services.cell_values import is_empty
 from desktop.services.import_limits import MAX_PROBLEMS
 from desktop.services.import_plan import ImportCancelled, ImportPlan, ImportResult
 from desktop.services.import_readers import RawTable, read_table
@@ -142,6 +141,8 @@ def source_stamp(store: Store, path: Path, sheet: str | None) -> tuple[Any, ...]
 def _show(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:  # an XLSX number: 48, not 48.0
+        return str(int(value))
     if is_not_object(value):
         return "(not a value)"
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
@@ -182,7 +183,7 @@ def _validate(
         if text_only:  # CSV: every cell is text, so a cheap join finds blank rows
             if not "".join(cells).strip():
                 continue
-        elif all(is_empty(v) for v in cells):
+        elif _blank(cells):
             continue
         if len(cells) >= width:
             cells_by_column = {c: cells[i] for c, i in items}
@@ -232,6 +233,15 @@ def _validate(
     plan.existing = {b.id or 0: b for b in store.batches_with_ids(named)}
     if progress:
         progress(PROGRESS_SCALE, 2 * PROGRESS_SCALE)
+
+
+def _blank(cells: list[Any]) -> bool:
+    """No value in the row (stops at the first value: most rows have one in the first cell)."""
+    for value in cells:
+        if value is None or value == "" or (type(value) is str and value.isspace()):
+            continue
+        return False
+    return True
 
 
 def _fill_site(new_sites: dict[str, SiteRow], key: str, site: SiteRow) -> None:
@@ -315,7 +325,7 @@ def import_file(
     plan.raise_problems()
     if dry_run:
         return result_of(plan, dry_run=True)
-    result = write_plan(session.store, plan, progress=progress, cancel=cancel)
+    result = write_plan(session.store, plan, progress=progress, cancel=cancel, spend=True)
     session.fleet.notify("import")
     return result
 

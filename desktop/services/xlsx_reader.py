@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Generator, Iterator
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -61,13 +61,15 @@ def read_xlsx(path: Path, sheet: str | None) -> RawTable:
         book.close()
         raise refuse(path, f"row 1: sheet '{name}' has no header row")
     header = [text if isinstance(text := _cell(v), str) else ("" if text is None else str(text)) for v in header_cells]
-    stream = _rows(rows, first_row + 1)
+    taken = [0]  # rows handed on, for the progress
+    stream = _rows(rows, first_row + 1, taken)
+    height = max(ws.height, 1)
 
     def close() -> None:
         stream.close()
         book.close()
 
-    return RawTable(header, stream, unescape=True, close=close)
+    return RawTable(header, stream, unescape=True, close=close, fraction=lambda: min(1.0, taken[0] / height))
 
 
 def _open(path: Path, name: str) -> tuple[Any, Any]:
@@ -93,15 +95,18 @@ def _reason(error: BaseException) -> str:
     return f"{type(error).__name__}: {text[:200]}" if text else type(error).__name__
 
 
-def _rows(rows: Iterator[list[Any]], first: int) -> Generator[tuple[int, Cells], None, None]:
+def _rows(rows: Iterator[list[Any]], first: int, taken: list[int]) -> Generator[tuple[int, Cells], None, None]:
+    plain = _PLAIN
     for number, values in enumerate(rows, start=first):
-        yield number, [v if type(v) is str else _cell(v) for v in values]
+        taken[0] = number - first + 1
+        yield number, [v if type(v) in plain else _cell(v) for v in values]
+
+
+_PLAIN = frozenset({str, float, int, bool, date})  # as the checks take them (see cell_values)
 
 
 def _cell(value: Any) -> Any:
-    """calamine's values as the checks take them: whole floats as int, midnight as a date."""
-    if isinstance(value, float):
-        return int(value) if value.is_integer() and abs(value) < 1e15 else value
+    """calamine's other values as the checks take them: midnight as a date, times as text."""
     if isinstance(value, datetime):
         return value.date() if value.time() == time(0) else value
     if isinstance(value, time):

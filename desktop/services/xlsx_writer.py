@@ -33,7 +33,7 @@ _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 _SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x")
 
 
-def _escape(text: str) -> str:
+def xlsx_text(text: str) -> str:
     """Text as the content of an XML element, with OOXML's _xHHHH_ escapes."""
     if not _SPECIAL.search(text):
         return text
@@ -111,7 +111,7 @@ def _row_xml(number: int, row: dict[str, Any], header: tuple[str, ...], styles: 
         if isinstance(value, str):
             if not value:
                 continue
-            text = _escape(neutralise(value))
+            text = xlsx_text(neutralise(value))
             space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
             append(f'<c r="{ref}" t="inlineStr"><is><t{space}>{text}</t></is></c>')
         elif isinstance(value, date):

@@ -217,7 +217,7 @@ def bulk_insert(store: Store, expected_batches: int = 0) -> Iterator[BulkInsert]
                 try:
                     if store.conn.in_transaction:  # not after SQLite rolled back (disk full...): nothing landed
                         bulk_booking.book(store, writer.removed_batch_rows, writer.removed_event_rows, sign=-1)
-                        bulk_booking.book(store, writer.batch_rows, writer.event_rows)
+                        bulk_booking.book_in_slices(store, writer.batch_rows, writer.event_rows)
                 finally:
                     # IF NOT EXISTS: after SQLite rolled the whole transaction back they are there already.
                     for name in _LIFTED:

@@ -14,8 +14,9 @@ from openpyxl import load_workbook
 from desktop.services.batch_format import EXPORT_HEADER, HEADER
 from desktop.services.export_writers import ExportError
 from desktop.services.exporting import SERIES_HEADER, SUMMARY_HEADER, export
+from desktop.services.importing import import_file
 from desktop.services.reports import summary_to_json
-from desktop.services.session import Session
+from desktop.services.session import Session, open_session
 from tests.integration.cli_runner import run_cli
 
 
@@ -151,3 +152,16 @@ def test_cli_export_exit_codes(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     assert bad_what.code == 2
     nowhere = run_cli(capsys, "--db", str(db), "export", "--out", str(tmp_path / "missing" / "b.csv"))
     assert nowhere.code == 2 and "does not exist" in nowhere.err and "Traceback" not in nowhere.err
+
+
+TRICKY_NOTES = ["_x0041_x0042_", "_x005F_x0041_", "_x005F_", "a\rb\x01c", "tab\tin", "&<tag>", "=1+2"]
+
+
+@pytest.mark.parametrize("notes", TRICKY_NOTES)
+def test_xlsx_round_trip_keeps_text_that_looks_like_an_escape(session: Session, tmp_path: Path, notes: str) -> None:
+    session.fleet.add_site("Kazakhstan", "KZ")
+    session.fleet.add_batch("Kazakhstan", "Antminer S9", 1, "2021-01-01", notes=notes)
+    export(session, "batches", "xlsx", tmp_path / "b.xlsx")
+    with open_session(tmp_path / "copy.db") as copy:
+        import_file(copy, tmp_path / "b.xlsx")
+        assert [b.notes for b in copy.store.list_batches()] == [notes]

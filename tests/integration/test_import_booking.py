@@ -21,6 +21,7 @@ from contextlib import suppress
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -31,7 +32,7 @@ from desktop.domain.ledger import StageCounts
 from desktop.services import importing
 from desktop.services.importing import ImportCancelled, import_file
 from desktop.services.session import Session, open_session
-from desktop.store import aggregates, bulk
+from desktop.store import aggregates, bulk, bulk_booking
 from tests.integration.test_import import GOOD, write_csv
 from tests.integration.transfer_helpers import table_fingerprint
 from tests.unit.test_fast_queries import assert_fast_equals_slow
@@ -120,6 +121,7 @@ def test_an_import_in_chunks_books_what_a_rebuild_gives(
     demo_session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rebuild_threshold: str
 ) -> None:
     monkeypatch.setattr(importing, "WRITE_CHUNK", 4)  # several chunks, each its own executemany
+    monkeypatch.setattr(bulk_booking, "BOOK_SLICE", 5)  # booked a few rows a pass, batches then events
     schema = _schema(demo_session)
     existing = demo_session.store.list_batches()
     rows = [_row(i) for i in range(25)]  # fresh ids
@@ -257,7 +259,11 @@ def _rows_and_chains(
 def test_bulk_inserts_in_any_chunks_book_what_a_rebuild_gives(
     specs: list[tuple], cuts: list[int], changed: list[tuple]  # type: ignore[type-arg]
 ) -> None:
-    with tempfile.TemporaryDirectory() as folder, open_session(Path(folder) / "fleet.db") as session:
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        open_session(Path(folder) / "fleet.db") as session,
+        mock.patch.object(bulk_booking, "BOOK_SLICE", 7),  # booked in slices too
+    ):
         store = session.store
         sites = [session.fleet.add_site(name, "Kazakhstan").id or 0 for name in ("North", "South", "East")]
         models = [m.id or 0 for m in store.list_models()[:3]]
