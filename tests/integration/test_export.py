@@ -154,7 +154,8 @@ def test_cli_export_exit_codes(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     assert nowhere.code == 2 and "does not exist" in nowhere.err and "Traceback" not in nowhere.err
 
 
-TRICKY_NOTES = ["_x0041_x0042_", "_x005F_x0041_", "_x005F_", "a\rb\x01c", "tab\tin", "&<tag>", "=1+2"]
+# Control characters (a CR alone, \x01, a tab) are refused in notes since #17, so they never reach an export.
+TRICKY_NOTES = ["_x0041_x0042_", "_x005F_x0041_", "_x005F_", "line\nbreak", "&<tag>", "=1+2"]
 
 
 @pytest.mark.parametrize("notes", TRICKY_NOTES)
