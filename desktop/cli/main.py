@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -13,9 +12,6 @@ from desktop import __version__
 from desktop.cli.command import Command, cli_session
 from desktop.cli.commands import all_commands, command_named
 from desktop.errors import HashplanError
-from desktop.logging_setup import setup_logging
-
-log = logging.getLogger(__name__)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -100,6 +96,8 @@ def _run_command(command: Command, args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     args = build_parser(_commands_for(words)).parse_args(words)
+    from desktop.logging_setup import setup_logging  # after the parse: --version and --help log nothing
+
     setup_logging(debug=args.debug)
     try:
         command: Command | None = getattr(args, "_command", None)
@@ -121,7 +119,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("hashplan: interrupted", file=sys.stderr)
         return 130
     except Exception as error:  # the last line of defence: no traceback for users
-        log.exception("unexpected error")
+        import logging
+
+        logging.getLogger(__name__).exception("unexpected error")
         if args.debug:
             raise
         print(

@@ -7,27 +7,45 @@ stays for the services and the tests (the import contracts keep the UI off it).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.services.fleet import FleetService
-from desktop.services.reports import FleetQueries
 from desktop.store import Store
 from desktop.store.db_file import check_db_path
 
 if TYPE_CHECKING:  # imported when used: a command that reads starts faster
     from desktop.services.backups import BackupService
+    from desktop.services.fleet import FleetService
     from desktop.services.measured import MeasuredService
     from desktop.services.polling import PollingService
+    from desktop.services.reports import FleetQueries
 
 
-@dataclass
 class Session:
-    store: Store
-    fleet: FleetService
-    queries: FleetQueries
+    """``fleet`` and ``queries`` are made when first used: a command that only reads figures
+    does not import the change services (a start-up cost of every command-line call)."""
+
+    def __init__(self, store: Store, fleet: FleetService | None = None, queries: FleetQueries | None = None) -> None:
+        self.store = store
+        if fleet is not None:
+            self.fleet = fleet
+        if queries is not None:
+            self.queries = queries
+
+    @cached_property
+    def fleet(self) -> FleetService:
+        """Changes, and the lookups forms need."""
+        from desktop.services.fleet import FleetService
+
+        return FleetService(self.store)
+
+    @cached_property
+    def queries(self) -> FleetQueries:
+        """Figures and pages."""
+        from desktop.services.reports import FleetQueries
+
+        return FleetQueries(self.store)
 
     @cached_property
     def measured(self) -> MeasuredService:
@@ -124,7 +142,7 @@ def open_session(
     except BaseException:
         store.close()
         raise
-    return Session(store, FleetService(store), FleetQueries(store))
+    return Session(store)
 
 
 def database_exists(path: str | Path) -> bool:
@@ -138,4 +156,4 @@ def open_worker_session(path: str | Path) -> Session:
     again): for a worker thread that writes on its own (the window's polling), so the
     window's connection and its lock stay free while it writes."""
     store = Store.open(path, verify=False)
-    return Session(store, FleetService(store), FleetQueries(store))
+    return Session(store)

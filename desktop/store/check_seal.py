@@ -20,7 +20,6 @@ a week is not trusted: the file is checked again. The window's weekly full check
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import sqlite3
@@ -41,6 +40,8 @@ def current_mark(conn: sqlite3.Connection) -> Mark:
 
 
 def _seal_file(db_path: Path) -> Path:
+    import hashlib
+
     from desktop.paths import state_dir
 
     key = hashlib.sha256(os.path.realpath(db_path).encode("utf-8", "surrogateescape")).hexdigest()[:24]

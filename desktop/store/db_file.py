@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import os
 import shlex
-import shutil
 import sqlite3
 import stat
 import sys
@@ -202,6 +201,8 @@ def set_aside(source: Path, target: Path) -> None:
     database = _database_of(os.fspath(source)) or (_key(source) if is_open_here(source) else None)
     if database is not None:
         raise DatabaseError(f"{source} is open; it cannot be copied aside now (close its window first)")
+    import shutil  # only here: the rest of the app never copies a database file
+
     shutil.copy2(source, target)
 
 
