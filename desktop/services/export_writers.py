@@ -23,6 +23,7 @@ from typing import IO, Any
 
 from desktop.errors import HashplanError
 from desktop.services.batch_format import cell_text
+from desktop.store import db_file
 
 WRITE_BUFFER = 1 << 20
 
@@ -47,6 +48,7 @@ def atomic_write(path: str | Path, write: Callable[[Path], None], *, suffix: str
         raise ExportError(f"cannot write {path}: the folder {parent} does not exist")
     if path.is_dir():
         raise ExportError(f"cannot write {path}: it is a folder")
+    db_file.refuse_as_output(path)
     try:
         fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=parent)
     except OSError as error:

@@ -14,7 +14,7 @@ from desktop.domain.entities import Batch, BatchSnapshot
 from desktop.errors import DatabaseError, NotFoundError, ValidationError
 from desktop.services.fleet import FleetService
 from desktop.services.session import Session
-from desktop.store import rows
+from desktop.store import db_file, rows
 from desktop.store.audit_reads import AuditEntry
 
 CSV_COLUMNS = ("id", "when", "action", "record", "record_id", "before", "after")
@@ -78,6 +78,7 @@ def history_size(session: Session) -> int:
 
 def export_csv(entries: list[HistoryEntry], path: Path) -> int:
     """Writes the entries to ``path`` (atomically: a temp file, then a rename); returns rows."""
+    db_file.refuse_as_output(path)
     partial = path.with_name(f".{path.name}.partial")
     try:
         with partial.open("w", newline="", encoding="utf-8") as handle:

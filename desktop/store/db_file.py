@@ -103,6 +103,18 @@ def _database_of(target: str) -> str | None:
     return key if key in _open_counts else None
 
 
+def refuse_as_output(path: str | os.PathLike[str]) -> None:
+    """Refuses to let a file be written (replaced) at ``path`` when it is a database this
+    process has open, or one of its -wal/-shm/-journal: an export given the database's own
+    name replaced the fleet with a CSV (the rename needs no open, so the audit hook cannot
+    see it)."""
+    database = _database_of(os.fspath(path))
+    if database is not None:
+        raise DatabaseError(
+            f"cannot write {path}: it is the database Hashplan has open ({database}); choose another file name"
+        )
+
+
 def _audit(event: str, args: tuple[Any, ...]) -> None:
     if event != "open" or not _open_counts or _allowed:
         return

@@ -96,3 +96,17 @@ def test_a_file_on_a_network_share_is_recognised(tmp_path: Path) -> None:
 
 def test_a_local_file_carries_no_network_warning(session: Session) -> None:
     assert session.warning is None
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal"])
+def test_an_export_over_the_open_database_is_refused_and_the_fleet_kept(
+    demo_session: Session, capsys: pytest.CaptureFixture[str], suffix: str
+) -> None:
+    from tests.integration.cli_runner import run_cli
+
+    demo_session.close()
+    db = demo_session.path
+    result = run_cli(capsys, "--db", str(db), "export", "--format", "csv", "--out", f"{db}{suffix}")
+    assert result.code == 2 and "it is the database Hashplan has open" in result.err
+    with open_session(db) as reopened:
+        assert reopened.store.count_batches() > 0
