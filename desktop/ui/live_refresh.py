@@ -6,7 +6,8 @@ Two sources of change:
   ``PRAGMA data_version`` on the window's connection (cheap, no table read) and
   refreshes only when it moved.
 Reads run on a one-thread QThreadPool through a separate read-only connection;
-requests that arrive while a read runs are folded into one follow-up read.
+requests that arrive while a read runs are folded into one follow-up read, and a new
+selection (site, the table's filters or sort) cancels the read in flight.
 """
 
 from __future__ import annotations
@@ -63,11 +64,14 @@ class DataRefresher(QObject):
         self.refresh()
 
     def set_request(self, *, read: bool = True, **changes: object) -> None:
-        """Changes what is read (site, all rows, curves by site, sort) and reads it if it changed."""
+        """Changes what is read (site, curves by site, the table's sort and filters) and reads it
+        if it changed: a read in flight for the old request is cancelled, not waited for."""
         request = replace(self.request, **changes)
         if request != self.request:
             self.request = request
             if read:
+                if self._running is not None:
+                    self._connection.cancel()
                 self.refresh()
 
     def refresh(self) -> None:
@@ -82,6 +86,7 @@ class DataRefresher(QObject):
         worker.setAutoDelete(False)  # we hold it until its signal arrived
         worker.signals.loaded.connect(self._on_loaded)
         worker.signals.failed.connect(self._on_failed)
+        worker.signals.cancelled.connect(self._on_cancelled)
         self._running = worker
         self.busy_changed.emit(True)
         self._pool.start(worker)
@@ -128,6 +133,10 @@ class DataRefresher(QObject):
         self.snapshot = snapshot
         self.changed.emit(snapshot)
 
+    def _on_cancelled(self, request: int) -> None:
+        if not self._closed:
+            self._finish()  # reads the request that cancelled it
+
     def _on_failed(self, message: str, request: int) -> None:
         if self._closed:
             return
@@ -142,5 +151,7 @@ class DataRefresher(QObject):
         self._closed = True
         self._timer.stop()
         self.session.fleet.unsubscribe(self._on_commit)
+        if self._running is not None:
+            self._connection.cancel()  # no need to finish a read nobody will see
         self._pool.waitForDone()
         self._connection.close()

@@ -7,7 +7,7 @@ import logging
 from PySide6.QtCore import QObject, QRunnable, Signal
 
 from desktop.errors import HashplanError
-from desktop.services.snapshot import SnapshotReader, SnapshotRequest
+from desktop.services.snapshot import ReadCancelled, SnapshotReader, SnapshotRequest
 
 log = logging.getLogger(__name__)
 
@@ -16,6 +16,7 @@ class SnapshotSignals(QObject):
     # Emitted from the worker thread; Qt queues them to the receiver's (UI) thread.
     loaded = Signal(object, int)  # FleetSnapshot, request number
     failed = Signal(str, int)  # a sentence for people, request number
+    cancelled = Signal(int)  # request number: a newer request stopped this read
 
 
 class SnapshotWorker(QRunnable):
@@ -29,6 +30,8 @@ class SnapshotWorker(QRunnable):
     def run(self) -> None:
         try:
             snapshot = self.connection.read(self.request)
+        except ReadCancelled:
+            self.signals.cancelled.emit(self.number)
         except HashplanError as error:
             self.connection.close()  # reopen next time: the file may have been replaced
             self.signals.failed.emit(str(error), self.number)
