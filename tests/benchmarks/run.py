@@ -25,7 +25,7 @@ GROUPS: dict[str, Callable[[], list[Figure]]] = {}
 
 
 def _register() -> None:
-    from tests.benchmarks import data_figures, format_figures, process_figures, ui_figures
+    from tests.benchmarks import data_figures, format_figures, process_figures, table_figures, ui_figures
 
     GROUPS.update(
         {
@@ -34,6 +34,7 @@ def _register() -> None:
             "queries": data_figures.query_figures,
             "chart": ui_figures.chart_figures,
             "stall": ui_figures.stall_figures,
+            "table": table_figures.table_figures,
             "startup": process_figures.startup_figures,
             "memory": process_figures.memory_figures,
         }
