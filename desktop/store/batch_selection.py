@@ -125,8 +125,9 @@ def batch_ids(
     params += list(words)
     with store._lock:  # the Store's connection may be shared with other threads
         _register(store)
-        found = store.conn.execute(sql, params).fetchall()
-    return np.fromiter((row[0] for row in found), dtype=np.int64, count=len(found))
+        cursor = store.conn.execute(sql, params)
+        # Straight into the array: a list of a million 1-tuples first would be ~100 MB.
+        return np.fromiter((row[0] for row in cursor), dtype=np.int64)
 
 
 def batch_rows_by_id(store: Store, ids: Sequence[int] | np.ndarray) -> list[tuple[Any, ...]]:

@@ -2,6 +2,7 @@
 
     .venv/bin/python -m tests.benchmarks            # everything (~5 minutes, builds a 1M-event fleet once)
     .venv/bin/python -m tests.benchmarks --only import,queries
+    .venv/bin/python -m tests.benchmarks --only table --huge   # + the 10M-event fleet (~10 minutes)
 
 The fleet (100,000 batches, 1,000,000 events) is generated once into $HASHPLAN_BENCH_DIR
 (default: the temp folder) and reused. Each figure's baseline runs in the same process
@@ -25,7 +26,7 @@ GROUPS: dict[str, Callable[[], list[Figure]]] = {}
 
 
 def _register() -> None:
-    from tests.benchmarks import data_figures, format_figures, process_figures, table_figures, ui_figures
+    from tests.benchmarks import data_figures, format_figures, huge_figures, process_figures, table_figures, ui_figures
 
     GROUPS.update(
         {
@@ -39,6 +40,10 @@ def _register() -> None:
             "memory": process_figures.memory_figures,
         }
     )
+    HUGE["huge"] = huge_figures.huge_figures
+
+
+HUGE: dict[str, Callable[[], list[Figure]]] = {}  # only with --huge
 
 
 def _number(value: float | None, unit: str) -> str:
@@ -78,11 +83,17 @@ def main(argv: list[str] | None = None) -> int:
     _register()
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks", description=__doc__.splitlines()[0])
     parser.add_argument("--only", help=f"comma-separated groups: {', '.join(GROUPS)}")
+    parser.add_argument(
+        "--huge", action="store_true", help="also the 10M-event fleet's rows (generated once, ~3 min; rows ~6 min)"
+    )
     args = parser.parse_args(argv)
     chosen = args.only.split(",") if args.only else list(GROUPS)
     unknown = [g for g in chosen if g not in GROUPS]
     if unknown:
         parser.error(f"unknown group(s): {', '.join(unknown)}")
+    if args.huge:
+        chosen.append("huge")
+        GROUPS.update(HUGE)
     print(f"fleet: {fleet_db().name}", flush=True)
     figures: list[Figure] = []
     for group in chosen:
