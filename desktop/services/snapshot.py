@@ -41,7 +41,7 @@ def empty_curves() -> ChartArrays:
     return ChartArrays(nothing, nothing)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: row_ids is an array
 class FleetSnapshot:
     """The state of one database at one moment, for one selection."""
 
