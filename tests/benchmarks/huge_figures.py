@@ -166,12 +166,15 @@ def _transfer_figures(huge: Path) -> list[Figure]:
     export_ratio, import_ratio = big_export / small_export, big_import / small_import
     return [
         Figure(
-            f"CSV export of {big_rows:,} batches (10M events), rows/s", big_export, "rows/s", small_export,
-            f"the same for {small_rows:,} batches (1M events)", export_ratio, "ratio >= 0.8", export_ratio >= 0.8,
+            "CSV export of the 10M-event fleet's batches, rows/s", big_export, "rows/s", small_export,
+            "the same for the 1M-event fleet", export_ratio, "ratio >= 0.8", export_ratio >= 0.8,
+            f"{big_rows:,} rows (1,000,000 batches) against {small_rows:,} (100,000)",
         ),
         Figure(
             f"CSV import of {IMPORT_ROWS:,} rows into the 10M-event fleet, rows/s", big_import, "rows/s", small_import,
             "the same into the 1M-event fleet", import_ratio, "ratio >= 0.8", import_ratio >= 0.8,
+            "the rows land at random places in the indexes of a 1 GB file: the inserts and the commit write "
+            "~4x more distinct pages than into the 120 MB one (parse and checks cost the same)",
         ),
     ]  # fmt: skip
 
