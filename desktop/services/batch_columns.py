@@ -20,6 +20,7 @@ class Column:
     text: Callable[[Any], str] = str
     numeric: bool = False
     tooltip: str = ""
+    key: str = ""  # the SQL sort key (store/batch_selection.py SORT_KEYS)
 
 
 def _int(value: int) -> str:
@@ -35,23 +36,26 @@ def _stage(stage: Stage) -> Callable[[BatchRow], int]:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("ID", lambda r: r.batch.id or 0, _int, True, "Batch number (what the command line calls ID)"),
-    Column("Data center", lambda r: r.site_name),
-    Column("Model", lambda r: r.model.label),
-    Column("Units", lambda r: r.batch.units, _int, True, "Units bought in this batch"),
-    Column("Ordered", _stage(Stage.ORDERED), _int, True, "Units not shipped yet"),
-    Column("In transit", _stage(Stage.IN_TRANSIT), _int, True, "Units shipped, not delivered"),
-    Column("On site", _stage(Stage.ON_SITE), _int, True, "Units delivered, not yet hashing"),
-    Column("Deployed", _stage(Stage.DEPLOYED), _int, True, "Units hashing"),
-    Column("Retired", _stage(Stage.RETIRED), _int, True),
-    Column("Cancelled", _stage(Stage.CANCELLED), _int, True),
-    Column("TH/s", lambda r: r.planned_ths, lambda v: f"{v:,.1f}", True, "Planned hash rate: active units x TH/s"),
-    Column("Cost (USD)", lambda r: r.cost_cents, lambda v: f"{v / 100:,.2f}", True, "Units x unit price"),
-    Column("Ordered on", lambda r: r.batch.ordered_on, _date),
-    Column("Expected on", lambda r: r.batch.expected_on, _date, tooltip="Expected deployment date"),
-    Column("Deployed on", lambda r: r.deployed_on, _date, tooltip="Latest deployment"),
-    Column("Supplier", lambda r: r.batch.supplier),
-    Column("Status", lambda r: r.status),
+    Column("ID", lambda r: r.batch.id or 0, _int, True, "Batch number (what the command line calls ID)", key="id"),
+    Column("Data center", lambda r: r.site_name, key="site"),
+    Column("Model", lambda r: r.model.label, key="model"),
+    Column("Units", lambda r: r.batch.units, _int, True, "Units bought in this batch", key="units"),
+    Column("Ordered", _stage(Stage.ORDERED), _int, True, "Units not shipped yet", key="ordered"),
+    Column("In transit", _stage(Stage.IN_TRANSIT), _int, True, "Units shipped, not delivered", key="in_transit"),
+    Column("On site", _stage(Stage.ON_SITE), _int, True, "Units delivered, not yet hashing", key="on_site"),
+    Column("Deployed", _stage(Stage.DEPLOYED), _int, True, "Units hashing", key="deployed"),
+    Column("Retired", _stage(Stage.RETIRED), _int, True, key="retired"),
+    Column("Cancelled", _stage(Stage.CANCELLED), _int, True, key="cancelled"),
+    Column(
+        "TH/s", lambda r: r.planned_ths, lambda v: f"{v:,.1f}", True, "Planned hash rate: active units x TH/s",
+        key="planned_ths",
+    ),
+    Column("Cost (USD)", lambda r: r.cost_cents, lambda v: f"{v / 100:,.2f}", True, "Units x unit price", key="cost"),
+    Column("Ordered on", lambda r: r.batch.ordered_on, _date, key="ordered_on"),
+    Column("Expected on", lambda r: r.batch.expected_on, _date, tooltip="Expected deployment date", key="expected_on"),
+    Column("Deployed on", lambda r: r.deployed_on, _date, tooltip="Latest deployment", key="deployed_on"),
+    Column("Supplier", lambda r: r.batch.supplier, key="supplier"),
+    Column("Status", lambda r: r.status, key="status"),
 )
 COLUMN_INDEX = {column.title: i for i, column in enumerate(COLUMNS)}
 

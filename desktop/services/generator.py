@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from desktop.domain.entities import Batch, DataCenter, MinerModel
+from desktop.domain.entities import DataCenter, MinerModel
 from desktop.domain.stages import EventKind
 from desktop.errors import ValidationError
 from desktop.store import Store, bulk
@@ -58,6 +58,8 @@ SELLING_YEARS: dict[str, tuple[int, int]] = {
     "antminer s21": (2024, 2026),
 }
 
+CHUNK_BATCHES = 20_000  # batches (and their ~10 events each) planned, written and booked at a time
+
 SUPPLIERS = ("Bitmain", "MicroBT", "Canaan", "Compass Mining", "Luxor", "Kaboomracks", "Upstream Data")
 
 
@@ -75,6 +77,14 @@ Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
 def _years(model: MinerModel) -> tuple[int, int]:
     return SELLING_YEARS.get(model.key, (0, 9999))
+
+
+def _iso(cache: dict[int, str], day: int) -> str:
+    """A day ordinal as ISO text, made once per day (a fleet has ~4,000 days, millions of dates)."""
+    found = cache.get(day)
+    if found is None:
+        found = cache[day] = date.fromordinal(day).isoformat()
+    return found
 
 
 def _model_for(rng: random.Random, models: list[MinerModel], year: int) -> MinerModel:
@@ -151,16 +161,24 @@ def _lifecycle(
     return events
 
 
-def _add_sites(store: Store, rng: random.Random, site_watts: list[float]) -> list[int]:
-    """The 50 data centers (reusing any that exist by name); capacity a bit above their plan."""
-    ids = []
-    for (name, country), watts in zip(SITES, site_watts, strict=True):
+def _add_sites(store: Store) -> tuple[list[int], list[DataCenter]]:
+    """The 50 data centers (reusing any that exist by name); the new ones get their capacity
+    once their batches are known (_set_capacities)."""
+    ids, new = [], []
+    for name, country in SITES:
         found = store.find_site(name)
         if found is None:
-            capacity = round(max(5.0, watts / 1_000_000 * rng.uniform(0.8, 1.6)), 1)
-            found = store.insert_site(DataCenter(name=name, country=country, capacity_mw=capacity))
+            found = store.insert_site(DataCenter(name=name, country=country))
+            new.append(found)
         ids.append(found.id or 0)
-    return ids
+    return ids, new
+
+
+def _set_capacities(store: Store, rng: random.Random, new: list[DataCenter], watts: dict[int, float]) -> None:
+    """A new site's capacity: a bit above the power its batches plan for."""
+    for site in new:
+        capacity = round(max(5.0, watts[site.id or 0] / 1_000_000 * rng.uniform(0.8, 1.6)), 1)
+        store.update_site(replace(site, capacity_mw=capacity))
 
 
 def generate_fleet(
@@ -195,55 +213,48 @@ def generate_fleet(
         budgets[i] += 1
 
     with store.write(f"generate a fleet of {batches:,} batches"):
-        new_batches: list[Batch] = []
-        lifecycles = []
         site_of_batch = [int(len(SITES) * rng.random() ** 1.3) for _ in orders]  # a few big sites
-        site_watts = [0.0] * len(SITES)
-        for i, ordered in enumerate(orders):
-            model = _model_for(rng, models, date.fromordinal(ordered).year)
-            units = max(10, int(rng.lognormvariate(4.2, 0.8)))
-            site_watts[site_of_batch[i]] += units * model.watts
-            expected = min(ordered + rng.randint(30, 150), today_ord + 365)
-            new_batches.append(
-                Batch(
-                    data_center_id=site_of_batch[i],  # an index until the sites exist
-                    model_id=model.id or 0,
-                    units=units,
-                    ordered_on=date.fromordinal(ordered),
-                    expected_on=date.fromordinal(expected),
-                    unit_price_cents=int(model.ths * rng.uniform(15, 60)) * 100,
-                    supplier=rng.choice(SUPPLIERS),
-                )
-            )
-            lifecycles.append(_lifecycle(rng, units, ordered, today_ord, budgets[i]))
-            if i % 10_000 == 0:
-                report("planning batches", i, batches)
-        site_ids = _add_sites(store, rng, site_watts)
-        new_batches = [replace(b, data_center_id=site_ids[b.data_center_id]) for b in new_batches]
-        with bulk.bulk_insert(store, expected_batches=len(new_batches)) as writer:  # one booking for both
-            ids = writer.add_batch_rows([bulk.batch_row(b) for b in new_batches])
-            report("writing events", 0, events)
-            iso: dict[int, str] = {}
-            rows = [
-                (
-                    batch_id,
-                    kind.value,
-                    amount,
-                    iso.get(day) or iso.setdefault(day, date.fromordinal(day).isoformat()),
-                    "",
-                )
-                for batch_id, lifecycle in zip(ids, lifecycles, strict=True)
-                for kind, amount, day in lifecycle
-            ]
-            writer.add_event_rows(rows)
+        site_ids, new_sites = _add_sites(store)
+        site_watts = dict.fromkeys(site_ids, 0.0)
+        iso: dict[int, str] = {}
+        events_written = 0
+        with bulk.bulk_insert(store, expected_batches=batches) as writer:
+            # A chunk at a time, booked as it lands: memory is one chunk's rows, whatever the fleet.
+            for start in range(0, batches, CHUNK_BATCHES):
+                batch_rows, lifecycles = [], []
+                for i in range(start, min(start + CHUNK_BATCHES, batches)):
+                    ordered = orders[i]
+                    model = _model_for(rng, models, date.fromordinal(ordered).year)
+                    units = max(10, int(rng.lognormvariate(4.2, 0.8)))
+                    site_id = site_ids[site_of_batch[i]]
+                    site_watts[site_id] += units * model.watts
+                    expected = min(ordered + rng.randint(30, 150), today_ord + 365)
+                    price = int(model.ths * rng.uniform(15, 60)) * 100
+                    supplier = rng.choice(SUPPLIERS)
+                    batch_rows.append(
+                        (site_id, model.id, units, _iso(iso, ordered), _iso(iso, expected), price, supplier, "")
+                    )
+                    lifecycles.append(_lifecycle(rng, units, ordered, today_ord, budgets[i]))
+                ids = writer.add_batch_rows(batch_rows)
+                event_rows = [
+                    (batch_id, kind.value, amount, _iso(iso, day), "")
+                    for batch_id, lifecycle in zip(ids, lifecycles, strict=True)
+                    for kind, amount, day in lifecycle
+                ]
+                writer.add_event_rows(event_rows)
+                events_written += len(event_rows)
+                writer.book_so_far()
+                report("writing batches and events", start + len(batch_rows), batches)
+        _set_capacities(store, rng, new_sites, site_watts)
         bulk.audit_bulk(
-            store, "generate", "fleet", {"seed": seed, "batches": len(ids), "events": len(rows), "sites": len(site_ids)}
-        )
+            store, "generate", "fleet",
+            {"seed": seed, "batches": batches, "events": events_written, "sites": len(site_ids)},
+        )  # fmt: skip
     report("done", events, events)
     return GeneratedFleet(
         sites=len(site_ids),
-        batches=len(ids),
-        events=len(rows),
+        batches=batches,
+        events=events_written,
         first_order=date.fromordinal(orders[0]) if orders else date.fromordinal(today_ord),
         last_order=date.fromordinal(orders[-1]) if orders else date.fromordinal(today_ord),
     )

@@ -185,7 +185,7 @@ class FleetQueries:
         models = self._models()
         names = {s.id: s.name for s in self.store.list_sites()}
         return [
-            _batch_row(row, models, names)
+            batch_row_from(row, models, names)
             for row in fleet_reads.batch_page(self.store, data_center_id, offset, limit, at)
         ]
 
@@ -199,10 +199,10 @@ class FleetQueries:
         names = {s.id: s.name for s in self.store.list_sites()}
         for chunk in fleet_reads.batch_chunks(self.store, data_center_id, at):
             for row in chunk:
-                yield _batch_row(row, models, names)
+                yield batch_row_from(row, models, names)
 
 
-def _batch_row(row: tuple[Any, ...], models: dict[int, MinerModel], names: dict[int | None, str]) -> BatchRow:
+def batch_row_from(row: tuple[Any, ...], models: dict[int, MinerModel], names: dict[int | None, str]) -> BatchRow:
     """A BatchRow from one row of fleet_reads.batch_page (BATCH_PAGE_COLUMNS)."""
     (batch_id, site_id, model_id, units, ordered_on, expected_on, price, supplier, notes, version) = row[:10]
     deployed_on = row[16]

@@ -1,8 +1,9 @@
 """The read model: what the window shows for one selection, read off the UI thread and handed back frozen.
 
 A read costs tens of milliseconds on a fleet of 100,000 batches: the summary of every
-site, the selected site's curves, and the first page of its batches (the table pages in
-the rest, or the whole list when the operator sorts or filters).
+site, the selected site's curves, the ids of its batches that pass the table's filters in
+the table's order (filtered, sorted and counted in SQL) and the rows of the first page
+(the table reads the others as they come on screen).
 """
 
 from __future__ import annotations
@@ -11,30 +12,36 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+import numpy as np  # the window's read model: the command line never imports it
+
 from desktop.domain.entities import DataCenter, MinerModel, Target
 from desktop.domain.hashrate import FleetSummary, SiteFigures, summarize
-from desktop.services.batch_columns import SortSpec, sort_rows
+from desktop.services.batch_columns import SortSpec
+from desktop.services.batch_pages import BatchFilter, batch_ids, batch_rows_by_id
 from desktop.services.reports import BatchRow, ChartArrays, CurveArrays, FleetQueries
-from desktop.store import Store
+from desktop.store import Store, batch_selection
 
 PAGE_ROWS = 500
+
+
+class ReadCancelled(Exception):
+    """A read stopped by SnapshotReader.cancel: a newer request replaces it."""
 
 
 @dataclass(frozen=True)
 class SnapshotRequest:
     site_id: int | None = None  # None: all sites
-    all_rows: bool = False  # every batch of the selection, not just the first page
     by_site: bool = False  # every site's curves too (the stacked chart)
-    sort: SortSpec | None = None  # the table's sort: rows come sorted, off the UI thread
+    sort: SortSpec | None = None  # the table's sort (column, descending): ids come sorted
+    batch_filter: BatchFilter = field(default_factory=BatchFilter)  # the table's filters: ids come filtered
 
 
 def empty_curves() -> ChartArrays:
-    import numpy as np
     nothing = CurveArrays(np.array([], dtype=np.int64), np.array([], dtype=float))
     return ChartArrays(nothing, nothing)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: row_ids is an array
 class FleetSnapshot:
     """The state of one database at one moment, for one selection."""
 
@@ -42,20 +49,16 @@ class FleetSnapshot:
     summary: FleetSummary
     sites: tuple[DataCenter, ...]
     models: tuple[MinerModel, ...]
-    rows: tuple[BatchRow, ...]  # the selection's batches, in order-date or request.sort order (maybe one page)
-    row_count: int  # how many batches the selection has in all
+    rows: tuple[BatchRow, ...]  # the first page of row_ids' batches, in their order
+    row_count: int  # how many batches the selection has in all (before the table's filters)
     curves: ChartArrays  # the selection's deployed and planned curves
     curves_by_site: dict[int, ChartArrays] = field(default_factory=dict)
     targets: tuple[Target, ...] = ()
-    row_ids: tuple[int | None, ...] = ()
+    row_ids: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))  # filtered, in order
 
     @property
     def site_id(self) -> int | None:
         return self.request.site_id
-
-    @property
-    def complete(self) -> bool:
-        return len(self.rows) >= self.row_count
 
     def figures(self, site_id: int | None) -> SiteFigures:
         """The figures of one site, or the total for None (or a site that vanished)."""
@@ -92,10 +95,8 @@ def _read_snapshot(store: Store, request: SnapshotRequest, at: date | None) -> F
     site_id = request.site_id if any(s.id == request.site_id for s in sites) else None
     if site_id != request.site_id:  # the site was deleted meanwhile: show all sites
         request = replace(request, site_id=None)
-    limit = None if request.all_rows else PAGE_ROWS
-    rows = queries.batch_rows(site_id, 0, limit)
-    if request.sort is not None and request.all_rows:  # a page is sorted by the model itself
-        rows = sort_rows(rows, request.sort)
+    ids = batch_ids(store, site_id, request.batch_filter, request.sort)
+    rows = batch_rows_by_id(queries, ids[:PAGE_ROWS])
     return FleetSnapshot(
         request=request,
         summary=queries.summary(at),
@@ -106,7 +107,7 @@ def _read_snapshot(store: Store, request: SnapshotRequest, at: date | None) -> F
         curves=queries.chart_arrays(site_id),
         curves_by_site=queries.chart_arrays_by_site() if request.by_site else {},
         targets=tuple(store.list_targets()),
-        row_ids=tuple(row.batch.id for row in rows),
+        row_ids=ids,
     )
 
 
@@ -120,11 +121,26 @@ class SnapshotReader:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._store: Store | None = None
+        self._cancelled = False
 
     def read(self, request: SnapshotRequest) -> FleetSnapshot:
+        """Raises ReadCancelled when cancel() stopped it."""
+        self._cancelled = False
         if self._store is None:
             self._store = Store.open(self.path, readonly=True, verify=False)  # the window checked it
-        return build_snapshot(self._store, request)
+        try:
+            return build_snapshot(self._store, request)
+        except Exception:
+            if self._cancelled:
+                raise ReadCancelled() from None
+            raise
+
+    def cancel(self) -> None:
+        """Stops the read in flight, from another thread (a read that finishes first is kept)."""
+        self._cancelled = True
+        store = self._store
+        if store is not None:
+            batch_selection.interrupt(store)
 
     def close(self) -> None:
         """Closes the connection; the next read opens a new one (the file may have been replaced)."""

@@ -110,6 +110,16 @@ class BulkInsert:
             landed = self.store.conn.execute("SELECT COUNT(*) FROM batch_events WHERE id > ?", (last_before,))
             self.event_rows.extend(values[: int(landed.fetchone()[0])])
 
+    def book_so_far(self) -> None:
+        """Books the batches and events added so far and lets go of their rows.
+
+        For a writer of millions of rows in chunks (the fleet generator): memory stays
+        that of one chunk. Booking is additive, so chunks booked one by one give what one
+        booking at the end gives (a few more upserts where chunks share a day).
+        """
+        bulk_booking.book(self.store, self.batch_rows, self.event_rows)
+        self.batch_rows, self.event_rows = [], []
+
     def replace_batches(
         self, action: str, changes: Sequence[tuple[Batch, Sequence[tuple[int, str, int, str, str]]]]
     ) -> None:

@@ -7,7 +7,8 @@ Two sources of change:
   refreshes only when it moved.
 Reads run on a one-thread QThreadPool (workers/task.py) through the read model's own
 read-only connection (services/snapshot.py: SnapshotReader);
-requests that arrive while a read runs are folded into one follow-up read.
+requests that arrive while a read runs are folded into one follow-up read, and a new
+selection (site, the table's filters or sort) cancels the read in flight.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from desktop.errors import HashplanError
 from desktop.services.session import Session
-from desktop.services.snapshot import FleetSnapshot, SnapshotReader, SnapshotRequest, empty_snapshot
+from desktop.services.snapshot import FleetSnapshot, ReadCancelled, SnapshotReader, SnapshotRequest, empty_snapshot
 from desktop.ui.workers.task import Task, run_task
 
 log = logging.getLogger(__name__)
@@ -64,11 +65,14 @@ class DataRefresher(QObject):
         self.refresh()
 
     def set_request(self, *, read: bool = True, **changes: object) -> None:
-        """Changes what is read (site, all rows, curves by site, sort) and reads it if it changed."""
+        """Changes what is read (site, curves by site, the table's sort and filters) and reads it
+        if it changed: a read in flight for the old request is cancelled, not waited for."""
         request = replace(self.request, **changes)
         if request != self.request:
             self.request = request
             if read:
+                if self._running is not None:
+                    self._connection.cancel()
                 self.refresh()
 
     def refresh(self) -> None:
@@ -81,9 +85,11 @@ class DataRefresher(QObject):
         self._requests += 1
         reader, request = self._connection, self.request
 
-        def read(progress: object, cancel: object) -> FleetSnapshot:
+        def read(progress: object, cancel: object) -> FleetSnapshot | None:
             try:
                 return reader.read(request)
+            except ReadCancelled:
+                return None  # a newer request stopped it: _on_loaded reads that one
             except BaseException:
                 reader.close()  # reopen next time: the file may have been replaced
                 raise
@@ -125,8 +131,11 @@ class DataRefresher(QObject):
         else:
             self.busy_changed.emit(False)
 
-    def _on_loaded(self, snapshot: FleetSnapshot) -> None:
+    def _on_loaded(self, snapshot: FleetSnapshot | None) -> None:
         if self._closed:
+            return
+        if snapshot is None:  # cancelled by a newer request
+            self._finish()
             return
         stale = self._pending and snapshot.request != self.request  # the selection moved on
         self._finish()
@@ -149,5 +158,7 @@ class DataRefresher(QObject):
         self._closed = True
         self._timer.stop()
         self.session.fleet.unsubscribe(self._on_commit)
+        if self._running is not None:
+            self._connection.cancel()  # no need to finish a read nobody will see
         self._pool.waitForDone()
         self._connection.close()

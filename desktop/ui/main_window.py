@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import __version__
+from desktop.services.batch_pages import batch_rows_by_id
 from desktop.services.session import Session
 from desktop.services.snapshot import FleetSnapshot, SnapshotRequest
 from desktop.ui.charts.hashrate_chart import HashrateChart
@@ -69,8 +70,7 @@ class MainWindow(QMainWindow):
         self.refresher.busy_changed.connect(self._set_busy)
         self.refresher.failed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
         self.site_list.site_selected.connect(self._on_site_selected)
-        self.batch_panel.model.needs_all_rows.connect(lambda: self.refresher.set_request(all_rows=True))
-        self.batch_panel.model.sort_changed.connect(lambda spec: self.refresher.set_request(sort=spec, read=False))
+        self.batch_panel.model.query_changed.connect(self._on_batch_query_changed)
         self.chart.stacked_toggled.connect(lambda stacked: self.refresher.set_request(by_site=stacked))
         self.batch_panel.batch_activated.connect(self._edit_batch)
         self.batch_panel.selection_changed.connect(lambda _: self.edit_actions.update_enabled())
@@ -238,7 +238,7 @@ class MainWindow(QMainWindow):
         if snapshot.site_id != site_id:
             return  # the selection moved on: its own read is on the way
         queries = self.session.queries  # further pages, read as the operator scrolls
-        self.batch_panel.set_snapshot(snapshot, lambda offset, limit: queries.batch_rows(site_id, offset, limit))
+        self.batch_panel.set_snapshot(snapshot, lambda ids: batch_rows_by_id(queries, ids))
         self.chart.set_data(snapshot)
         if pending and pending[0] == "batch" and self.batch_panel.select_batch(pending[1]):
             self._select_next = None
@@ -249,9 +249,13 @@ class MainWindow(QMainWindow):
 
     def _on_site_selected(self, site_id: int | None) -> None:
         self.kpi_tiles.show_figures(self.refresher.snapshot.figures(site_id))  # known already
-        self.refresher.set_request(site_id=site_id, all_rows=self.batch_panel.proxy.needs_every_row())
+        self.refresher.set_request(site_id=site_id)
         self.poller.set_site(site_id)
         self.edit_actions.update_enabled()
+
+    def _on_batch_query_changed(self) -> None:
+        model = self.batch_panel.model  # filtered, sorted and counted by the worker, in SQL
+        self.refresher.set_request(sort=model.sort_spec, batch_filter=model.batch_filter)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy_bar.setVisible(busy)

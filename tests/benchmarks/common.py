@@ -54,11 +54,14 @@ def cache_dir() -> Path:
     return folder
 
 
+def schema_tag() -> str:
+    """Names cached fleets: a new migration means a new file."""
+    return hashlib.sha1("".join(s for m in migrations.MIGRATIONS for s in m).encode()).hexdigest()[:8]
+
+
 def fleet_db(batches: int = BATCHES, events: int = EVENTS) -> Path:
     """The generated fleet (built once, reused while the schema version is the same)."""
-    steps = (s for m in migrations.MIGRATIONS for s in (m if isinstance(m, list) else [m.__qualname__]))
-    schema = hashlib.sha1("".join(steps).encode()).hexdigest()[:8]
-    path = cache_dir() / f"fleet-{batches}-{events}-s{SEED}-{schema}.db"
+    path = cache_dir() / f"fleet-{batches}-{events}-s{SEED}-{schema_tag()}.db"
     if not path.exists():
         building = path.with_suffix(".building")
         for leftover in building.parent.glob(building.name + "*"):

@@ -2,6 +2,7 @@
 
     .venv/bin/python -m tests.benchmarks            # everything (~5 minutes, builds a 1M-event fleet once)
     .venv/bin/python -m tests.benchmarks --only import,queries
+    .venv/bin/python -m tests.benchmarks --only huge --huge    # the 10M-event fleet's rows (~10 minutes)
 
 The fleet (100,000 batches, 1,000,000 events) is generated once into $HASHPLAN_BENCH_DIR
 (default: the temp folder) and reused. Each figure's baseline runs in the same process
@@ -29,8 +30,10 @@ def _register() -> None:
         cli_figures,
         data_figures,
         format_figures,
+        huge_figures,
         polling_figures,
         process_figures,
+        table_figures,
         ui_figures,
     )
 
@@ -42,12 +45,17 @@ def _register() -> None:
             "chart": ui_figures.chart_figures,
             "stall": ui_figures.stall_figures,
             "backup": ui_figures.backup_stall_figures,
+            "table": table_figures.table_figures,
             "startup": process_figures.startup_figures,
             "memory": process_figures.memory_figures,
             "polling": polling_figures.polling_figures,
             "cli": cli_figures.cli_figures,
         }
     )
+    HUGE["huge"] = huge_figures.huge_figures
+
+
+HUGE: dict[str, Callable[[], list[Figure]]] = {}  # only with --huge
 
 
 def _number(value: float | None, unit: str) -> str:
@@ -87,11 +95,18 @@ def main(argv: list[str] | None = None) -> int:
     _register()
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks", description=__doc__.splitlines()[0])
     parser.add_argument("--only", help=f"comma-separated groups: {', '.join(GROUPS)}")
+    parser.add_argument(
+        "--huge", action="store_true", help="also the 10M-event fleet's rows (generated once, ~3 min; rows ~6 min)"
+    )
     args = parser.parse_args(argv)
+    if args.huge:  # --huge alone: every group and the 10M rows; --only huge --huge: those only
+        GROUPS.update(HUGE)
     chosen = args.only.split(",") if args.only else list(GROUPS)
+    if args.huge and "huge" not in chosen:
+        chosen.append("huge")
     unknown = [g for g in chosen if g not in GROUPS]
     if unknown:
-        parser.error(f"unknown group(s): {', '.join(unknown)}")
+        parser.error(f"unknown group(s): {', '.join(unknown)}" + (" (huge needs --huge)" if "huge" in unknown else ""))
     print(f"fleet: {fleet_db().name}", flush=True)
     figures: list[Figure] = []
     for group in chosen:

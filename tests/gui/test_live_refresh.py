@@ -102,3 +102,36 @@ def test_a_failed_read_is_reported_and_retried(qtbot, main_window: MainWindow, m
     with qtbot.waitSignal(refresher.changed, timeout=4000):
         pass  # the retry, on a fresh connection
     assert len(calls) == 2
+
+
+def test_a_new_selection_cancels_the_read_in_flight(qtbot, demo_db: Path, monkeypatch) -> None:
+    from desktop.services import snapshot as snapshot_module
+    from desktop.services.snapshot import SnapshotRequest
+
+    real_build = snapshot_module.build_snapshot
+    started = []
+
+    def endless_then_real(store, request, at=None):  # the first read never ends unless interrupted
+        if not started:
+            started.append(request)
+            store.conn.execute(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT COUNT(*) FROM n"
+            ).fetchall()
+        return real_build(store, request, at)
+
+    monkeypatch.setattr(snapshot_module, "build_snapshot", endless_then_real)
+    with open_session(demo_db) as session:
+        refresher = DataRefresher(session, poll_ms=60_000)
+        failures: list[str] = []
+        refresher.failed.connect(failures.append)
+        try:
+            refresher.start(SnapshotRequest())
+            qtbot.waitUntil(lambda: bool(started))
+            kazakhstan = session.store.find_site("Kazakhstan")
+            assert kazakhstan is not None
+            with qtbot.waitSignal(refresher.changed, timeout=5000) as shown:
+                refresher.set_request(site_id=kazakhstan.id)  # the operator picked a site meanwhile
+            assert shown.args[0].site_id == kazakhstan.id and len(shown.args[0].row_ids) == 7
+            assert failures == [] and not refresher.is_busy()
+        finally:
+            refresher.close()

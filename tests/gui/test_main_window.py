@@ -12,7 +12,7 @@ from desktop.domain.units import format_hashrate, format_mw
 from desktop.services.session import open_session
 from desktop.ui.app import open_window
 from desktop.ui.main_window import MainWindow
-from desktop.ui.models.batch_table_model import COLUMN_INDEX
+from desktop.ui.models.batch_table_model import COLUMN_INDEX, BatchTableModel
 from tests.integration.cli_runner import run_cli
 
 
@@ -58,14 +58,15 @@ def test_selecting_a_site_filters_table_tiles_and_chart(qtbot, main_window: Main
 
 
 def test_filters_by_stage_model_and_text(qtbot, main_window: MainWindow) -> None:
-    panel = main_window.batch_panel
+    panel = main_window.batch_panel  # the window's worker filters (in SQL): the table follows in one step
     panel.stage_filter.setCurrentIndex(panel.stage_filter.findText("With units in transit"))
-    assert panel.visible_batch_ids() == [4, 5, 6]
+    qtbot.waitUntil(lambda: panel.visible_batch_ids() == [4, 5, 6])
     assert panel.count_label.text() == "3 of 7 batches"
     panel.stage_filter.setCurrentIndex(0)
     panel.model_filter.setCurrentIndex(panel.model_filter.findText("MicroBT Whatsminer M20S"))
-    assert panel.visible_batch_ids() == [3, 7]
+    qtbot.waitUntil(lambda: panel.visible_batch_ids() == [3, 7])
     panel.model_filter.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: len(panel.visible_batch_ids()) == 7)
     qtbot.keyClicks(panel.search, "secondary")
     qtbot.waitUntil(lambda: panel.visible_batch_ids() == [6])  # after a pause in the typing
     assert panel.count_label.text() == "1 of 7 batches"
@@ -107,10 +108,10 @@ def test_table_context_menu_offers_the_batch_actions(main_window: MainWindow) ->
     assert "&Record Event…" in texts
 
 
-def test_sorting_by_ths_uses_numbers_not_text(main_window: MainWindow) -> None:
+def test_sorting_by_ths_uses_numbers_not_text(qtbot, main_window: MainWindow) -> None:
     main_window.batch_panel.table.sortByColumn(COLUMN_INDEX["TH/s"], Qt.SortOrder.DescendingOrder)
     # As text "170,000.0" would sort last; as numbers: 170,000 > 81,249 > ... > 24,556.5 > 20,250.
-    assert main_window.batch_panel.visible_batch_ids() == [7, 4, 3, 2, 5, 1, 6]
+    qtbot.waitUntil(lambda: main_window.batch_panel.visible_batch_ids() == [7, 4, 3, 2, 5, 1, 6])
 
 
 def test_adding_a_batch_updates_window_at_once(qtbot, main_window: MainWindow) -> None:
@@ -122,25 +123,36 @@ def test_adding_a_batch_updates_window_at_once(qtbot, main_window: MainWindow) -
     assert main_window.kpi_tiles.texts()["planned"] == format_hashrate(before + 300 * 100.0)
 
 
-def test_paging_reads_pages_as_the_view_asks_and_everything_to_sort(qtbot, main_window: MainWindow) -> None:
-    model = main_window.batch_panel.model
-    rows = model.all_rows()
-    asked = []
-    model._chunk = 3  # small pages on the demo's 7 rows
+def test_rows_are_read_a_page_at_a_time_as_the_view_shows_them(qtbot, main_window: MainWindow) -> None:
+    panel = main_window.batch_panel
+    first = {row.batch.id: row for row in main_window.refresher.snapshot.rows}
+    asked: list[list[int]] = []
 
-    def fetch_page(offset: int, limit: int):
-        asked.append((offset, limit))
-        return rows[offset : offset + limit]
+    def read_rows(ids):
+        asked.append(list(ids))
+        return [first[i] for i in ids]
 
-    model.set_rows(rows[:3], 7, fetch_page)  # a snapshot that holds the first page only
-    assert model.rowCount() == 3 and model.canFetchMore() and not model.complete
-    with qtbot.waitSignal(model.needs_all_rows):  # the rest is read in the background
-        model.fetchMore()
-    assert asked == [(3, 3)] and model.rowCount() == 6
-    assert main_window.batch_panel.count_label.text() == "7 batches"
-    with qtbot.waitSignal(model.needs_all_rows):
-        main_window.batch_panel.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-    qtbot.waitUntil(lambda: model.complete and model.rowCount() == 7)  # the window read every row
+    model = BatchTableModel(page_rows=3)  # small pages on the demo's 7 rows
+    ids = panel.model.ids
+    model.set_selection(ids, [first[int(i)] for i in ids[:3]], 7, read_rows)
+    assert model.rowCount() == 7  # every row is there; contents come as the view asks
+    assert model.data(model.index(1, COLUMN_INDEX["ID"])) == f"{ids[1]:,}" and asked == []
+    assert model.data(model.index(6, COLUMN_INDEX["ID"])) == f"{ids[6]:,}"
+    assert asked == [list(ids[6:7])]  # the last page only
+    model.data(model.index(6, COLUMN_INDEX["Units"]))
+    assert len(asked) == 1  # read once
+
+
+def test_sorting_or_filtering_asks_the_worker_and_keeps_the_selection(qtbot, main_window: MainWindow) -> None:
+    panel = main_window.batch_panel
+    panel.select_batch(5)
+    with qtbot.waitSignal(panel.model.query_changed):
+        panel.table.sortByColumn(COLUMN_INDEX["Supplier"], Qt.SortOrder.AscendingOrder)
+    assert main_window.refresher.request.sort == (COLUMN_INDEX["Supplier"], False)
+    qtbot.waitUntil(lambda: not main_window.refresher.is_busy())
+    suppliers = [panel.cell_text(i, "Supplier") for i in panel.visible_batch_ids()]
+    assert suppliers == sorted(suppliers, key=str.casefold)
+    assert main_window.selected_batch_id() == 5
 
 
 def test_window_remembers_geometry_splitters_and_site(qtbot, open_main_window, demo_db: Path, window_settings) -> None:

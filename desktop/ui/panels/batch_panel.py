@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.stages import Stage
 from desktop.services.snapshot import FleetSnapshot
 from desktop.ui.models.batch_filter_proxy import BatchFilterProxy
-from desktop.ui.models.batch_table_model import BATCH_ID_ROLE, COLUMN_INDEX, BatchTableModel, PageFetcher
+from desktop.ui.models.batch_table_model import BATCH_ID_ROLE, COLUMN_INDEX, BatchTableModel, RowReader
 
 SEARCH_PAUSE_MS = 200
 SIZE_FROM_ROWS = 60  # rows measured to size the columns: a screenful and a little more
@@ -99,7 +99,7 @@ class BatchPanel(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.table)
 
-        # Typing waits for a pause: each filter pass over 100,000 rows costs a tenth of a second.
+        # Typing waits for a pause: each keystroke would otherwise ask the worker for a new selection.
         self._search_pause = QTimer(self, singleShot=True, interval=SEARCH_PAUSE_MS)
         self._search_pause.timeout.connect(self._apply_filters)
         self.search.textChanged.connect(self._search_pause.start)
@@ -117,13 +117,11 @@ class BatchPanel(QWidget):
 
     # -- data ----------------------------------------------------------------------------
 
-    def set_snapshot(self, snapshot: FleetSnapshot, fetch_page: PageFetcher | None = None) -> None:
-        """Shows the snapshot's batches; ``fetch_page(offset, limit)`` reads the pages after its first."""
+    def set_snapshot(self, snapshot: FleetSnapshot, read_rows: RowReader | None = None) -> None:
+        """Shows the snapshot's batches; ``read_rows(ids)`` reads the pages after its first."""
         selected = self.selected_batch_id()
         self._update_model_filter(snapshot)
-        sorted_by = snapshot.request.sort if snapshot.request.all_rows else None
-        self.model.set_rows(snapshot.rows, snapshot.row_count, fetch_page, sorted_by=sorted_by, ids=snapshot.row_ids)
-        self.proxy.refilter()
+        self.model.set_selection(snapshot.row_ids, snapshot.rows, snapshot.row_count, read_rows)
         self.title.setText(f"Batches: {snapshot.site_name(snapshot.site_id)}")
         self.table.setColumnHidden(COLUMN_INDEX["Data center"], snapshot.site_id is not None)  # one site: no need
         if selected is not None:
@@ -191,22 +189,21 @@ class BatchPanel(QWidget):
         return index.data(BATCH_ID_ROLE)
 
     def select_batch(self, batch_id: int) -> bool:
-        for row in range(self.proxy.rowCount()):
-            index = self.proxy.index(row, 0)
-            if index.data(BATCH_ID_ROLE) == batch_id:
-                flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
-                self.table.selectionModel().setCurrentIndex(index, flags)
-                return True
-        return False
+        row = self.model.row_of(batch_id)  # a search of the ids (numpy), not a data() call a row
+        if row < 0:
+            return False
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.table.selectionModel().setCurrentIndex(self.proxy.index(row, 0), flags)
+        return True
 
     def visible_batch_ids(self) -> list[int]:
-        return [self.proxy.index(row, 0).data(BATCH_ID_ROLE) for row in range(self.proxy.rowCount())]
+        return [int(batch_id) for batch_id in self.model.ids]
 
     def cell_text(self, batch_id: int, column: str) -> str:
-        for row in range(self.proxy.rowCount()):
-            if self.proxy.index(row, 0).data(BATCH_ID_ROLE) == batch_id:
-                return str(self.proxy.index(row, COLUMN_INDEX[column]).data())
-        raise KeyError(batch_id)
+        row = self.model.row_of(batch_id)
+        if row < 0:
+            raise KeyError(batch_id)
+        return str(self.proxy.index(row, COLUMN_INDEX[column]).data())
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
