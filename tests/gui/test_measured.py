@@ -140,3 +140,11 @@ def test_the_user_corrects_which_model_a_reported_type_is(
     assert same_type and all(r.model == "Antminer S21" for r in same_type)
     others = [r for r in dialog.model.rows if r.reported_type != reported]
     assert all(r.model == r.reported_type for r in others)
+
+
+def test_before_any_scan_the_books_are_not_flagged_against_an_empty_network(qtbot, main_window) -> None:
+    panel = main_window.measured_panel
+    qtbot.waitUntil(lambda: panel.table.rowCount() == 3, timeout=5000)
+    rows = {row[0]: row for row in panel.row_texts()}
+    assert rows["Kazakhstan"][-1] == "not scanned yet"  # not "found -3,819 vs books" in red
+    assert rows["Texas"][-1] == ""  # nothing on the books, nothing to check

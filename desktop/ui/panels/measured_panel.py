@@ -136,13 +136,17 @@ class MeasuredPanel(QWidget):
 
     def show_snapshot(self, snapshot: MeasuredSnapshot) -> None:
         rows = [*snapshot.reconciliation.sites, snapshot.reconciliation.total]
+        polled = snapshot.reconciliation.as_of is not None
         self.table.setRowCount(len(rows))
         for r, site in enumerate(rows):
+            unscanned = not polled and site.miners_found == 0  # nothing to compare yet: not a red flag
             for c, text in enumerate(self._cells(site)):
+                if c == len(COLUMNS) - 1 and unscanned and site.deployed_units:
+                    text = "not scanned yet"
                 item = QTableWidgetItem(text)
                 if c:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                if c == len(COLUMNS) - 1 and text:
+                if c == len(COLUMNS) - 1 and text and not unscanned:
                     item.setForeground(QBrush(WARNING))
                     item.setToolTip("Found on the network differs from deployed on the books: a question for the site")
                 self.table.setItem(r, c, item)
