@@ -5,7 +5,9 @@ import json
 
 from desktop.cli.command import Command
 from desktop.domain.units import format_mw
+from desktop.errors import ValidationError
 from desktop.services.session import Session
+from desktop.services.site_money import SiteMoneyService
 
 
 def _configure_add(parser: argparse.ArgumentParser) -> None:
@@ -27,10 +29,23 @@ def _configure_edit(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--country")
     parser.add_argument("--capacity-mw", metavar="MW", help="power capacity in MW ('' to clear)")
     parser.add_argument("--notes")
+    parser.add_argument("--capex-usd", metavar="USD", help="facility investment in USD ('' to clear)")
+    parser.add_argument("--capex-on", metavar="YYYY-MM-DD", help="the date of the facility investment")
 
 
 def _run_edit(args: argparse.Namespace, session: Session) -> int:
     site = session.fleet.site(_ref(args.site))
+    money = SiteMoneyService(session.store, session.fleet)
+    if args.capex_on is not None and args.capex_usd is None:
+        raise ValidationError("--capex-on", "needs --capex-usd (the amount invested on that date)")
+    if args.capex_usd is not None:
+        # checked before anything is written: a bad amount or date changes nothing
+        money.check_investment(args.capex_usd, args.capex_on)
+    fields = (args.name, args.country, args.capacity_mw, args.notes)
+    if all(f is None for f in fields) and args.capex_usd is not None:
+        money.set_investment(site, args.capex_usd, args.capex_on)
+        print(f"saved data center #{site.id}: {site.name}")
+        return 0
     edited = session.fleet.edit_site(
         site.id or 0,
         args.name if args.name is not None else site.name,
@@ -38,6 +53,8 @@ def _run_edit(args: argparse.Namespace, session: Session) -> int:
         args.capacity_mw if args.capacity_mw is not None else site.capacity_mw,
         args.notes if args.notes is not None else site.notes,
     )
+    if args.capex_usd is not None:
+        money.set_investment(edited, args.capex_usd, args.capex_on)
     print(f"saved data center #{edited.id}: {edited.name}")
     return 0
 
@@ -63,6 +80,40 @@ def _configure_list(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true")
 
 
+def _configure_add_price(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--site", required=True, help="data center name or #id")
+    parser.add_argument("--usd-per-kwh", required=True, metavar="USD", help="electricity price in USD per kWh")
+    parser.add_argument("--from", dest="from_on", required=True, metavar="YYYY-MM-DD", help="in force from this date")
+
+
+def _run_add_price(args: argparse.Namespace, session: Session) -> int:
+    price = SiteMoneyService(session.store, session.fleet).add_price(_ref(args.site), args.usd_per_kwh, args.from_on)
+    print(f"{price.site_name}: USD {price.usd_per_kwh:g}/kWh from {price.from_on}")
+    return 0
+
+
+def _run_prices(args: argparse.Namespace, session: Session) -> int:
+    prices = SiteMoneyService(session.store, session.fleet).prices()
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": p.id,
+                        "data_center": p.site_name,
+                        "usd_per_kwh": p.usd_per_kwh,
+                        "from": p.from_on.isoformat(),
+                    }
+                    for p in prices
+                ]
+            )
+        )
+        return 0
+    for p in prices:
+        print(f"{p.site_name:<30} {p.from_on}  USD {p.usd_per_kwh:g}/kWh")
+    return 0
+
+
 def _ref(text: str) -> int | str:
     return int(text[1:]) if text.startswith("#") and text[1:].isdigit() else text
 
@@ -71,10 +122,18 @@ COMMANDS = [
     Command("add-site", "add a data center", _configure_add, _run_add),
     Command(
         "edit-site",
-        "change a data center's name, country, capacity or notes",
+        "change a data center's name, country, capacity, notes or facility investment",
         _configure_edit,
         _run_edit,
         needs_file=True,
     ),
     Command("sites", "list the data centers", _configure_list, _run_list, readonly=False, needs_file=True),
+    Command(
+        "add-price",
+        "set a data center's electricity price (USD/kWh) from a date",
+        _configure_add_price,
+        _run_add_price,
+        needs_file=True,
+    ),
+    Command("prices", "list the electricity prices", _configure_list, _run_prices, needs_file=True),
 ]
