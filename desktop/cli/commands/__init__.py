@@ -1,11 +1,12 @@
 """Every subcommand, in the order --help lists them. Add a module's COMMANDS here."""
 
 from desktop.cli.command import Command
-from desktop.cli.commands import backup, batches, demo, events, generate, models, sites, summary, transfer
+from desktop.cli.commands import backup, batches, demo, events, generate, models, report, sites, summary, transfer
 
 ALL_COMMANDS: list[Command] = [
     *demo.COMMANDS,
     *summary.COMMANDS,
+    *report.COMMANDS,
     *sites.COMMANDS,
     *models.COMMANDS,
     *batches.COMMANDS,

@@ -1,0 +1,109 @@
+"""Producing the monthly report's files: the one entry the CLI and the window share.
+
+Everything is checked before anything is written; each file is written to a temporary name
+beside it and renamed into place, so a failure leaves no half-written report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from desktop.domain.report_math import parse_month
+from desktop.errors import ValidationError
+from desktop.render.report_pdf import PAGE_SIZES, render_report_pdf
+from desktop.services.export_writers import atomic_write
+from desktop.services.report_content import session_report
+from desktop.services.report_xlsx import write_report_xlsx
+from desktop.services.session import Session
+
+Progress = Callable[[int, str], None]
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    month: str  # YYYY-MM
+    pdf: str | None = None
+    xlsx: str | None = None
+    site: str | None = None
+    page_size: str | None = None  # a4 | letter; None: from the locale
+    company: str = ""
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    month: date
+    written: list[Path] = field(default_factory=list)
+    pages: int = 0
+
+    def describe(self) -> str:
+        pages = f" ({self.pages} pages)" if self.pages else ""
+        return f"report for {self.month.strftime('%Y-%m')}: " + ", ".join(
+            f"{path}{pages if path.suffix.lower() == '.pdf' else ''}" for path in self.written
+        )
+
+
+def _check_output(session: Session, field_name: str, text: str | None, suffix: str) -> Path | None:
+    if text is None:
+        return None
+    if not text.strip():
+        raise ValidationError(field_name, "needs a file name")
+    path = Path(text).expanduser()
+    if path.suffix.lower() != suffix:
+        raise ValidationError(field_name, f"'{text}' should end in {suffix}")
+    database = session.path.expanduser().absolute()
+    target = path.absolute()
+    if target in {Path(f"{database}{s}") for s in ("", "-wal", "-shm", "-journal")}:
+        raise ValidationError(field_name, f"'{text}' is the database itself")
+    if path.is_dir():
+        raise ValidationError(field_name, f"'{text}' is a folder")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise ValidationError(field_name, f"the folder {parent} does not exist")
+    return path
+
+
+def produce_report(session: Session, request: ReportRequest, progress: Progress | None = None) -> ReportFiles:
+    """Writes the PDF and/or the XLSX for the month. Needs a QGuiApplication for the PDF
+    (the CLI makes an offscreen one: gui_app.ensure_gui_app)."""
+    report = progress or (lambda _p, _t: None)
+    month = parse_month("--month", request.month)
+    pdf = _check_output(session, "--pdf", request.pdf, ".pdf")
+    xlsx = _check_output(session, "--xlsx", request.xlsx, ".xlsx")
+    if pdf is None and xlsx is None:
+        raise ValidationError("report", "give --pdf FILE, --xlsx FILE or both")
+    if request.page_size is not None and request.page_size.lower() not in PAGE_SIZES:
+        raise ValidationError("--page-size", f"must be a4 or letter, not '{request.page_size}'")
+    report(5, "reading the figures")
+    content = session_report(session, month, request.site, request.company)
+    written: list[Path] = []
+    pages = 0
+    if xlsx is not None:
+        report(30, "writing the workbook")
+        written.append(atomic_write(xlsx, lambda p: write_report_xlsx(content, p), suffix=".xlsx"))
+    if pdf is not None:
+        from desktop.render.gui_app import ensure_gui_app
+
+        ensure_gui_app()
+        report(50, "drawing the PDF")
+        counted: list[int] = []
+        written.insert(
+            0,
+            atomic_write(
+                pdf,
+                lambda p: counted.append(
+                    render_report_pdf(
+                        content,
+                        p,
+                        page_size=request.page_size,
+                        progress=lambda pc, text: report(50 + pc // 2, text),
+                    )
+                ),
+                suffix=".pdf",
+            ),
+        )
+        pages = counted[0]
+    report(100, "done")
+    return ReportFiles(month, written, pages)
