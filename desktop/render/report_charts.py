@@ -52,7 +52,7 @@ def _y_axis(painter: QPainter, plot: QRectF, top: float, unit: str, pt: Points) 
         painter.drawText(
             QRectF(plot.left() - pt(42), y - pt(6), pt(38), pt(12)),
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-            f"{value:,.0f}" if top >= 10 else f"{value:,.2f}",
+            f"{value:,.0f}" if (top / 4).is_integer() else f"{value:,.2f}",
         )
     painter.drawText(
         QRectF(plot.left() - pt(42), plot.top() - pt(14), pt(60), pt(10)), Qt.AlignmentFlag.AlignLeft, unit
