@@ -1,20 +1,24 @@
 """Producing the monthly report's files: the one entry the CLI and the window share.
 
 Everything is checked before anything is written; each file is written to a temporary name
-beside it and renamed into place, so a failure leaves no half-written report.
+beside it and renamed into place once all are complete, so a failure or a cancel leaves no
+half-written report.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from desktop.domain.report_math import parse_month
-from desktop.errors import ValidationError
+from desktop.errors import HashplanError, ValidationError
 from desktop.render.report_pdf import PAGE_SIZES, render_report_pdf
-from desktop.services.export_writers import atomic_write
 from desktop.services.report_content import session_report
 from desktop.services.report_xlsx import write_report_xlsx
 from desktop.services.session import Session
@@ -65,10 +69,34 @@ def _check_output(session: Session, field_name: str, text: str | None, suffix: s
     return path
 
 
-def produce_report(session: Session, request: ReportRequest, progress: Progress | None = None) -> ReportFiles:
-    """Writes the PDF and/or the XLSX for the month. Needs a QGuiApplication for the PDF
-    (the CLI makes an offscreen one: gui_app.ensure_gui_app)."""
-    report = progress or (lambda _p, _t: None)
+class ReportCancelled(HashplanError):
+    def __init__(self) -> None:
+        super().__init__("the report was cancelled; no file was written")
+
+
+def _temp_beside(path: Path) -> Path:
+    parent = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=parent)
+    except OSError as error:
+        raise ValidationError(str(path), f"cannot write here: {error.strerror or error}") from None
+    os.close(fd)
+    return Path(name)
+
+
+def produce_report(
+    session: Session, request: ReportRequest, progress: Progress | None = None, cancel: threading.Event | None = None
+) -> ReportFiles:
+    """Writes the PDF and/or the XLSX for the month, both or neither: each goes to a temporary
+    file beside its target, renamed into place once both are complete. Needs a QGuiApplication
+    for the PDF (the CLI makes an offscreen one: gui_app.ensure_gui_app)."""
+
+    def report(percent: int, text: str) -> None:
+        if cancel is not None and cancel.is_set():
+            raise ReportCancelled()
+        if progress is not None:
+            progress(percent, text)
+
     month = parse_month("--month", request.month)
     pdf = _check_output(session, "--pdf", request.pdf, ".pdf")
     xlsx = _check_output(session, "--xlsx", request.xlsx, ".xlsx")
@@ -78,32 +106,33 @@ def produce_report(session: Session, request: ReportRequest, progress: Progress 
         raise ValidationError("--page-size", f"must be a4 or letter, not '{request.page_size}'")
     report(5, "reading the figures")
     content = session_report(session, month, request.site, request.company)
-    written: list[Path] = []
+    temps: dict[Path, Path] = {}
     pages = 0
-    if xlsx is not None:
-        report(30, "writing the workbook")
-        written.append(atomic_write(xlsx, lambda p: write_report_xlsx(content, p), suffix=".xlsx"))
-    if pdf is not None:
-        from desktop.render.gui_app import ensure_gui_app
+    try:
+        if xlsx is not None:
+            report(30, "writing the workbook")
+            temps[xlsx] = _temp_beside(xlsx)
+            write_report_xlsx(content, temps[xlsx])
+        if pdf is not None:
+            from desktop.render.gui_app import ensure_gui_app
 
-        ensure_gui_app()
-        report(50, "drawing the PDF")
-        counted: list[int] = []
-        written.insert(
-            0,
-            atomic_write(
-                pdf,
-                lambda p: counted.append(
-                    render_report_pdf(
-                        content,
-                        p,
-                        page_size=request.page_size,
-                        progress=lambda pc, text: report(50 + pc // 2, text),
-                    )
-                ),
-                suffix=".pdf",
-            ),
-        )
-        pages = counted[0]
-    report(100, "done")
+            ensure_gui_app()
+            report(50, "drawing the PDF")
+            temps[pdf] = _temp_beside(pdf)
+            pages = render_report_pdf(
+                content, temps[pdf], page_size=request.page_size, progress=lambda pc, text: report(50 + pc // 2, text)
+            )
+        report(100, "saving")
+        for target, temp in temps.items():
+            os.chmod(temp, 0o644)  # a report is meant to be shared (mkstemp makes 0600)
+            os.replace(temp, target)
+    except OSError as error:
+        raise ValidationError(
+            "report", f"cannot write the report: {error.strerror or error}; nothing was written"
+        ) from None
+    finally:
+        for temp in temps.values():
+            with contextlib.suppress(OSError):
+                temp.unlink()
+    written = [p for p in (pdf, xlsx) if p is not None]
     return ReportFiles(month, written, pages)
