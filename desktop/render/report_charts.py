@@ -119,7 +119,7 @@ def deployed_vs_planned(painter: QPainter, rect: QRectF, content: ReportContent,
         rect,
         [
             ("Deployed", QColor(PALETTE[0])),
-            ("Planned by expected date", QColor("#7f7f7f")),
+            ("Planned (active units)", QColor("#7f7f7f")),
             ("Target", QColor(PALETTE[3])),
         ],
         pt,

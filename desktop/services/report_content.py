@@ -169,9 +169,7 @@ def build_report(
 ) -> ReportContent:
     """Everything the report shows for ``month`` (its first day), all sites or one."""
     figures = ReportFigures(store)
-    now = figures.month(month, site_id)
-    last = figures.month(add_months(month, -1), site_id)
-    year = figures.month(add_months(month, -12), site_id)
+    now, last, year = figures.months([month, add_months(month, -1), add_months(month, -12)], site_id)
     unit, scale = hashrate_unit(max(now.total.figures.planned_ths, now.total.figures.deployed_ths))
     if unit == "TH/s" and now.total.figures.planned_ths == 0:
         unit, scale = "PH/s", 1000.0

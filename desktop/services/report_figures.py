@@ -10,8 +10,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-import numpy as np
-
 from desktop.domain.entities import MinerModel
 from desktop.domain.hashrate import SiteFigures, total_of
 from desktop.domain.ledger import StageCounts
@@ -28,7 +26,6 @@ from desktop.domain.report_math import (
     track_target,
 )
 from desktop.domain.stages import Stage
-from desktop.services.reports import FleetQueries
 from desktop.store import Store, fleet_reads, site_money
 
 
@@ -109,7 +106,15 @@ class ReportFigures:
     def _models(self) -> dict[int, MinerModel]:
         return {m.id or 0: m for m in self.store.list_models()}
 
-    def month(self, first: date, site_id: int | None = None, *, until: date | None = None) -> MonthFigures:
+    def months(self, firsts: list[date], site_id: int | None = None) -> list[MonthFigures]:
+        """``month`` of each, with one read of the capex for all of them."""
+        ends = [month_end(first) for first in firsts]
+        capex = site_money.miner_capex_by_site(self.store, ends)
+        return [self.month(first, site_id, capex=c) for first, c in zip(firsts, capex, strict=True)]
+
+    def month(
+        self, first: date, site_id: int | None = None, *, until: date | None = None, capex: dict[int, int] | None = None
+    ) -> MonthFigures:
         """Figures at the end of ``first``'s month (or on ``until`` within it: the power bill
         so far), for every site or only ``site_id``."""
         last = month_end(first) if until is None else min(until, month_end(first))
@@ -133,7 +138,7 @@ class ReportFigures:
             acc[3] += active * model.watts
             per_model[model_id][0] += deployed
             per_model[model_id][1] += deployed * model.ths
-        miner_capex = site_money.miner_capex_by_site(self.store, last)
+        miner_capex = capex if capex is not None else site_money.miner_capex_by_site(self.store, [last])[0]
         facilities = site_money.investments(self.store)
         bills = self._bills(first, last, {s: (r[2], r[0]) for s, r in rates.items()})
         site_months = tuple(
@@ -219,21 +224,23 @@ class ReportFigures:
     def month_ends(
         self, first: date, months: int = 12, site_id: int | None = None
     ) -> list[tuple[date, dict[str, float], float]]:
-        """The last ``months`` month-ends up to ``first``'s: (day, deployed TH/s per site, planned TH/s)."""
-        queries = FleetQueries(self.store)
-        ends = [month_end(add_months(first, i - months + 1)) for i in range(months)]
-        ordinals = np.array([d.toordinal() for d in ends])
-        sites = [s for s in self.store.list_sites() if site_id is None or s.id == site_id]
-        per_site: dict[str, list[float]] = {}
-        planned = np.zeros(len(ends))
-        for site in sites:
-            arrays = queries.chart_arrays(site.id)
-            per_site[site.name] = _values_at(arrays.deployed.days, arrays.deployed.ths, ordinals).tolist()
-            planned += _values_at(arrays.planned.days, arrays.planned.ths, ordinals)
-        return [
-            (end, {name: values[i] for name, values in per_site.items()}, float(planned[i]))
-            for i, end in enumerate(ends)
-        ]
+        """The last ``months`` month-ends up to ``first``'s: (day, deployed TH/s per site, planned TH/s),
+        planned as in the headline (active units x TH/s at that day)."""
+        models = self._models()
+        names = {s.id: s.name for s in self.store.list_sites() if site_id is None or s.id == site_id}
+        result = []
+        for i in range(months):
+            end = month_end(add_months(first, i - months + 1))
+            deployed = dict.fromkeys(names.values(), 0.0)
+            planned = 0.0
+            for site, model_id, *units in fleet_reads.stage_counts_at(self.store, end):
+                model = models.get(model_id)
+                if model is None or site not in names:
+                    continue
+                deployed[names[site]] += units[3] * model.ths
+                planned += sum(units[:4]) * model.ths
+            result.append((end, deployed, planned))
+        return result
 
     def expected(
         self, after: date, months: int = 3, site_id: int | None = None
@@ -257,9 +264,3 @@ class ReportFigures:
                 self.store, after, until, site_id
             )
         ]
-
-
-def _values_at(days: np.ndarray, values: np.ndarray, ordinals: np.ndarray) -> np.ndarray:
-    """A step curve's value on each of ``ordinals`` (0 before its first step)."""
-    index = np.searchsorted(days, ordinals, side="right") - 1
-    return np.where(index >= 0, values[np.clip(index, 0, None)] if len(values) else 0.0, 0.0)

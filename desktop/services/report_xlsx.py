@@ -73,7 +73,7 @@ def write_report_xlsx(content: ReportContent, path: Path) -> None:
 def _write_trend(workbook: Any, content: ReportContent, formats: dict[str, Any], bold: Any) -> None:
     sheet = workbook.add_worksheet("Trend")
     sites = [name for name, _ in content.trend[0][1]] if content.trend else []
-    headers = ["Month end", f"Deployed ({content.unit})", f"Planned by expected date ({content.unit})", *sites]
+    headers = ["Month end", f"Deployed ({content.unit})", f"Planned ({content.unit})", *sites]
     for col, header in enumerate(headers):
         sheet.write_string(0, col, header, bold)
     for i, (end, per_site, planned) in enumerate(content.trend, start=1):

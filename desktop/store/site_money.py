@@ -69,24 +69,27 @@ def add_price(store: Store, site_id: int, usd_per_kwh: float, from_on: date) -> 
     return int(row[0])
 
 
-def miner_capex_by_site(store: Store, at: date) -> dict[int, int]:
-    """Cents paid for miners per site as of ``at``: batches ordered by then, less units cancelled by then."""
-    ordered = _rows(
-        store,
-        "SELECT data_center_id, SUM(units * unit_price_cents) FROM batches WHERE ordered_on <= ? "
-        "GROUP BY data_center_id",
-        (at.isoformat(),),
-    )
+def miner_capex_by_site(store: Store, dates: list[date]) -> list[dict[int, int]]:
+    """Cents paid for miners per site as of each date: batches ordered by then, less units
+    cancelled by then (one pass over batches, one over the cancellations' partial index)."""
+    days = [d.isoformat() for d in dates]
+    sums = ", ".join("SUM(CASE WHEN ordered_on <= ? THEN units * unit_price_cents ELSE 0 END)" for _ in days)
+    ordered = _rows(store, f"SELECT data_center_id, {sums} FROM batches GROUP BY data_center_id", tuple(days))
+    sums = ", ".join("SUM(CASE WHEN e.occurred_on <= ? THEN e.units * b.unit_price_cents ELSE 0 END)" for _ in days)
     cancelled = _rows(
         store,
-        "SELECT b.data_center_id, SUM(e.units * b.unit_price_cents) FROM batch_events e "
+        f"SELECT b.data_center_id, {sums} FROM batch_events e INDEXED BY events_cancelled_by_date "
         "JOIN batches b ON b.id = e.batch_id WHERE e.kind = 'cancelled' AND e.occurred_on <= ? "
         "GROUP BY b.data_center_id",
-        (at.isoformat(),),
+        (*days, max(days)),
     )
-    result = {site: int(cents or 0) for site, cents in ordered}
-    for site, cents in cancelled:
-        result[site] = result.get(site, 0) - int(cents or 0)
+    result: list[dict[int, int]] = [{} for _ in days]
+    for site, *cents in ordered:
+        for i, c in enumerate(cents):
+            result[i][site] = int(c or 0)
+    for site, *cents in cancelled:
+        for i, c in enumerate(cents):
+            result[i][site] = result[i].get(site, 0) - int(c or 0)
     return result
 
 
@@ -107,15 +110,17 @@ def deployed_changes(store: Store, first: date, last: date) -> list[tuple[int, s
 
 def deployment_slip(store: Store, at: date) -> list[tuple[str, int, int, float, int]]:
     """(supplier, site, batches deployed, mean days late, how many late) over batches with a
-    deployment by ``at``; a batch's day is its latest deployment, late = after its expected date."""
+    deployment by ``at``; a batch's day is its latest deployment by then, late = after its
+    expected date. The latest deployment kept per batch answers most batches; only those
+    deployed again after ``at`` look their day up in their own events."""
     return _rows(
         store,
         "SELECT supplier, site, COUNT(*), AVG(late), SUM(late > 0) FROM ("
-        " SELECT b.supplier AS supplier, b.data_center_id AS site,"
-        " julianday(MAX(e.occurred_on)) - julianday(b.expected_on) AS late"
-        " FROM batch_events e JOIN batches b ON b.id = e.batch_id"
-        " WHERE e.kind = 'deployed' AND e.occurred_on <= ? GROUP BY e.batch_id"
-        ") GROUP BY supplier, site ORDER BY supplier, site",
+        " SELECT b.supplier AS supplier, b.data_center_id AS site, julianday(CASE WHEN c.deployed_on <= ?1"
+        "  THEN c.deployed_on ELSE (SELECT MAX(e.occurred_on) FROM batch_events e WHERE e.batch_id = b.id"
+        "  AND e.kind = 'deployed' AND e.occurred_on <= ?1) END) - julianday(b.expected_on) AS late"
+        " FROM batch_stage_counts c JOIN batches b ON b.id = c.batch_id WHERE c.deployed_on IS NOT NULL"
+        ") WHERE late IS NOT NULL GROUP BY supplier, site ORDER BY supplier, site",
         (at.isoformat(),),
     )
 

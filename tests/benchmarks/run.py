@@ -25,7 +25,7 @@ GROUPS: dict[str, Callable[[], list[Figure]]] = {}
 
 
 def _register() -> None:
-    from tests.benchmarks import data_figures, format_figures, process_figures, ui_figures
+    from tests.benchmarks import data_figures, format_figures, process_figures, report_figures, ui_figures
 
     GROUPS.update(
         {
@@ -36,6 +36,7 @@ def _register() -> None:
             "stall": ui_figures.stall_figures,
             "startup": process_figures.startup_figures,
             "memory": process_figures.memory_figures,
+            "report": report_figures.report_figures,
         }
     )
 
