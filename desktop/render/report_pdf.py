@@ -118,13 +118,19 @@ def _place_table(layout: _Layout, table: Table, font_pt: float = 8.0, limit: int
         layout.place_doc(layout.document(_table_html(table, [], table.title) + "<p>None.</p>", font_pt))
         return
     start, title = 0, table.title
+    header = layout.document(_table_html(table, [], title), font_pt).size().height()
     while start < len(rows):
-        end = len(rows)
-        doc = layout.document(_table_html(table, rows[start:end], title), font_pt)
         room = layout.bottom - layout.y
-        while doc.size().height() > room and end - start > 1:  # shrink to what fits (halving, then by one)
-            end = start + max(1, (end - start) * 3 // 4) if doc.size().height() > 2 * room else end - 1
+        doc = layout.document(_table_html(table, rows[start:], title), font_pt)
+        end = len(rows)
+        if doc.size().height() > room:
+            # as many rows as the average row height says fit, then one fewer until they do
+            per_row = (doc.size().height() - header) / (end - start)
+            end = start + max(1, int((room - header) / per_row))
             doc = layout.document(_table_html(table, rows[start:end], title), font_pt)
+            while doc.size().height() > room and end - start > 1:
+                end -= 1
+                doc = layout.document(_table_html(table, rows[start:end], title), font_pt)
         if doc.size().height() > room and layout.pages[-1]:
             layout.new_page()
             continue

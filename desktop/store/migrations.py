@@ -104,7 +104,9 @@ _V4_SITE_MONEY = [
         from_on TEXT NOT NULL,
         UNIQUE (data_center_id, from_on)
     )""",
-    # capex as of a date subtracts the units cancelled by then: these events only, not all 1,000,000
+    # capex as of a date: the cost of batches ordered by then (a covering range of this index,
+    # not the batch rows with their notes), less the units cancelled by then (these events only)
+    "CREATE INDEX batches_capex ON batches(ordered_on, data_center_id, units, unit_price_cents)",
     "CREATE INDEX events_cancelled_by_date ON batch_events(occurred_on) WHERE kind = 'cancelled'",
 ]
 

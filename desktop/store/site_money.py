@@ -71,25 +71,30 @@ def add_price(store: Store, site_id: int, usd_per_kwh: float, from_on: date) -> 
 
 def miner_capex_by_site(store: Store, dates: list[date]) -> list[dict[int, int]]:
     """Cents paid for miners per site as of each date: batches ordered by then, less units
-    cancelled by then (one pass over batches, one over the cancellations' partial index)."""
-    days = [d.isoformat() for d in dates]
-    sums = ", ".join("SUM(CASE WHEN ordered_on <= ? THEN units * unit_price_cents ELSE 0 END)" for _ in days)
-    ordered = _rows(store, f"SELECT data_center_id, {sums} FROM batches GROUP BY data_center_id", tuple(days))
-    sums = ", ".join("SUM(CASE WHEN e.occurred_on <= ? THEN e.units * b.unit_price_cents ELSE 0 END)" for _ in days)
-    cancelled = _rows(
-        store,
-        f"SELECT b.data_center_id, {sums} FROM batch_events e INDEXED BY events_cancelled_by_date "
-        "JOIN batches b ON b.id = e.batch_id WHERE e.kind = 'cancelled' AND e.occurred_on <= ? "
-        "GROUP BY b.data_center_id",
-        (*days, max(days)),
-    )
-    result: list[dict[int, int]] = [{} for _ in days]
-    for site, *cents in ordered:
-        for i, c in enumerate(cents):
-            result[i][site] = int(c or 0)
-    for site, *cents in cancelled:
-        for i, c in enumerate(cents):
-            result[i][site] = result[i].get(site, 0) - int(c or 0)
+    cancelled by then. Each date's sum adds the range since the date before it, so the
+    covering index and the cancellations' partial index are read once, up to the last date."""
+    result: list[dict[int, int]] = [{} for _ in dates]
+    running: dict[int, int] = {}
+    previous = ""
+    for i in sorted(range(len(dates)), key=lambda k: dates[k]):
+        day = dates[i].isoformat()
+        for site, cents in _rows(
+            store,
+            "SELECT data_center_id, SUM(units * unit_price_cents) FROM batches INDEXED BY batches_capex "
+            "WHERE ordered_on > ? AND ordered_on <= ? GROUP BY data_center_id",
+            (previous, day),
+        ):
+            running[site] = running.get(site, 0) + int(cents or 0)
+        for site, cents in _rows(
+            store,
+            "SELECT b.data_center_id, SUM(e.units * b.unit_price_cents) FROM batch_events e "
+            "INDEXED BY events_cancelled_by_date JOIN batches b ON b.id = e.batch_id "
+            "WHERE e.kind = 'cancelled' AND e.occurred_on > ? AND e.occurred_on <= ? GROUP BY b.data_center_id",
+            (previous, day),
+        ):
+            running[site] = running.get(site, 0) - int(cents or 0)
+        result[i] = dict(running)
+        previous = day
     return result
 
 
