@@ -51,7 +51,7 @@ def report_figures(repeat: int = 5) -> list[Figure]:
         Figure(
             f"report for {month}, PDF + XLSX (1M events, fresh process)", ours, "s", base,
             "summary --json, fresh process", ours / base, "<= 3 s, <= 10x", ours <= 3 and ours / base <= 10,
-            "both include the interpreter's start and imports; the report also starts an offscreen "
-            "QGuiApplication and reads 3 month-ends, 12 month-ends per site and the month's events",
+            "both include the interpreter's start and imports (~0.5 s); the report also starts an offscreen "
+            "QGuiApplication, reads 15 month-ends of stage counts, capex, the months' events and the slip",
         )
     ]  # fmt: skip
