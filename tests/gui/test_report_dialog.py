@@ -3,6 +3,7 @@ on a worker thread with a progress bar, and the dialog says where the files went
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import openpyxl
@@ -83,3 +84,33 @@ def test_a_bad_file_name_is_said_in_the_dialog_and_nothing_is_written(qtbot, dem
     qtbot.waitUntil(lambda: dialog.worker is None and "does not exist" in dialog.message.text(), timeout=10000)
     assert not dialog.progress.isVisible() and dialog.make_button.isEnabled()
     assert not (tmp_path / "missing").exists() and not list(tmp_path.glob("*.pdf"))
+
+
+def test_cancel_while_the_report_is_made_writes_no_file(qtbot, demo_session, tmp_path: Path, monkeypatch) -> None:
+    from desktop.render import report_files
+
+    started, release = threading.Event(), threading.Event()
+    read = report_files.session_report
+
+    def held(*args, **kwargs):  # the worker waits after reading until the test has pressed Close
+        content = read(*args, **kwargs)
+        started.set()
+        assert release.wait(10)
+        return content
+
+    monkeypatch.setattr(report_files, "session_report", held)
+    dialog = ReportDialog(None, demo_session, settings=QSettings(str(tmp_path / "r.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    out = tmp_path / "out"
+    out.mkdir()
+    _type_into(qtbot, dialog.pdf_edit, str(out / "r.pdf"))
+    _type_into(qtbot, dialog.xlsx_edit, str(out / "r.xlsx"))
+    QTest.mouseClick(dialog.make_button, Qt.MouseButton.LeftButton)
+    assert started.wait(10) and dialog.progress.isVisible()
+    QTest.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Close), Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and "no file will be written" in dialog.message.text()
+    release.set()
+    qtbot.waitUntil(lambda: dialog.worker is None, timeout=10000)
+    assert dialog.message.text() == "the report was cancelled; no file was written"
+    assert list(out.iterdir()) == [] and dialog.outcome is None

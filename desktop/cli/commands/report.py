@@ -34,7 +34,6 @@ COMMANDS = [
         "the monthly operations update: headline, data centers, targets, charts, appendix (PDF and/or XLSX)",
         _configure,
         _run,
-        readonly=True,
-        needs_file=True,
+        needs_file=True,  # opened like summary's: an older file is upgraded first (its tables are needed)
     )
 ]
