@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from desktop.domain.report_math import add_months, month_end, percent_change
+from desktop.domain.report_math import add_months, percent_change
 from desktop.domain.stages import Stage
 from desktop.domain.units import hashrate_unit
 from desktop.services.report_figures import MonthFigures, ReportFigures, SiteMonth
@@ -257,6 +257,3 @@ def session_report(session: Session, month: date, site: str | None = None, compa
     with session.store.reading():
         return build_report(session.store, month, site_id=site_id, company=company.strip())
 
-
-def trend_window(content: ReportContent) -> tuple[date, date]:
-    return content.trend[0][0].replace(day=1), month_end(content.month)

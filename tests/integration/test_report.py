@@ -237,3 +237,20 @@ def test_bad_report_input_exits_2_with_one_line_and_writes_nothing(
     result = run_cli(capsys, "--db", str(small_db), "report", *(a.replace("{dir}", str(tmp_path)) for a in args))
     assert result.code == 2 and message in result.err and result.err.count("\n") == 1, result.err
     assert files() == before
+
+
+def test_one_site_report_has_that_sites_figures(
+    small_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    xlsx = tmp_path / "texas.xlsx"
+    result = run_cli(
+        capsys, "--db", str(small_db), "report", "--month", "2024-02", "--site", "Texas", "--xlsx", str(xlsx)
+    )
+    assert result.code == 0, result.err
+    rows = {row[0]: row[1:] for row in _sheet_rows(xlsx, "Headline") if row and row[0]}
+    assert "Texas, as of 2024-02-29" in rows  # the scope under the title
+    # Texas alone: 0.60 PH/s of 1.25 (1.00 planned a month before), capex 1,031,000 (1,025,000 in January)
+    assert rows["Deployed hash rate (PH/s)"][:3] == (0.6, 0, 0) and rows["Planned hash rate (PH/s)"][:2] == (1.25, 1)
+    assert rows["Capex, total (USD)"][:2] == (1_031_000, 1_025_000)
+    assert [r[0] for r in _sheet_rows(xlsx, "Data centers")[2:]] == ["Texas", "Total"]
+    assert _sheet_rows(xlsx, "Targets")[2:] == []  # the target is Экибастуз's

@@ -4,7 +4,6 @@ files went when they are in place."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QSettings, QThreadPool, Signal
@@ -171,5 +170,3 @@ class ReportDialog(QDialog):
             return
         super().reject()
 
-    def month(self) -> date:
-        return date.fromisoformat(self.month_edit.date().toString("yyyy-MM") + "-01")
