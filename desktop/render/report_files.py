@@ -18,7 +18,7 @@ from pathlib import Path
 
 from desktop.domain.report_math import parse_month
 from desktop.errors import HashplanError, ValidationError
-from desktop.render.report_pdf import PAGE_SIZES, render_report_pdf
+from desktop.render.report_pdf import PAGE_SIZES, load_logo, render_report_pdf
 from desktop.services.report_content import session_report
 from desktop.services.report_xlsx import write_report_xlsx
 from desktop.services.session import Session
@@ -34,6 +34,7 @@ class ReportRequest:
     site: str | None = None
     page_size: str | None = None  # a4 | letter; None: from the locale
     company: str = ""
+    logo: str | None = None  # an image file for the PDF's first page
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,16 @@ class ReportFiles:
         )
 
 
+def _not_the_database(session: Session, field_name: str, path: Path) -> None:
+    """Only SQLite opens the database file and its companions (issue #11): refused by name."""
+    database = session.path.expanduser().absolute()
+    target = path.expanduser().absolute()
+    if target in {Path(f"{database}{s}") for s in ("", "-wal", "-shm", "-journal")} or (
+        target.exists() and database.exists() and target.samefile(database)
+    ):
+        raise ValidationError(field_name, f"'{path}' is the database itself")
+
+
 def _check_output(session: Session, field_name: str, text: str | None, suffix: str) -> Path | None:
     if text is None:
         return None
@@ -57,10 +68,7 @@ def _check_output(session: Session, field_name: str, text: str | None, suffix: s
     path = Path(text).expanduser()
     if path.suffix.lower() != suffix:
         raise ValidationError(field_name, f"'{text}' should end in {suffix}")
-    database = session.path.expanduser().absolute()
-    target = path.absolute()
-    if target in {Path(f"{database}{s}") for s in ("", "-wal", "-shm", "-journal")}:
-        raise ValidationError(field_name, f"'{text}' is the database itself")
+    _not_the_database(session, field_name, path)
     if path.is_dir():
         raise ValidationError(field_name, f"'{text}' is a folder")
     parent = path.parent if str(path.parent) else Path(".")
@@ -104,6 +112,14 @@ def produce_report(
         raise ValidationError("report", "give --pdf FILE, --xlsx FILE or both")
     if request.page_size is not None and request.page_size.lower() not in PAGE_SIZES:
         raise ValidationError("--page-size", f"must be a4 or letter, not '{request.page_size}'")
+    if request.logo and pdf is not None:
+        from desktop.render.gui_app import ensure_gui_app
+
+        _not_the_database(session, "--logo", Path(request.logo))
+        ensure_gui_app()
+        logo = load_logo(request.logo)
+    else:
+        logo = None
     report(5, "reading the figures")
     content = session_report(session, month, request.site, request.company)
     temps: dict[Path, Path] = {}
@@ -120,7 +136,11 @@ def produce_report(
             report(50, "drawing the PDF")
             temps[pdf] = _temp_beside(pdf)
             pages = render_report_pdf(
-                content, temps[pdf], page_size=request.page_size, progress=lambda pc, text: report(50 + pc // 2, text)
+                content,
+                temps[pdf],
+                page_size=request.page_size,
+                progress=lambda pc, text: report(50 + pc // 2, text),
+                logo=logo,
             )
         report(100, "saving")
         for target, temp in temps.items():

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QLocale, QMarginsF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
+from PySide6.QtGui import QColor, QFont, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 
 from desktop.errors import ValidationError
 from desktop.render import report_charts
@@ -23,6 +23,7 @@ from desktop.services.report_text import NOTES
 
 PAGE_SIZES = {"a4": QPageSize.PageSizeId.A4, "letter": QPageSize.PageSizeId.Letter}
 MAX_EXPECTED_ROWS = 60  # the PDF's appendix; the XLSX lists every batch
+MAX_LOGO_BYTES = 5_000_000
 Progress = Callable[[int, str], None]  # percent done, what is being done
 
 
@@ -152,8 +153,26 @@ def _title_html(content: ReportContent) -> str:
     )
 
 
+def load_logo(path: str | Path) -> QImage:
+    """The company logo (PNG, JPEG...), refused with a sentence if it is not an image."""
+    file = Path(path).expanduser()
+    if not file.is_file():
+        raise ValidationError("--logo", f"no image file at {file}")
+    if file.stat().st_size > MAX_LOGO_BYTES:
+        raise ValidationError("--logo", f"{file} is larger than {MAX_LOGO_BYTES // 1_000_000} MB")
+    image = QImage(str(file))
+    if image.isNull():
+        raise ValidationError("--logo", f"{file} is not an image Qt can read (PNG or JPEG)")
+    return image
+
+
 def render_report_pdf(
-    content: ReportContent, path: Path, *, page_size: str | None = None, progress: Progress | None = None
+    content: ReportContent,
+    path: Path,
+    *,
+    page_size: str | None = None,
+    progress: Progress | None = None,
+    logo: QImage | None = None,
 ) -> int:
     """Writes the PDF; returns its page count. Needs a QGuiApplication (render.gui_app)."""
     size = (page_size or default_page_size()).lower()
@@ -176,6 +195,8 @@ def render_report_pdf(
     pt = layout.pt
     report(10, "laying out the tables")
     layout.place_doc(layout.document(_title_html(content)))
+    if logo is not None:  # top right of the first page, beside the title
+        layout.pages[0].append(_Placed(layout.top, pt(40), lambda painter, rect: _draw_logo(painter, rect, logo, pt)))
     _place_table(layout, content.headline, 8.5)
     chart_height = pt(190)
 
@@ -202,6 +223,13 @@ def render_report_pdf(
     _paint(writer, layout, content)
     report(100, "done")
     return len(layout.pages)
+
+
+def _draw_logo(painter: QPainter, rect: QRectF, logo: QImage, pt: Callable[[float], float]) -> None:
+    height = pt(40)
+    width = min(pt(140), height * logo.width() / max(1, logo.height()))
+    height = width * logo.height() / max(1, logo.width())
+    painter.drawImage(QRectF(rect.right() - width, rect.top(), width, height), logo)
 
 
 def _paint(writer: QPdfWriter, layout: _Layout, content: ReportContent) -> None:

@@ -80,7 +80,7 @@ def miner_capex_by_site(store: Store, dates: list[date]) -> list[dict[int, int]]
         day = dates[i].isoformat()
         for site, cents in _rows(
             store,
-            "SELECT data_center_id, SUM(units * unit_price_cents) FROM batches INDEXED BY batches_capex "
+            "SELECT data_center_id, SUM(units * unit_price_cents) FROM batches "
             "WHERE ordered_on > ? AND ordered_on <= ? GROUP BY data_center_id",
             (previous, day),
         ):
@@ -88,7 +88,7 @@ def miner_capex_by_site(store: Store, dates: list[date]) -> list[dict[int, int]]
         for site, cents in _rows(
             store,
             "SELECT b.data_center_id, SUM(e.units * b.unit_price_cents) FROM batch_events e "
-            "INDEXED BY events_cancelled_by_date JOIN batches b ON b.id = e.batch_id "
+            "JOIN batches b ON b.id = e.batch_id "
             "WHERE e.kind = 'cancelled' AND e.occurred_on > ? AND e.occurred_on <= ? GROUP BY b.data_center_id",
             (previous, day),
         ):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu
 
@@ -55,6 +56,10 @@ def test_file_report_makes_the_pdf_and_xlsx_off_the_ui_thread_and_says_where(
     _type_into(qtbot, dialog.pdf_edit, str(pdf))
     _type_into(qtbot, dialog.xlsx_edit, str(xlsx))
     _type_into(qtbot, dialog.company_edit, "Demo Mining")
+    logo = QImage(90, 30, QImage.Format.Format_RGB32)
+    logo.fill(QColor("#2ca02c"))
+    assert logo.save(str(tmp_path / "logo.png"))
+    _type_into(qtbot, dialog.logo_edit, str(tmp_path / "logo.png"))
     assert dialog.make_button.isEnabled()
 
     progress: list[int] = []
@@ -68,6 +73,7 @@ def test_file_report_makes_the_pdf_and_xlsx_off_the_ui_thread_and_says_where(
     assert str(pdf) in text and str(xlsx) in text
     assert progress[-1] == 100 and progress == sorted(progress)
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000
+    assert b"/Subtype /Image" in pdf.read_bytes()  # the logo
     headline = {r[0]: r[1] for r in openpyxl.load_workbook(xlsx)["Headline"].iter_rows(values_only=True) if r and r[0]}
     assert headline["Units deployed"] == 3819 and headline["Units in transit"] == 4033
     dialog.grab().save(str(tmp_path / "report-dialog.png"))

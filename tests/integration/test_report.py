@@ -254,3 +254,37 @@ def test_one_site_report_has_that_sites_figures(
     assert rows["Capex, total (USD)"][:2] == (1_031_000, 1_025_000)
     assert [r[0] for r in _sheet_rows(xlsx, "Data centers")[2:]] == ["Texas", "Total"]
     assert _sheet_rows(xlsx, "Targets")[2:] == []  # the target is Экибастуз's
+
+
+def _logo(path: Path) -> Path:
+    from PySide6.QtGui import QColor, QImage
+
+    image = QImage(120, 40, QImage.Format.Format_RGB32)
+    image.fill(QColor("#1f77b4"))
+    assert image.save(str(path))
+    return path
+
+
+@needs_poppler
+def test_a_logo_goes_on_the_first_page_only(small_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pdf = tmp_path / "r.pdf"
+    logo = _logo(tmp_path / "logo.png")
+    result = run_cli(
+        capsys, "--db", str(small_db), "report", "--month", "2024-02", "--pdf", str(pdf), "--logo", str(logo)
+    )
+    assert result.code == 0, result.err
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    images = [line.split() for line in listing.splitlines()[2:]]
+    assert [(row[0], row[3], row[4]) for row in images] == [("1", "120", "40")]
+
+
+@pytest.mark.parametrize("logo", ["missing.png", "small.db", "notes.png"])
+def test_a_logo_that_is_not_an_image_exits_2(
+    small_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], logo: str
+) -> None:
+    (tmp_path / "notes.png").write_text("not a picture", encoding="utf-8")
+    pdf = tmp_path / "r.pdf"
+    args = ("--db", str(small_db), "report", "--month", "2024-02", "--pdf", str(pdf), "--logo", str(tmp_path / logo))
+    result = run_cli(capsys, *args)
+    assert result.code == 2 and result.err.startswith("hashplan: --logo:") and result.err.count("\n") == 1
+    assert not pdf.exists()

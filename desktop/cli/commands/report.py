@@ -17,13 +17,14 @@ def _configure(parser: argparse.ArgumentParser) -> None:
         "--page-size", choices=("a4", "letter"), help="PDF page size (default: Letter in US-unit locales, else A4)"
     )
     parser.add_argument("--company", default="", metavar="NAME", help="company name for the title and page headers")
+    parser.add_argument("--logo", metavar="IMAGE", help="a PNG or JPEG logo for the PDF's first page")
 
 
 def _run(args: argparse.Namespace, session: Session) -> int:
     # Qt (QtGui only, offscreen without a display) is loaded here, for this command alone.
     from desktop.render.report_files import ReportRequest, produce_report
 
-    request = ReportRequest(args.month, args.pdf, args.xlsx, args.site, args.page_size, args.company)
+    request = ReportRequest(args.month, args.pdf, args.xlsx, args.site, args.page_size, args.company, args.logo)
     print(produce_report(session, request).describe())
     return 0
 

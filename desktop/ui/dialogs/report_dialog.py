@@ -74,6 +74,13 @@ class ReportDialog(QDialog):
         self.page_combo.setCurrentIndex(max(0, self.page_combo.findData(saved)))
         self.company_edit = QLineEdit(str(self.settings.value("report/company", "")))
         self.company_edit.setPlaceholderText("Optional: shown in the title and page headers")
+        self.logo_edit = QLineEdit(str(self.settings.value("report/logo", "")))
+        self.logo_edit.setPlaceholderText("Optional: a PNG or JPEG for the PDF's first page")
+        choose_logo = QPushButton("Choose…")
+        choose_logo.clicked.connect(self._choose_logo)
+        logo_row = QHBoxLayout()
+        logo_row.addWidget(self.logo_edit, 1)
+        logo_row.addWidget(choose_logo)
 
         form = QFormLayout()
         form.addRow("Month:", self.month_edit)
@@ -82,6 +89,7 @@ class ReportDialog(QDialog):
         form.addRow("XLSX:", self._file_row(self.xlsx_edit, "Excel workbook (*.xlsx)", ".xlsx"))
         form.addRow("Page size:", self.page_combo)
         form.addRow("Company:", self.company_edit)
+        form.addRow("Logo:", logo_row)
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.progress = QProgressBar()
@@ -113,6 +121,11 @@ class ReportDialog(QDialog):
         row.addWidget(choose)
         return row
 
+    def _choose_logo(self) -> None:
+        name, _ = file_dialogs.open_file_name(self, "Logo", "", "Images (*.png *.jpg *.jpeg)")
+        if name:
+            self.logo_edit.setText(name)
+
     def _update_ok(self) -> None:
         wanted = bool(self.pdf_edit.text().strip() or self.xlsx_edit.text().strip())
         self.make_button.setEnabled(wanted and self.worker is None)
@@ -127,9 +140,11 @@ class ReportDialog(QDialog):
             site=self.site_combo.currentData(),
             page_size=self.page_combo.currentData(),
             company=self.company_edit.text(),
+            logo=self.logo_edit.text().strip() or None,
         )
         self.settings.setValue("report/page_size", request.page_size)
         self.settings.setValue("report/company", request.company.strip())
+        self.settings.setValue("report/logo", request.logo or "")
         db = self.session.path
 
         def job(progress, cancel):  # type: ignore[no-untyped-def]
