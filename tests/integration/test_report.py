@@ -43,6 +43,13 @@ HEADLINE = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _one_qt_application(qapp) -> None:
+    """The report's in-process runs reuse pytest-qt's QApplication: an application of their own
+    (a QGuiApplication, as the command line makes) would outlive the test and refuse the
+    widgets of the GUI tests run after it in the same process."""
+
+
 @pytest.fixture
 def small_db(tmp_path: Path) -> Path:
     path = tmp_path / "small.db"
