@@ -85,12 +85,14 @@ class _Layout:
 
 
 def _table_html(table: Table, rows: list[list[str]], title: str) -> str:
-    right = [k != "text" for k in table.kinds]
+    right = [k not in ("text", "date") for k in table.kinds]
+    # a right-aligned figure before a left-aligned column keeps a gap (Qt pads every cell alike)
+    gap = ["&nbsp;&nbsp;" if r and i + 1 < len(right) and not right[i + 1] else "" for i, r in enumerate(right)]
     # A wide table's headers break between words, so its columns are as wide as their figures.
     breaks = "<br>" if len(table.headers) > 8 else " "
     head = "".join(
-        f'<th align="{"right" if r else "left"}" bgcolor="#e8edf3">{html.escape(h).replace(" ", breaks)}</th>'
-        for h, r in zip(table.headers, right, strict=True)
+        f'<th align="{"right" if r else "left"}" bgcolor="#e8edf3">{html.escape(h).replace(" ", breaks)}{g}</th>'
+        for h, r, g in zip(table.headers, right, gap, strict=True)
     )
     body = []
     for i, row in enumerate(rows):
@@ -98,8 +100,9 @@ def _table_html(table: Table, rows: list[list[str]], title: str) -> str:
         bold = i == len(rows) - 1 and row[0] == "Total"
         wrap = ("<b>", "</b>") if bold else ("", "")
         cells = "".join(
-            f'<td align="{"right" if r else "left"}" style="white-space:nowrap">{wrap[0]}{html.escape(c)}{wrap[1]}</td>'
-            for c, r in zip(row, right, strict=True)
+            f'<td align="{"right" if r else "left"}" style="white-space:nowrap">'
+            f"{wrap[0]}{html.escape(c)}{wrap[1]}{g}</td>"
+            for c, r, g in zip(row, right, gap, strict=True)
         )
         body.append(f"<tr{shade}>{cells}</tr>")
     return (
