@@ -7,14 +7,28 @@ from datetime import date
 from typing import Any
 
 from desktop.domain.entities import Target
+from desktop.domain.values import parse_money_cents
 from desktop.errors import ValidationError
 from desktop.resources import resource_path
 from desktop.services.catalog import load_seed_catalog
 from desktop.services.session import Session
+from desktop.store import Store, site_money
 
 
 def demo_scenario() -> dict[str, Any]:
     return json.loads(resource_path("demo.json").read_text(encoding="utf-8"))
+
+
+def _site_money(store: Store, spec: dict[str, Any]) -> None:
+    """The site's facility investment and electricity prices, where the scenario gives them."""
+    found = store.find_site(spec["name"])
+    if found is None:
+        return
+    if spec.get("capex_usd"):
+        cents = parse_money_cents("capex_usd", spec["capex_usd"])
+        site_money.set_investment(store, found.id or 0, cents, date.fromisoformat(spec["capex_on"]))
+    for start, price in spec.get("electricity_prices", []):
+        site_money.add_price(store, found.id or 0, float(price), date.fromisoformat(start))
 
 
 def load_demo(session: Session, *, force: bool = False) -> int:
@@ -36,6 +50,7 @@ def load_demo(session: Session, *, force: bool = False) -> int:
             if store.find_site(site["name"]) is None:
                 service_site = service.build_site(site["name"], site["country"], site["capacity_mw"], site["notes"])
                 store.insert_site(service_site)
+            _site_money(store, site)
         for spec in scenario["batches"]:
             batch = store.insert_batch(
                 service.build_batch(

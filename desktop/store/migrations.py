@@ -89,10 +89,33 @@ _V2_TARGETS_AND_ROW_VERSIONS = [
     "ALTER TABLE batches ADD COLUMN version INTEGER NOT NULL DEFAULT 1",
 ]
 
+# The monthly report's money (site_money.py): a site's facility investment (one figure and
+# its date) and its electricity prices, each in force from a date until the next one.
+# Tables of their own, so the data_centers row and its versioning stay as they were.
+_V4_SITE_MONEY = [
+    """CREATE TABLE site_investments (
+        data_center_id INTEGER PRIMARY KEY REFERENCES data_centers(id) ON DELETE CASCADE,
+        capex_cents INTEGER NOT NULL CHECK (capex_cents >= 0),
+        invested_on TEXT NOT NULL
+    )""",
+    """CREATE TABLE electricity_prices (
+        id INTEGER PRIMARY KEY,
+        data_center_id INTEGER NOT NULL REFERENCES data_centers(id) ON DELETE CASCADE,
+        usd_per_kwh REAL NOT NULL CHECK (usd_per_kwh >= 0),
+        from_on TEXT NOT NULL,
+        UNIQUE (data_center_id, from_on)
+    )""",
+    # capex as of a date: the cost of batches ordered by then (a covering range of this index,
+    # not the batch rows with their notes), less the units cancelled by then (these events only)
+    "CREATE INDEX batches_capex ON batches(ordered_on, data_center_id, units, unit_price_cents)",
+    "CREATE INDEX events_cancelled_by_date ON batch_events(occurred_on) WHERE kind = 'cancelled'",
+]
+
 # Running aggregates kept by triggers (see aggregates.py): summary and charts at fleet scale.
 # v4: measured hash rate (site networks, miners, latest readings, rollups; measured_schema.py).
 Migration = Union[list[str], "Callable[[sqlite_utils.Database], None]"]
-MIGRATIONS: list[Migration] = [_V1_BASE, _V2_TARGETS_AND_ROW_VERSIONS, V3_FLEET_AGGREGATES, V4_MEASURED]
+# v5: the report's site money (facility investment, electricity prices).
+MIGRATIONS: list[Migration] = [_V1_BASE, _V2_TARGETS_AND_ROW_VERSIONS, V3_FLEET_AGGREGATES, V4_MEASURED, _V4_SITE_MONEY]
 CURRENT_VERSION = len(MIGRATIONS)
 
 

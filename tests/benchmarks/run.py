@@ -33,6 +33,7 @@ def _register() -> None:
         huge_figures,
         polling_figures,
         process_figures,
+        report_figures,
         table_figures,
         ui_figures,
     )
@@ -50,6 +51,7 @@ def _register() -> None:
             "memory": process_figures.memory_figures,
             "polling": polling_figures.polling_figures,
             "cli": cli_figures.cli_figures,
+            "report": report_figures.report_figures,
         }
     )
     HUGE["huge"] = huge_figures.huge_figures

@@ -55,6 +55,8 @@ def test_selecting_a_site_filters_table_tiles_and_chart(qtbot, main_window: Main
     select_site(qtbot, main_window, "Kazakhstan")
     assert len(main_window.batch_panel.visible_batch_ids()) == 7
     assert main_window.kpi_tiles.tiles["power"].detail_label.text().startswith("of 40.00 MW")
+    # the fleet's efficiency as the report's headline has it: 7.86 MW over 145.56 PH/s (#18)
+    assert main_window.kpi_tiles.tiles["power"].detail_label.text().endswith("; 54.0 J/TH")
 
 
 def test_filters_by_stage_model_and_text(qtbot, main_window: MainWindow) -> None:

@@ -16,9 +16,12 @@ from desktop.cli.command import Command
 MODULES: dict[str, str] = {
     "demo": "demo",
     "summary": "summary",
+    "report": "report",
     "add-site": "sites",
     "edit-site": "sites",
     "sites": "sites",
+    "add-price": "sites",
+    "prices": "sites",
     "add-model": "models",
     "models": "models",
     "add-batch": "batches",

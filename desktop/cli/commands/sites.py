@@ -5,7 +5,9 @@ import json
 
 from desktop.cli.command import Command
 from desktop.domain.units import format_mw
+from desktop.errors import ValidationError
 from desktop.services.session import Session
+from desktop.services.site_money import SiteMoneyService
 
 
 def _configure_add(parser: argparse.ArgumentParser) -> None:
@@ -38,13 +40,20 @@ def _configure_edit(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--notes")
     _network_option(parser, "add a network range (CIDR or first-last); repeatable")
     parser.add_argument("--clear-networks", action="store_true", help="remove the site's network ranges first")
+    parser.add_argument("--capex-usd", metavar="USD", help="facility investment in USD ('' to clear)")
+    parser.add_argument("--capex-on", metavar="YYYY-MM-DD", help="the date of the facility investment")
 
 
 def _run_edit(args: argparse.Namespace, session: Session) -> int:
     site = session.fleet.site(_ref(args.site))
     added = session.measured.check_networks(args.network)  # all checked before anything is written
+    money = SiteMoneyService(session.store, session.fleet)
+    if args.capex_on is not None and args.capex_usd is None:
+        raise ValidationError("--capex-on", "needs --capex-usd (the amount invested on that date)")
+    if args.capex_usd is not None:
+        money.check_investment(args.capex_usd, args.capex_on)
     fields = (args.name, args.country, args.capacity_mw, args.notes)
-    with session.store.write(f"edit data center {site.name}"):
+    with session.store.write(f"edit data center {site.name}"):  # one change: all of it or none
         edited = site
         if any(value is not None for value in fields):
             edited = session.fleet.edit_site(
@@ -57,6 +66,8 @@ def _run_edit(args: argparse.Namespace, session: Session) -> int:
         if args.clear_networks or added:
             kept = [] if args.clear_networks else [n.spec for n in session.measured.site_networks(site.id or 0)]
             session.measured.set_networks(site.id or 0, kept + [n.spec for n in added])
+        if args.capex_usd is not None:
+            money.set_investment(edited, args.capex_usd, args.capex_on)
     print(f"saved data center #{edited.id}: {edited.name}")
     return 0
 
@@ -91,6 +102,40 @@ def _configure_list(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true")
 
 
+def _configure_add_price(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--site", required=True, help="data center name or #id")
+    parser.add_argument("--usd-per-kwh", required=True, metavar="USD", help="electricity price in USD per kWh")
+    parser.add_argument("--from", dest="from_on", required=True, metavar="YYYY-MM-DD", help="in force from this date")
+
+
+def _run_add_price(args: argparse.Namespace, session: Session) -> int:
+    price = SiteMoneyService(session.store, session.fleet).add_price(_ref(args.site), args.usd_per_kwh, args.from_on)
+    print(f"{price.site_name}: USD {price.usd_per_kwh:g}/kWh from {price.from_on}")
+    return 0
+
+
+def _run_prices(args: argparse.Namespace, session: Session) -> int:
+    prices = SiteMoneyService(session.store, session.fleet).prices()
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": p.id,
+                        "data_center": p.site_name,
+                        "usd_per_kwh": p.usd_per_kwh,
+                        "from": p.from_on.isoformat(),
+                    }
+                    for p in prices
+                ]
+            )
+        )
+        return 0
+    for p in prices:
+        print(f"{p.site_name:<30} {p.from_on}  USD {p.usd_per_kwh:g}/kWh")
+    return 0
+
+
 def _ref(text: str) -> int | str:
     return int(text[1:]) if text.startswith("#") and text[1:].isdigit() else text
 
@@ -99,10 +144,18 @@ COMMANDS = [
     Command("add-site", "add a data center", _configure_add, _run_add),
     Command(
         "edit-site",
-        "change a data center's name, country, capacity, notes or network ranges",
+        "change a data center's name, country, capacity, notes, network ranges or facility investment",
         _configure_edit,
         _run_edit,
         needs_file=True,
     ),
     Command("sites", "list the data centers", _configure_list, _run_list, readonly=False, needs_file=True),
+    Command(
+        "add-price",
+        "set a data center's electricity price (USD/kWh) from a date",
+        _configure_add_price,
+        _run_add_price,
+        needs_file=True,
+    ),
+    Command("prices", "list the electricity prices", _configure_list, _run_prices, needs_file=True),
 ]

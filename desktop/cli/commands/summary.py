@@ -60,7 +60,9 @@ def _run(args: argparse.Namespace, session: Session) -> int:
     at = parse_date("--at", args.at, required=False)
     summary = session.queries.summary(at)
     if args.json:
-        print(json.dumps(summary_to_json(summary)))
+        from desktop.services.report_json import report_keys
+
+        print(json.dumps({**summary_to_json(summary), **report_keys(session.store, summary.as_of)}))
     else:
         print(render_table(summary))
     return 0

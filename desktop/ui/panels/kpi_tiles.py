@@ -82,7 +82,9 @@ class KpiTiles(QWidget):
         self.tiles["in_transit"].show_figure(f"{units.in_transit:,}", "units shipped, not delivered")
         capacity = "no capacity set" if figures.capacity_mw is None else f"of {format_mw(figures.capacity_mw)}"
         detail = f"{capacity}, planned {format_mw(figures.planned_power_mw)}"
-        if figures.over_capacity:
+        if figures.deployed_ths:  # fleet efficiency: nominal W / TH/s over the deployed units
+            detail += f"; {figures.deployed_power_mw * 1_000_000 / figures.deployed_ths:.1f} J/TH"
+        if figures.over_capacity:  # the warning alone: it is what the operator must read
             detail = f"planned load {format_mw(figures.planned_power_mw)} exceeds {format_mw(figures.capacity_mw)}"
         self.tiles["power"].show_figure(format_mw(figures.deployed_power_mw), detail, warning=figures.over_capacity)
 

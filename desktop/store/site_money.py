@@ -1,0 +1,144 @@
+"""A site's facility investment and its electricity prices (tables of migration 4).
+
+Writes run inside ``Store.write`` and are audited like every other change.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from desktop.store.store import Store
+
+
+def _rows(store: Store, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    with store._lock:  # the Store's connection is shared with worker threads
+        return store.conn.execute(sql, params).fetchall()
+
+
+def investments(store: Store) -> dict[int, tuple[int, date]]:
+    """site id -> (capex in cents, the date it was invested)."""
+    return {
+        site: (cents, date.fromisoformat(on))
+        for site, cents, on in _rows(store, "SELECT data_center_id, capex_cents, invested_on FROM site_investments")
+    }
+
+
+def set_investment(store: Store, site_id: int, capex_cents: int | None, invested_on: date | None) -> None:
+    """Sets (or with ``capex_cents`` None, clears) a site's facility investment."""
+    before = investments(store).get(site_id)
+    with store._lock:
+        if capex_cents is None:
+            store.conn.execute("DELETE FROM site_investments WHERE data_center_id = ?", (site_id,))
+        else:
+            store.conn.execute(
+                "INSERT INTO site_investments (data_center_id, capex_cents, invested_on) VALUES (?, ?, ?) "
+                "ON CONFLICT (data_center_id) DO UPDATE SET capex_cents = excluded.capex_cents, "
+                "invested_on = excluded.invested_on",
+                (site_id, capex_cents, (invested_on or date.today()).isoformat()),
+            )
+    after = None if capex_cents is None else {"capex_cents": capex_cents, "invested_on": str(invested_on)}
+    store._audit("site_investment", site_id, None if before is None else {"capex_cents": before[0]}, after)
+
+
+def prices(store: Store) -> list[tuple[int, int, float, date]]:
+    """Every price as (id, site id, USD/kWh, in force from), by site and date."""
+    return [
+        (pid, site, price, date.fromisoformat(on))
+        for pid, site, price, on in _rows(
+            store,
+            "SELECT id, data_center_id, usd_per_kwh, from_on FROM electricity_prices ORDER BY data_center_id, from_on",
+        )
+    ]
+
+
+def add_price(store: Store, site_id: int, usd_per_kwh: float, from_on: date) -> int:
+    """A price in force from ``from_on``; one on the same site and date is replaced."""
+    with store._lock:
+        store.conn.execute(
+            "INSERT INTO electricity_prices (data_center_id, usd_per_kwh, from_on) VALUES (?, ?, ?) "
+            "ON CONFLICT (data_center_id, from_on) DO UPDATE SET usd_per_kwh = excluded.usd_per_kwh",
+            (site_id, usd_per_kwh, from_on.isoformat()),
+        )
+        row = store.conn.execute(
+            "SELECT id FROM electricity_prices WHERE data_center_id = ? AND from_on = ?", (site_id, from_on.isoformat())
+        ).fetchone()
+    store._audit(
+        "electricity_price", int(row[0]), None, {"site": site_id, "usd_per_kwh": usd_per_kwh, "from": str(from_on)}
+    )
+    return int(row[0])
+
+
+def miner_capex_by_site(store: Store, dates: list[date]) -> list[dict[int, int]]:
+    """Cents paid for miners per site as of each date: batches ordered by then, less units
+    cancelled by then. Each date's sum adds the range since the date before it, so the
+    covering index and the cancellations' partial index are read once, up to the last date."""
+    result: list[dict[int, int]] = [{} for _ in dates]
+    running: dict[int, int] = {}
+    previous = ""
+    for i in sorted(range(len(dates)), key=lambda k: dates[k]):
+        day = dates[i].isoformat()
+        for site, cents in _rows(
+            store,
+            "SELECT data_center_id, SUM(units * unit_price_cents) FROM batches "
+            "WHERE ordered_on > ? AND ordered_on <= ? GROUP BY data_center_id",
+            (previous, day),
+        ):
+            running[site] = running.get(site, 0) + int(cents or 0)
+        for site, cents in _rows(
+            store,
+            "SELECT b.data_center_id, SUM(e.units * b.unit_price_cents) FROM batch_events e "
+            "JOIN batches b ON b.id = e.batch_id "
+            "WHERE e.kind = 'cancelled' AND e.occurred_on > ? AND e.occurred_on <= ? GROUP BY b.data_center_id",
+            (previous, day),
+        ):
+            running[site] = running.get(site, 0) - int(cents or 0)
+        result[i] = dict(running)
+        previous = day
+    return result
+
+
+def deployed_changes(store: Store, first: date, last: date) -> list[tuple[int, str, float, float]]:
+    """(site, day, change of deployed W, change of deployed TH/s) for each day from first to last
+    with a deployment or retirement (the events-by-date index: the month's events only)."""
+    return _rows(
+        store,
+        "SELECT b.data_center_id, e.occurred_on, "
+        "SUM(CASE e.kind WHEN 'deployed' THEN e.units ELSE -e.units END * m.watts), "
+        "SUM(CASE e.kind WHEN 'deployed' THEN e.units ELSE -e.units END * m.ths) "
+        "FROM batch_events e JOIN batches b ON b.id = e.batch_id JOIN miner_models m ON m.id = b.model_id "
+        "WHERE e.occurred_on >= ? AND e.occurred_on <= ? AND e.kind IN ('deployed', 'retired') "
+        "GROUP BY b.data_center_id, e.occurred_on",
+        (first.isoformat(), last.isoformat()),
+    )
+
+
+def deployment_slip(store: Store, at: date) -> list[tuple[str, int, int, float, int]]:
+    """(supplier, site, batches deployed, mean days late, how many late) over batches with a
+    deployment by ``at``; a batch's day is its latest deployment by then, late = after its
+    expected date. The latest deployment kept per batch answers most batches; only those
+    deployed again after ``at`` look their day up in their own events."""
+    return _rows(
+        store,
+        "SELECT supplier, site, COUNT(*), AVG(late), SUM(late > 0) FROM ("
+        " SELECT b.supplier AS supplier, b.data_center_id AS site, julianday(CASE WHEN c.deployed_on <= ?1"
+        "  THEN c.deployed_on ELSE (SELECT MAX(e.occurred_on) FROM batch_events e WHERE e.batch_id = b.id"
+        "  AND e.kind = 'deployed' AND e.occurred_on <= ?1) END) - julianday(b.expected_on) AS late"
+        " FROM batch_stage_counts c JOIN batches b ON b.id = c.batch_id WHERE c.deployed_on IS NOT NULL"
+        ") WHERE late IS NOT NULL GROUP BY supplier, site ORDER BY supplier, site",
+        (at.isoformat(),),
+    )
+
+
+def batches_expected(store: Store, after: date, until: date, site_id: int | None) -> list[tuple[Any, ...]]:
+    """Batches expected in (after, until] with units not yet deployed, cancelled or retired (now):
+    (id, site, model, units still to come, expected, supplier, unit price cents)."""
+    sql = (
+        "SELECT b.id, b.data_center_id, b.model_id, c.ordered + c.in_transit + c.on_site, b.expected_on, "
+        "b.supplier, b.unit_price_cents FROM batches b JOIN batch_stage_counts c ON c.batch_id = b.id "
+        "WHERE b.expected_on > ? AND b.expected_on <= ? AND c.ordered + c.in_transit + c.on_site > 0"
+    )
+    params: tuple[Any, ...] = (after.isoformat(), until.isoformat())
+    if site_id is not None:
+        sql, params = f"{sql} AND b.data_center_id = ?", (*params, site_id)
+    return _rows(store, f"{sql} ORDER BY b.expected_on, b.id", params)
