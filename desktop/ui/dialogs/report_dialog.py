@@ -26,7 +26,7 @@ from desktop.render.report_files import ReportFiles, ReportRequest, produce_repo
 from desktop.render.report_pdf import default_page_size
 from desktop.services.session import Session, open_session
 from desktop.ui import file_dialogs
-from desktop.ui.workers.transfer_worker import TransferWorker
+from desktop.ui.workers.task import Task, bulk_work, run_task
 
 
 def _last_month() -> QDate:
@@ -51,7 +51,7 @@ class ReportDialog(QDialog):
         self.session = session
         self.pool = pool or QThreadPool.globalInstance()
         self.settings = settings if settings is not None else QSettings()
-        self.worker: TransferWorker | None = None
+        self.worker: Task | None = None
         self.outcome: ReportFiles | None = None
 
         self.month_edit = QDateEdit(_last_month())
@@ -152,15 +152,19 @@ class ReportDialog(QDialog):
             with open_session(db, readonly=True) as own:
                 return produce_report(own, request, lambda percent, _text: progress(percent, 100), cancel)
 
-        self.worker = TransferWorker(job)
-        self.worker.signals.progress.connect(lambda done, _total: self.progress.setValue(done))
-        self.worker.signals.finished.connect(self._finished)
-        self.worker.signals.failed.connect(self._failed)
         self.make_button.setEnabled(False)
         self.progress.setValue(0)
         self.progress.setVisible(True)
         self.message.setText(f"Making the report for {request.month}…")
-        self.pool.start(self.worker)
+        self.worker = run_task(
+            self.pool,
+            job,
+            "the report",
+            on_result=self._finished,
+            on_error=self._failed,
+            on_progress=lambda done, _total: self.progress.setValue(done),
+            settings=bulk_work,
+        )
 
     def _finished(self, result: ReportFiles) -> None:
         self.worker = None
