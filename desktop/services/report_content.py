@@ -112,6 +112,21 @@ def _headline(now: MonthFigures, last: MonthFigures, year: MonthFigures, unit: s
             )
         rows.append((label, value, before, year_ago, *changes))
         kinds.append(kind)
+    if any(m.operating_ths is not None for m in (now, last, year)):  # the miners were polled: books vs network
+        measured = [
+            (f"Operating hash rate, measured ({unit})", [m.operating_ths / scale if m.operating_ths is not None
+                                                         else None for m in (now, last, year)]),
+            ("Hashing uptime, measured (%)", [m.uptime_pct for m in (now, last, year)]),
+        ]  # fmt: skip
+        for label, (value, before, year_ago) in measured:
+            changes = (None, None)
+            if "%" not in label and value is not None:
+                changes = (
+                    None if before is None else percent_change(value, before),
+                    None if year_ago is None else percent_change(value, year_ago),
+                )
+            rows.append((label, value, before, year_ago, *changes))
+            kinds.append("dec2")
     headers = ("Figure", _month_label(now.month), _month_label(last.month), _month_label(year.month), "M/M %", "Y/Y %")
     return Table(
         f"Fleet at {now.as_of.isoformat()}",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 
 from desktop.domain.entities import MinerModel
 from desktop.domain.hashrate import SiteFigures, total_of
@@ -27,6 +27,7 @@ from desktop.domain.report_math import (
 )
 from desktop.domain.stages import Stage
 from desktop.store import Store, fleet_reads, site_money
+from desktop.store.measured import MeasuredStore
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,10 @@ class MonthFigures:
     total: SiteMonth
     models: tuple[ModelMix, ...] = field(default=())
     bands: tuple[BandShare, ...] = field(default=())
+    # Measured by polling the miners (None: no poll in the month): the month's average
+    # operating TH/s and the share of 5-minute windows with hash rate (fleet tools' uptime).
+    operating_ths: float | None = None
+    uptime_pct: float | None = None
 
 
 def _site_figures(
@@ -169,7 +174,16 @@ class ReportFigures:
             )
             for label, _, _ in EFFICIENCY_BANDS
         )
-        return MonthFigures(first, last, site_months, total, mix, bands)
+        operating, uptime = self._measured(first, last, site_id)
+        return MonthFigures(first, last, site_months, total, mix, bands, operating, uptime)
+
+    def _measured(self, first: date, last: date, site_id: int | None) -> tuple[float | None, float | None]:
+        start = int(datetime(first.year, first.month, first.day, tzinfo=timezone.utc).timestamp())
+        end = int(datetime(last.year, last.month, last.day, tzinfo=timezone.utc).timestamp()) + 86_400
+        days, ths, windows, hashing = MeasuredStore(self.store).month_measured(start, end, site_id)
+        if not days:
+            return None, None
+        return ths, (100.0 * hashing / windows if windows else None)
 
     def _bills(self, first: date, last: date, end_state: dict[int, tuple[float, float]]) -> dict[int, PowerBill]:
         """Each site's power bill over the month, walking back from its month-end power."""

@@ -295,3 +295,41 @@ def test_a_logo_that_is_not_an_image_exits_2(
     result = run_cli(capsys, *args)
     assert result.code == 2 and result.err.startswith("hashplan: --logo:") and result.err.count("\n") == 1
     assert not pdf.exists()
+
+
+def test_measured_operating_hash_rate_and_uptime_join_the_headline(
+    small_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Polls in February 2024 (two days) and January 2024 (one day): the headline gains the
+    month's average operating hash rate and the share of 5-minute windows hashing."""
+    from datetime import datetime, timezone
+
+    from desktop.domain.measured import RollupRow
+    from desktop.store.measured import MeasuredStore
+
+    def at(day: str) -> int:
+        return int(datetime.fromisoformat(f"{day}T12:00:00").replace(tzinfo=timezone.utc).timestamp())
+
+    with open_session(small_db) as session:
+        site = session.fleet.list_sites()[0].id or 0
+        store = MeasuredStore(session.store)
+        with session.store.write("polls"):
+            # day 1: two polls averaging 2,600 TH/s; day 2: one poll of 2,800 TH/s -> Feb 2,700
+            for day, ths, windows, hashing in (
+                ("2024-02-10", 2500.0, 100, 90), ("2024-02-10", 2700.0, 100, 100),
+                ("2024-02-11", 2800.0, 200, 190), ("2024-01-20", 2000.0, 100, 50),
+            ):  # fmt: skip
+                store.add_rollups([RollupRow(site, 10, 9, 1, ths, 2900.0, 32, 9000.0, windows, hashing)], at(day))
+    xlsx = tmp_path / "m.xlsx"
+    assert run_cli(capsys, "--db", str(small_db), "report", "--month", "2024-02", "--xlsx", str(xlsx)).code == 0
+    rows = {row[0]: row[1:] for row in _sheet_rows(xlsx, "Headline") if row and row[0]}
+    operating = rows["Operating hash rate, measured (PH/s)"]
+    assert _close(operating[0], 2.7) and _close(operating[1], 2.0) and operating[2] is None
+    assert _close(operating[3], 35.0)  # M/M %
+    uptime = rows["Hashing uptime, measured (%)"]
+    assert _close(uptime[0], 100 * 380 / 400) and _close(uptime[1], 50.0) and uptime[2] is None
+
+
+def test_without_polls_the_headline_has_no_measured_rows(small_report: tuple[Path, Path]) -> None:
+    rows = {row[0] for row in _sheet_rows(small_report[1], "Headline") if row and row[0]}
+    assert not any("measured" in label for label in rows)
