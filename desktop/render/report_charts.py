@@ -81,26 +81,37 @@ def _legend(painter: QPainter, rect: QRectF, entries: Sequence[tuple[str, QColor
         x += width
 
 
+OPERATING_COLOR = "#2ca02c"  # the window's measured curve is green too
+
+
 def deployed_vs_planned(painter: QPainter, rect: QRectF, content: ReportContent, pt: Points) -> None:
     plot = _frame(painter, rect, "Deployed vs planned hash rate at month end, with targets", pt)
     deployed = [sum(v for _, v in per_site) for _, per_site, _ in content.trend]
     planned = [p for _, _, p in content.trend]
-    top = _nice_max(max([*deployed, *planned, *(v for _, v, _ in content.target_marks), 0.0]) * 1.05)
+    polled = [v for v in content.operating if v is not None]
+    top = _nice_max(max([*deployed, *planned, *polled, *(v for _, v, _ in content.target_marks), 0.0]) * 1.05)
     _y_axis(painter, plot, top, content.unit, pt)
     n = len(deployed)
 
     def point(i: int, value: float) -> QPointF:
         return QPointF(plot.left() + plot.width() * i / max(1, n - 1), plot.bottom() - plot.height() * value / top)
 
-    for values, color, style in (
-        (planned, "#7f7f7f", Qt.PenStyle.DashLine),
-        (deployed, PALETTE[0], Qt.PenStyle.SolidLine),
-    ):
+    operating = list(content.operating)
+    measured = any(v is not None for v in operating)
+    lines: list[tuple[list[float | None], str, Qt.PenStyle]] = [
+        (list(planned), "#7f7f7f", Qt.PenStyle.DashLine),
+        (list(deployed), PALETTE[0], Qt.PenStyle.SolidLine),
+    ]
+    if measured:
+        lines.append((operating, OPERATING_COLOR, Qt.PenStyle.SolidLine))
+    for values, color, style in lines:
         pen = QPen(QColor(color), pt(1.6))
         pen.setStyle(style)
         painter.setPen(pen)
         for i in range(1, n):
-            painter.drawLine(point(i - 1, values[i - 1]), point(i, values[i]))
+            before, now = values[i - 1], values[i]
+            if before is not None and now is not None:  # a month without polls breaks the measured line
+                painter.drawLine(point(i - 1, before), point(i, now))
     painter.setFont(_font(6.5))
     for due, value, name in content.target_marks:
         y = plot.bottom() - plot.height() * value / top
@@ -120,6 +131,7 @@ def deployed_vs_planned(painter: QPainter, rect: QRectF, content: ReportContent,
         [
             ("Deployed", QColor(PALETTE[0])),
             ("Planned (active units)", QColor("#7f7f7f")),
+            *([("Operating (measured)", QColor(OPERATING_COLOR))] if measured else []),
             ("Target", QColor(PALETTE[3])),
         ],
         pt,

@@ -62,6 +62,8 @@ class ReportContent:
     pipeline: tuple[tuple[str, int], ...]
     bands: tuple[tuple[str, int, float], ...]  # label, deployed units, deployed hash rate in unit
     definitions: tuple[tuple[str, str], ...]
+    # the trend's months' operating hash rate as measured (in unit; None: no poll that month)
+    operating: tuple[float | None, ...] = ()
 
 
 _STAGE_LABELS = {
@@ -263,6 +265,10 @@ def build_report(
         pipeline=tuple((_STAGE_LABELS[s], now.total.figures.units[s]) for s in Stage),
         bands=tuple((b.label, b.deployed_units, b.deployed_ths / scale) for b in now.bands),
         definitions=DEFINITIONS,
+        operating=tuple(
+            None if (ths := figures.measured(end.replace(day=1), end, site_id)[0]) is None else ths / scale
+            for end, _, _ in trend
+        ),
     )
 
 

@@ -174,10 +174,11 @@ class ReportFigures:
             )
             for label, _, _ in EFFICIENCY_BANDS
         )
-        operating, uptime = self._measured(first, last, site_id)
+        operating, uptime = self.measured(first, last, site_id)
         return MonthFigures(first, last, site_months, total, mix, bands, operating, uptime)
 
-    def _measured(self, first: date, last: date, site_id: int | None) -> tuple[float | None, float | None]:
+    def measured(self, first: date, last: date, site_id: int | None) -> tuple[float | None, float | None]:
+        """(operating TH/s averaged over the days polled, % of 5-minute windows hashing) in [first, last]."""
         start = int(datetime(first.year, first.month, first.day, tzinfo=timezone.utc).timestamp())
         end = int(datetime(last.year, last.month, last.day, tzinfo=timezone.utc).timestamp()) + 86_400
         days, ths, windows, hashing = MeasuredStore(self.store).month_measured(start, end, site_id)

@@ -82,10 +82,18 @@ def _write_trend(workbook: Any, content: ReportContent, formats: dict[str, Any],
         sheet.write_number(i, 2, planned, formats["dec2"])
         for col, (_, value) in enumerate(per_site, start=3):
             sheet.write_number(i, col, value, formats["dec2"])
+    measured = any(v is not None for v in content.operating)
+    if measured:  # after the sites: the month's operating hash rate as polled (a blank: no poll)
+        col = len(headers)
+        headers.append(f"Operating, measured ({content.unit})")
+        sheet.write_string(0, col, headers[-1], bold)
+        for i, polled in enumerate(content.operating, start=1):
+            if polled is not None:
+                sheet.write_number(i, col, polled, formats["dec2"])
     sheet.set_column(0, len(headers), 16)
     last = len(content.trend)
     chart = workbook.add_chart({"type": "line"})
-    for col in (1, 2):
+    for col in (1, 2, *((len(headers) - 1,) if measured else ())):
         chart.add_series(
             {
                 "name": ["Trend", 0, col],

@@ -328,6 +328,10 @@ def test_measured_operating_hash_rate_and_uptime_join_the_headline(
     assert _close(operating[3], 35.0)  # M/M %
     uptime = rows["Hashing uptime, measured (%)"]
     assert _close(uptime[0], 100 * 380 / 400) and _close(uptime[1], 50.0) and uptime[2] is None
+    header, *months = _sheet_rows(xlsx, "Trend")
+    column = header.index("Operating, measured (PH/s)")
+    by_month = {row[0].strftime("%Y-%m"): row[column] for row in months}
+    assert _close(by_month["2024-02"], 2.7) and _close(by_month["2024-01"], 2.0) and by_month["2023-12"] is None
 
 
 def test_without_polls_the_headline_has_no_measured_rows(small_report: tuple[Path, Path]) -> None:
