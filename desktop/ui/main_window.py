@@ -243,6 +243,7 @@ class MainWindow(QMainWindow):
 
     def _edit_batch(self, batch_id: int) -> None:
         if self.batch_panel.select_batch(batch_id):
+            self.edit_actions.update_enabled()  # not waiting on the selection signals' order
             self.edit_actions.edit_batch.trigger()
 
     # -- files ---------------------------------------------------------------------------

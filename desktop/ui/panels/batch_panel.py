@@ -83,7 +83,10 @@ class BatchPanel(QWidget):
         self.table.customContextMenuRequested.connect(self._show_context_menu)
         self.table.doubleClicked.connect(self._on_double_clicked)
         self.table.activated.connect(self._on_double_clicked)
+        # A mouse press makes the row current *before* it selects it: only selectionChanged
+        # comes after both, so the actions read the clicked row (issue #14 item 1).
         self.table.selectionModel().currentRowChanged.connect(self._emit_selection)
+        self.table.selectionModel().selectionChanged.connect(self._emit_selection)
 
         filters = QHBoxLayout()
         filters.setSpacing(8)
@@ -218,6 +221,10 @@ class BatchPanel(QWidget):
     def _show_context_menu(self, pos: QPoint) -> None:
         if not self._context_actions:
             return
+        index = self.table.indexAt(pos)
+        if index.isValid() and index.data(BATCH_ID_ROLE) is not None:
+            self.select_batch(int(index.data(BATCH_ID_ROLE)))  # the menu acts on the row under the mouse
+        self._emit_selection()  # the actions follow the selection before the menu shows them
         menu = QMenu(self.table)
         menu.addActions(self._context_actions)
         menu.exec(self.table.viewport().mapToGlobal(pos))
