@@ -239,4 +239,3 @@ class BatchOperations:
         event_kind = kind if isinstance(kind, EventKind) else parse_event_kind(str(kind))
         counts = replay(self._store.get_batch(batch_id), self._store.events_for_batch(batch_id))
         return counts[event_kind.source]
-

@@ -197,8 +197,7 @@ def _scan_block(block: bytes, scan: SheetScan, path: Path) -> None:
     if scan.text > MAX_SHEET_TEXT:
         raise refuse(
             path,
-            f"row {scan.rows}: the sheet's cells hold more than {megabytes(MAX_SHEET_TEXT)} of text; "
-            "split the file",
+            f"row {scan.rows}: the sheet's cells hold more than {megabytes(MAX_SHEET_TEXT)} of text; split the file",
         )
 
 

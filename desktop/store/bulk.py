@@ -37,9 +37,7 @@ _BATCH_SQL = (
 _EVENT_SQL = f"INSERT INTO batch_events ({', '.join(_EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(_EVENT_COLUMNS))})"
 # Inside a bulk block rows change only through the writer, which books every change itself.
 _LIFTED = ("fleet_batch_added", "fleet_event_added", "fleet_event_removed", "fleet_batch_changed")
-_OLD_BATCH_SQL = (
-    f"SELECT id, {', '.join(_BATCH_COLUMNS)}, version FROM batches WHERE id IN ({{marks}}) ORDER BY id"
-)
+_OLD_BATCH_SQL = f"SELECT id, {', '.join(_BATCH_COLUMNS)}, version FROM batches WHERE id IN ({{marks}}) ORDER BY id"
 _OLD_EVENTS_SQL = (
     "SELECT batch_id, kind, units, occurred_on, note, id FROM batch_events WHERE batch_id IN ({marks}) ORDER BY id"
 )

@@ -61,7 +61,8 @@ class FileTransferActions(QObject):
         readonly = session.readonly
         self.import_action.setEnabled(not readonly)
         self.import_action.setStatusTip(
-            "Unavailable: the file is open read-only" if readonly
+            "Unavailable: the file is open read-only"
+            if readonly
             else "Import batches from a CSV, XLSX or JSON file (all rows or none)"
         )
 

@@ -105,9 +105,7 @@ def test_reimport_with_ids_updates_instead_of_duplicating(demo_session: Session,
     assert demo_session.queries.batch_rows()[-1].counts.in_transit == 2500
 
 
-def test_an_update_is_audited_like_an_edit(
-    demo_session: Session, tmp_path: Path
-) -> None:
+def test_an_update_is_audited_like_an_edit(demo_session: Session, tmp_path: Path) -> None:
     from desktop.services.exporting import export
 
     out = tmp_path / "batches.csv"

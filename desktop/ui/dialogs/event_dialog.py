@@ -19,7 +19,7 @@ from desktop.domain.values import parse_units
 from desktop.errors import HashplanError
 from desktop.services.fleet import FleetService
 from desktop.ui.dialogs.form import ValidatedDialog
-from desktop.ui.dialogs.widgets import ISO_DISPLAY, date_edit, muted_colour, number_edit
+from desktop.ui.dialogs.widgets import date_check, date_edit, muted_colour, number_edit
 
 _VERBS = {
     EventKind.SHIPPED: "Shipped (ordered → in transit)",
@@ -87,7 +87,7 @@ class EventDialog(ValidatedDialog):
             suffix="units",
             trailing=self.held_label,
         )
-        self.add_field("date", "&Date", self.date_edit)
+        self.add_field("date", "&Date", self.date_edit, date_check("date", self.date_edit))
         self.add_field("note", "N&ote", self.note_edit)
 
         self.kind_combo.setCurrentIndex(self.kind_combo.findData(_next_kind(counts)))
@@ -123,9 +123,7 @@ class EventDialog(ValidatedDialog):
             reason.setVisible(True)
 
     def values(self) -> EventValues:
-        return EventValues(
-            self.kind(), self.units_edit.text(), self.date_edit.date().toString(ISO_DISPLAY), self.note_edit.text()
-        )
+        return EventValues(self.kind(), self.units_edit.text(), self.date_edit.text(), self.note_edit.text())
 
     def check_form(self) -> None:
         v = self.values()
