@@ -54,7 +54,7 @@ class MainWindow(QMainWindow):
         self.site_list = SiteListPanel(self)
         self.batch_panel = BatchPanel(self)
         self.chart = HashrateChart(self)
-        self.chart.stacked_box.setChecked(self.settings.chart_stacked())
+        self.chart.set_stack_wanted(self.settings.chart_stacked())
         self._build_layout()
         self.edit_actions = EditActions(self, session, self)
         self._select_next: tuple[str, int] | None = None  # what was just added, once it is read
@@ -133,9 +133,9 @@ class MainWindow(QMainWindow):
         self.reset_view_action = QAction(icon("reset-view"), "Reset chart &view", self, shortcut="Ctrl+0")
         self.reset_view_action.triggered.connect(self.chart.reset_view)
         self.stacked_action = QAction("&Stacked by site", self, checkable=True)
-        self.stacked_action.setChecked(self.chart.stacked_box.isChecked())
-        self.stacked_action.toggled.connect(self.chart.stacked_box.setChecked)
-        self.chart.stacked_box.toggled.connect(self.stacked_action.setChecked)
+        self.stacked_action.setChecked(self.chart.stack_wanted)
+        self.stacked_action.toggled.connect(self.chart.set_stack_wanted)
+        self.chart.stacked_toggled.connect(self.stacked_action.setChecked)
         self.quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
         self.about_action = QAction("&About Hashplan", self)
@@ -286,7 +286,7 @@ class MainWindow(QMainWindow):
         for splitter in (self.main_splitter, self.right_splitter):
             self.settings.set_splitter_state(splitter.objectName(), splitter.saveState())
         self.settings.set_last_site_id(self.session.path, self.selected_site_id())
-        self.settings.set_chart_stacked(self.chart.stacked_box.isChecked())
+        self.settings.set_chart_stacked(self.chart.stack_wanted)
         self.settings.sync()
 
     def showEvent(self, event: QShowEvent) -> None:

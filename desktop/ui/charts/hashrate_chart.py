@@ -6,7 +6,7 @@ from datetime import date
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
@@ -14,7 +14,7 @@ from desktop.domain.units import hashrate_unit
 from desktop.services.reports import CurveArrays
 from desktop.services.snapshot import FleetSnapshot, empty_curves
 from desktop.ui.charts.axes import BEHIND_VIEW_Z, DateAxis, ValueAxis
-from desktop.ui.charts.series_math import DAY_S, stack, step_lines, to_date, to_seconds, value_at
+from desktop.ui.charts.series_math import DAY_S, fitted_range, stack, step_lines, to_date, to_seconds, value_at
 from desktop.ui.icons import icon
 
 DEPLOYED_COLOUR = "#e8820c"
@@ -23,7 +23,6 @@ TARGET_COLOUR = "#d6336c"
 SITE_COLOURS = ("#12b886", "#7950f2", "#fab005", "#15aabf", "#e64980", "#82c91e", "#868e96", "#fd7e14")
 MARGIN_DAYS = 21
 DOWNSAMPLE_PER_PIXEL = 1.0  # samples kept per pixel column (pyqtgraph's default: 5)
-TODAY_REACH_DAYS = 365  # the default view shows "today" when the data ends less than this before it
 
 
 def _points(curve: CurveArrays) -> tuple[np.ndarray, np.ndarray]:
@@ -53,6 +52,12 @@ class HashrateChart(QWidget):
         self.reset_button.setToolTip("Fit the whole curve again after zooming or panning")
         self.reset_button.clicked.connect(self.reset_view)
         self.stacked_box.toggled.connect(self._on_stacked_toggled)
+        self._stack_wanted = False  # the operator's choice; the box shows it ticked only where it applies
+        self.empty_label = QLabel("", self)
+        self.empty_label.setObjectName("chartEmpty")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setVisible(False)
 
         self.axes = (ValueAxis(orientation="left"), DateAxis(orientation="bottom"))
         self.plot_widget = pg.PlotWidget(axisItems={"left": self.axes[0], "bottom": self.axes[1]})
@@ -72,7 +77,10 @@ class HashrateChart(QWidget):
         self.plot_item.getViewBox().setLimits(yMin=0)
         self.plot_item.getAxis("left").enableAutoSIPrefix(False)
         self.plot_item.hideButtons()  # our own reset button replaces pyqtgraph's "A"
-        self.legend = self.plot_item.addLegend(offset=(12, 8))
+        # One row at the bottom right: the curves rise to the right and a target's label sits
+        # above its star, so the top is where lines and labels are (issue #14 item 5); the
+        # bottom strip is the deployed area's fill.
+        self.legend = self.plot_item.addLegend(offset=(-8, -4), colCount=4)
 
         self.deployed_item = pg.PlotDataItem(autoDownsampleFactor=DOWNSAMPLE_PER_PIXEL)
         # The area under the deployed curve is an item of its own, opaque (a tint of the
@@ -91,7 +99,6 @@ class HashrateChart(QWidget):
         self._planned_sample = pg.PlotDataItem()
         self.legend.addItem(self._deployed_sample, "Deployed (cumulative)")
         self.legend.addItem(self._planned_sample, "Planned (by expected date)")
-        self.legend.addItem(self.target_item, "Target")
         self.plot_item.addItem(self.planned_item)
         self.plot_item.addItem(self.deployed_item)
         self.plot_item.addItem(self.deployed_fill, ignoreBounds=True)  # the line's bounds (and 0) already count
@@ -117,6 +124,7 @@ class HashrateChart(QWidget):
         self._series: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._scale = 1.0
         self._unit = "TH/s"
+        self._hovering = False
 
         bar = QHBoxLayout()
         bar.setSpacing(8)
@@ -130,6 +138,9 @@ class HashrateChart(QWidget):
         layout.setSpacing(6)
         layout.addLayout(bar)
         layout.addWidget(self.plot_widget, 1)
+        self.empty_label.setParent(self.plot_widget)  # over the plot, centred on it
+        self.plot_widget.installEventFilter(self)  # resizes
+        self.plot_widget.viewport().installEventFilter(self)  # the mouse entering and leaving
         self.apply_palette()
 
     # -- data ----------------------------------------------------------------------------
@@ -139,7 +150,33 @@ class HashrateChart(QWidget):
         if snapshot.site_id != self._site_id:
             self._user_view = False
         self._snapshot, self._site_id = snapshot, snapshot.site_id
+        self.clear_readout()  # its figures were the last data's (issue #14 item 4)
         self._redraw()
+
+    @property
+    def stack_wanted(self) -> bool:
+        return self._stack_wanted
+
+    def set_stack_wanted(self, wanted: bool) -> None:
+        """The operator's "Stacked by site" (remembered); it shows on All sites with 2+ sites."""
+        if wanted == self._stack_wanted:
+            return
+        self._stack_wanted = wanted
+        self.stacked_toggled.emit(wanted)
+        self._redraw()
+        self._sync_stacked_box()
+
+    def stack_applies(self) -> bool:
+        snapshot = self._snapshot
+        return snapshot is not None and self._site_id is None and len(snapshot.sites) > 1
+
+    def _sync_stacked_box(self) -> None:
+        """Ticked only while the chart is stacked; disabled where stacking does not apply."""
+        applies = self.stack_applies()
+        self.stacked_box.blockSignals(True)
+        self.stacked_box.setEnabled(applies)
+        self.stacked_box.setChecked(applies and self._stack_wanted)
+        self.stacked_box.blockSignals(False)
 
     def series_values(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """The corners of each curve: x in UTC epoch seconds, y in TH/s (not scaled)."""
@@ -166,6 +203,7 @@ class HashrateChart(QWidget):
         self.plot_item.setLabel("left", f"Hash rate ({self._unit})")
         # Month ticks carry no year: the axis title names the years the data spans.
         ends = [to_date(xs[i]).year for xs in (deployed[0], planned[0]) if len(xs) for i in (0, -1)]
+        ends += [date.today().year] if ends else []  # the default view reaches today
         span = "" if not ends else f"{min(ends)}" if min(ends) == max(ends) else f"{min(ends)} to {max(ends)}"
         self.plot_item.setLabel("bottom", span)
 
@@ -181,13 +219,33 @@ class HashrateChart(QWidget):
         self._draw_stack(snapshot, end)
         where = snapshot.site_name(site_id)
         self.title.setText(f"Hash rate: {where}")
-        self.stacked_box.setEnabled(site_id is None and len(snapshot.sites) > 1)
+        self._sync_stacked_box()
+        self._show_empty(snapshot, where)
         if not self._user_view:
             self.reset_view()
 
     def plot_deployed(self, x: np.ndarray, y: np.ndarray) -> None:
         """The deployed line and (following it) the area under it, in the axis unit."""
         self.deployed_item.setData(x, y)
+        if not len(x):  # an empty curve sends no change: the area would keep the last site's shape
+            self.deployed_fill.setData([], [])
+
+    def _show_empty(self, snapshot: FleetSnapshot, where: str) -> None:
+        """A site without batches says so instead of an empty axis (issue #14 item 3)."""
+        empty = snapshot.row_count == 0 and not snapshot.selection_targets()
+        if empty:
+            self.empty_label.setText(
+                f"No batches yet at {where}.\nNew Batch (Ctrl+N) logs a purchase of miners."
+                if self._site_id is not None
+                else "No batches yet.\nNew Batch (Ctrl+N) logs a purchase of miners."
+            )
+        self.empty_label.setVisible(empty)
+        self.legend.setVisible(not empty)
+        self.plot_item.getAxis("left").setStyle(showValues=not empty)  # no 0.1-1.0 TH/s scale for nothing
+        self._place_empty_label()
+
+    def _place_empty_label(self) -> None:
+        self.empty_label.setGeometry(self.plot_widget.rect().adjusted(40, 20, -20, -40))
 
     def _draw_targets(self, targets: list) -> None:
         for label in self._target_labels:
@@ -195,6 +253,11 @@ class HashrateChart(QWidget):
         self._target_labels = []
         spots = [{"pos": (to_seconds(t.due_on), t.ths / self._scale)} for t in targets]
         self.target_item.setData(spots)
+        in_legend = any(sample.item is self.target_item for sample, _ in self.legend.items)
+        if targets and not in_legend:  # "Target" in the legend only when there is one (item 8)
+            self.legend.addItem(self.target_item, "Target")
+        elif not targets and in_legend:
+            self.legend.removeItem(self.target_item)
         for target in targets:
             text = f"target {target.ths / self._scale:,.0f} {self._unit}"
             label = pg.TextItem(text, color=TARGET_COLOUR, anchor=(1.05, 1.1))
@@ -208,7 +271,7 @@ class HashrateChart(QWidget):
         for sample in self._stack_samples:
             self.legend.removeItem(sample)
         self._stack_items, self._stack_samples = [], []
-        stacked = self.stacked_box.isChecked() and self.stacked_box.isEnabled() and bool(snapshot.curves_by_site)
+        stacked = self._stack_wanted and self.stack_applies() and bool(snapshot.curves_by_site)
         self.deployed_fill.setVisible(not stacked)  # the bands fill the area instead
         if not stacked:
             return
@@ -238,26 +301,17 @@ class HashrateChart(QWidget):
     # -- interaction ---------------------------------------------------------------------
 
     def reset_view(self) -> None:
-        """Fits the data: first step to the last step or target (and today when it is near)."""
+        """Fits the data, its targets and today (issue #14 item 5: 2021 data seen in 2026)."""
         self._user_view = False
-        today = to_seconds(date.today())
-        xs = [x for x, _ in self._series.values() if len(x)]
-        corners = np.concatenate(xs) if xs else np.array([today])
         targets = self._snapshot.selection_targets() if self._snapshot else []
-        first = float(corners.min())
-        last = max([float(corners.max()), *(to_seconds(t.due_on) for t in targets)])
-        if today - last <= TODAY_REACH_DAYS * DAY_S:
-            last = max(last, today)
-        first = min(first, last - 30 * DAY_S)
-        margin = max((last - first) * 0.04, 3 * DAY_S)
-        top = max([1.0, *(float(y.max()) for _, y in self._series.values() if len(y)), *(t.ths for t in targets)])
+        marks = [(to_seconds(t.due_on), t.ths) for t in targets]
+        (left, right), top = fitted_range(list(self._series.values()), marks, to_seconds(date.today()))
         view = self.plot_item.getViewBox()
-        view.setXRange(first - margin, last + margin, padding=0)
-        view.setYRange(0, top / self._scale * 1.1, padding=0)
+        view.setXRange(left, right, padding=0)
+        view.setYRange(0, top / self._scale, padding=0)
 
     def _on_stacked_toggled(self, stacked: bool) -> None:
-        self.stacked_toggled.emit(stacked)
-        self._redraw()
+        self.set_stack_wanted(stacked)  # the operator ticked it (the sync blocks its own signals)
 
     def _on_manual_range(self, *args: object) -> None:
         self._user_view = True
@@ -271,11 +325,27 @@ class HashrateChart(QWidget):
             parts.append(f"{name} {value_at(x, y, to_seconds(day)) / self._scale:,.2f} {self._unit}")
         return "   ".join(parts)
 
+    def clear_readout(self) -> None:
+        self.cursor_line.setVisible(False)
+        self.readout.setText("")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.plot_widget.viewport():
+            if event.type() == QEvent.Type.Leave:
+                self._hovering = False
+                self.clear_readout()  # the read-out is for where the mouse is, not where it was
+            elif event.type() in (QEvent.Type.Enter, QEvent.Type.MouseMove):
+                self._hovering = True
+        elif watched is self.plot_widget and event.type() == QEvent.Type.Resize:
+            self._place_empty_label()
+        return super().eventFilter(watched, event)
+
     def _on_mouse_moved(self, event: tuple[QPointF]) -> None:
         pos = event[0]
-        if not self.plot_item.sceneBoundingRect().contains(pos) or not self._series:
-            self.cursor_line.setVisible(False)
-            self.readout.setText("")
+        # The proxy delivers moves late: one may arrive after the mouse has left.
+        inside = self._hovering and self.plot_item.sceneBoundingRect().contains(pos)
+        if not inside or not self._series or self.empty_label.isVisible():
+            self.clear_readout()
             return
         point = self.plot_item.getViewBox().mapSceneToView(pos)
         try:
