@@ -32,6 +32,7 @@ from desktop.ui.dialogs.batch_dialog import BatchDialog, BatchValues
 from desktop.ui.dialogs.event_dialog import EventDialog, EventValues
 from desktop.ui.dialogs.site_dialog import SiteDialog, SiteValues
 from desktop.ui.dialogs.widgets import reason_text
+from desktop.ui.event_actions import EventActionsMixin
 from desktop.ui.icons import icon
 from desktop.ui.model_actions import ModelActionsMixin
 from desktop.ui.selection import SelectionContext
@@ -47,7 +48,7 @@ def load_icon(widget: QWidget, name: str, fallback: QStyle.StandardPixmap) -> QI
     return found if not found.isNull() else widget.style().standardIcon(fallback)
 
 
-class EditActions(ModelActionsMixin, QObject):
+class EditActions(EventActionsMixin, ModelActionsMixin, QObject):
     site_added = Signal(int)  # the window may select what was just created
     batch_added = Signal(int)
 
@@ -323,6 +324,7 @@ class EditActions(ModelActionsMixin, QObject):
         dialog = BatchDialog(
             self.parent_widget, fleet, submit, batch=batch, on_new_model=self._new_model_from_batch_dialog
         )
+        self.add_events_box(dialog, batch_id)
         self._show(dialog)
         return dialog
 

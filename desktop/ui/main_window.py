@@ -242,6 +242,8 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
 
     def _edit_batch(self, batch_id: int) -> None:
+        if self.edit_actions.dialog is not None:
+            return  # a double-click sends both doubleClicked and activated: one dialog, not two
         if self.batch_panel.select_batch(batch_id):
             self.edit_actions.update_enabled()  # not waiting on the selection signals' order
             self.edit_actions.edit_batch.trigger()

@@ -43,6 +43,7 @@ def test_a_double_click_opens_the_batch_for_editing(qtbot, main_window: MainWind
     assert dialog.isVisible()
     assert "#5" in dialog.windowTitle()
     dialog.reject()
+    assert QApplication.activeModalWidget() is None  # one dialog opened, not two
 
 
 def test_the_rows_context_menu_offers_enabled_actions(qtbot, main_window: MainWindow) -> None:

@@ -1,7 +1,19 @@
 """Every subcommand, in the order --help lists them. Add a module's COMMANDS here."""
 
 from desktop.cli.command import Command
-from desktop.cli.commands import backup, batches, demo, events, generate, models, sites, summary, transfer
+from desktop.cli.commands import (
+    backup,
+    batches,
+    demo,
+    event_edits,
+    events,
+    generate,
+    models,
+    sites,
+    summary,
+    targets,
+    transfer,
+)
 
 ALL_COMMANDS: list[Command] = [
     *demo.COMMANDS,
@@ -10,6 +22,8 @@ ALL_COMMANDS: list[Command] = [
     *models.COMMANDS,
     *batches.COMMANDS,
     *events.COMMANDS,
+    *event_edits.COMMANDS,
+    *targets.COMMANDS,
     *transfer.COMMANDS,
     *backup.COMMANDS,
     *generate.COMMANDS,
