@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date
 from typing import Any, TypeVar
 
 from desktop.domain.entities import Batch, BatchEvent, DataCenter, MinerModel, Target
@@ -16,9 +15,7 @@ from desktop.domain.ledger import StageCounts, replay
 from desktop.domain.values import (
     clean_name,
     clean_text,
-    parse_date,
     parse_non_negative,
-    parse_positive,
     parse_ths_per_unit,
     parse_watts_per_unit,
 )
@@ -251,13 +248,7 @@ class FleetService(TargetOperations, BatchOperations):
     # -- targets -----------------------------------------------------------------------
 
     def add_target(self, ths: Any, due_on: Any, data_center: Any = None, note: Any = "") -> Target:
-        site_id = None if data_center in (None, "") else self.site(data_center).id
-        target = Target(
-            ths=parse_positive("target", ths, "TH/s"),
-            due_on=parse_date("due_on", due_on) or date.today(),
-            data_center_id=site_id,
-            note=clean_text(note, "note", multiline=True),
-        )
+        target = self.build_target(ths, due_on, data_center, note)
         return self._commit("add target", "add target", lambda: self._store.insert_target(target))
 
     def delete_target(self, target_id: int) -> Target:

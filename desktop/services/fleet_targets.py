@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 from typing import Any, TypeVar
 
 from desktop.domain.entities import DataCenter, Target
 from desktop.domain.values import clean_text, parse_date, parse_positive
+from desktop.errors import ValidationError
 from desktop.services.conflicts import expect_unchanged
 from desktop.store import Store
 
@@ -32,6 +34,25 @@ class TargetOperations:
         """Every target, by due date."""
         return self._store.list_targets()
 
+    def build_target(self, ths: Any, due_on: Any, data_center: Any = None, note: Any = "") -> Target:
+        """A new target, checked (nothing written); data_center None, "" or "fleet": the fleet's."""
+        return Target(
+            ths=parse_positive("target", ths, "TH/s"),
+            due_on=parse_date("due_on", due_on) or date.today(),
+            data_center_id=self._site_id(data_center),
+            note=clean_text(note, "note", multiline=True),
+        )
+
+    def _site_id(self, data_center: Any) -> int | None:
+        if data_center is None or (isinstance(data_center, str) and not data_center.strip()):
+            return None
+        try:
+            return self.site(data_center).id
+        except ValidationError:
+            if isinstance(data_center, str) and data_center.strip().casefold() == FLEET:
+                return None  # "fleet" names the whole fleet unless a site is called that
+            raise
+
     def get_target(self, target_id: int) -> Target:
         return self._store.get_target(target_id)
 
@@ -40,9 +61,7 @@ class TargetOperations:
     ) -> Target:
         """The target with the given fields changed (None: kept; data_center "" or "fleet": the fleet's)."""
         current = self._store.get_target(target_id)
-        site_id = current.data_center_id
-        if data_center is not None:
-            site_id = None if str(data_center).strip().casefold() in ("", FLEET) else self.site(data_center).id
+        site_id = current.data_center_id if data_center is None else self._site_id(data_center)
         return replace(
             current,
             ths=current.ths if ths is None else parse_positive("target", ths, "TH/s"),

@@ -36,6 +36,7 @@ from desktop.ui.event_actions import EventActionsMixin
 from desktop.ui.icons import icon
 from desktop.ui.model_actions import ModelActionsMixin
 from desktop.ui.selection import SelectionContext
+from desktop.ui.target_actions import TargetActionsMixin
 from desktop.ui.undo import execute, push_done
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ def load_icon(widget: QWidget, name: str, fallback: QStyle.StandardPixmap) -> QI
     return found if not found.isNull() else widget.style().standardIcon(fallback)
 
 
-class EditActions(EventActionsMixin, ModelActionsMixin, QObject):
+class EditActions(TargetActionsMixin, EventActionsMixin, ModelActionsMixin, QObject):
     site_added = Signal(int)  # the window may select what was just created
     batch_added = Signal(int)
 
@@ -93,6 +94,11 @@ class EditActions(EventActionsMixin, ModelActionsMixin, QObject):
             "Record units shipped, delivered, deployed, retired or cancelled on the selected batch",
         )
         self.record_event.setShortcut(QKeySequence("Ctrl+E"))
+        self.manage_targets = self._action(
+            "&Targets…", "event", sp.SP_FileDialogListView, "Add, edit and delete hash-rate targets by a date"
+        )
+        self.manage_targets.setShortcut(QKeySequence("Ctrl+T"))
+        self.target_dialog: QDialog | None = None
 
         self.undo = self.undo_stack.createUndoAction(self, "&Undo")
         self.undo.setIcon(load_icon(parent, "undo", sp.SP_ArrowBack))
@@ -119,6 +125,7 @@ class EditActions(EventActionsMixin, ModelActionsMixin, QObject):
         self.edit_batch.triggered.connect(self.open_edit_batch)
         self.delete_batch.triggered.connect(self.delete_selected_batch)
         self.record_event.triggered.connect(self.open_record_event)
+        self.manage_targets.triggered.connect(self.open_targets)
         self.update_enabled()
 
     def _action(self, text: str, icon: str, fallback: QStyle.StandardPixmap, tip: str) -> QAction:
@@ -145,6 +152,8 @@ class EditActions(EventActionsMixin, ModelActionsMixin, QObject):
             None,
             self.new_model,
             self.manage_models,
+            None,
+            self.manage_targets,
         ]
 
     def editing_actions(self) -> list[QAction]:
@@ -155,6 +164,7 @@ class EditActions(EventActionsMixin, ModelActionsMixin, QObject):
             self.delete_site,
             self.new_model,
             self.manage_models,
+            self.manage_targets,
             self.new_batch,
             self.edit_batch,
             self.delete_batch,
@@ -177,7 +187,7 @@ class EditActions(EventActionsMixin, ModelActionsMixin, QObject):
             return
         has_site = self.selection.selected_site_id() is not None
         has_batch = self.selection.selected_batch_id() is not None
-        for action in (self.new_site, self.new_model, self.manage_models, self.new_batch):
+        for action in (self.new_site, self.new_model, self.manage_models, self.new_batch, self.manage_targets):
             action.setEnabled(True)
         for action in (self.edit_site, self.delete_site):
             action.setEnabled(has_site)
