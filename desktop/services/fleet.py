@@ -23,6 +23,7 @@ from desktop.errors import ValidationError
 from desktop.services.conflicts import expect_unchanged
 from desktop.services.fleet_batches import BatchOperations
 from desktop.services.fleet_targets import TargetOperations
+from desktop.services.lateness import LatenessOperations
 from desktop.store import Store
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ def _optional_capacity(value: Any) -> float | None:
     return parse_non_negative("capacity_mw", value, "MW")
 
 
-class FleetService(TargetOperations, BatchOperations):
+class FleetService(TargetOperations, LatenessOperations, BatchOperations):
     def __init__(self, store: Store) -> None:
         self._store = store  # private: callers go through the methods (the UI never sees a Store)
         self._listeners: list[Listener] = []

@@ -23,6 +23,7 @@ from desktop.services.session import Session
 from desktop.services.snapshot import FleetSnapshot, SnapshotRequest
 from desktop.ui.charts.hashrate_chart import HashrateChart
 from desktop.ui.database_menu import DatabaseMenu
+from desktop.ui.dialogs.lateness_dialog import LatenessDialog
 from desktop.ui.edit_actions import EditActions
 from desktop.ui.file_transfer_actions import FileTransferActions
 from desktop.ui.icons import app_icon, icon
@@ -70,6 +71,7 @@ class MainWindow(QMainWindow):
         self.batch_panel.model.sort_changed.connect(lambda spec: self.refresher.set_request(sort=spec, read=False))
         self.chart.stacked_toggled.connect(lambda stacked: self.refresher.set_request(by_site=stacked))
         self.batch_panel.batch_activated.connect(self._edit_batch)
+        self.kpi_tiles.overdue_clicked.connect(self.batch_panel.show_overdue)
         self.batch_panel.selection_changed.connect(lambda _: self.edit_actions.update_enabled())
         self.edit_actions.site_added.connect(lambda site_id: self._select_when_read("site", site_id))
         self.edit_actions.batch_added.connect(lambda batch_id: self._select_when_read("batch", batch_id))
@@ -138,6 +140,8 @@ class MainWindow(QMainWindow):
         self.chart.stacked_toggled.connect(self.stacked_action.setChecked)
         self.quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
+        self.lateness_action = QAction("&Late Deliveries by Supplier…", self, shortcut="Ctrl+L")
+        self.lateness_action.triggered.connect(self.show_lateness)
         self.about_action = QAction("&About Hashplan", self)
         self.about_action.triggered.connect(self.show_about)
 
@@ -165,6 +169,8 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.refresh_action)
         view_menu = bar.addMenu("&View")
         view_menu.addActions([self.refresh_action, self.stacked_action, self.reset_view_action])
+        view_menu.addSeparator()
+        view_menu.addAction(self.lateness_action)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
 
@@ -217,6 +223,7 @@ class MainWindow(QMainWindow):
             self._select_next = None
         site_id = self.selected_site_id()
         self.kpi_tiles.show_figures(snapshot.figures(site_id))
+        self.kpi_tiles.show_overdue(snapshot.overdue_count(site_id))
         if snapshot.site_id != site_id:
             return  # the selection moved on: its own read is on the way
         queries = self.session.queries  # further pages, read as the operator scrolls
@@ -231,6 +238,7 @@ class MainWindow(QMainWindow):
 
     def _on_site_selected(self, site_id: int | None) -> None:
         self.kpi_tiles.show_figures(self.refresher.snapshot.figures(site_id))  # known already
+        self.kpi_tiles.show_overdue(self.refresher.snapshot.overdue_count(site_id))
         self.refresher.set_request(site_id=site_id, all_rows=self.batch_panel.proxy.needs_every_row())
         self.edit_actions.update_enabled()
 
@@ -262,6 +270,15 @@ class MainWindow(QMainWindow):
             window.setGeometry(self.geometry())
             self.close()
         return window
+
+    def show_lateness(self) -> LatenessDialog:
+        site_id = self.selected_site_id()
+        rows = self.session.fleet.supplier_lateness(site_id)
+        dialog = LatenessDialog(self, rows, self.refresher.snapshot.site_name(site_id))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.lateness_dialog = dialog
+        dialog.open()
+        return dialog
 
     def show_about(self) -> None:
         QMessageBox.about(

@@ -8,6 +8,7 @@ from desktop.cli.commands import (
     event_edits,
     events,
     generate,
+    late,
     models,
     sites,
     summary,
@@ -18,6 +19,7 @@ from desktop.cli.commands import (
 ALL_COMMANDS: list[Command] = [
     *demo.COMMANDS,
     *summary.COMMANDS,
+    *late.COMMANDS,
     *sites.COMMANDS,
     *models.COMMANDS,
     *batches.COMMANDS,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 
+from desktop.domain.lateness import is_overdue
 from desktop.domain.stages import Stage
 from desktop.ui.models.batch_table_model import BatchTableModel, Index
 
@@ -18,6 +20,8 @@ class BatchFilterProxy(QSortFilterProxyModel):
         self._stage: Stage | None = None
         self._model_id: int | None = None
         self._text = ""
+        self._overdue = False  # only batches past their expected date, not all deployed (issue #14 item 9)
+        self._today = date.today()
         self._filtering = False
         # Rows are filtered when they arrive (a reset) or when a filter changes, not on every
         # dataChanged: a refresh of 100,000 unchanged rows must not call Python 100,000 times.
@@ -36,11 +40,12 @@ class BatchFilterProxy(QSortFilterProxyModel):
         if self.needs_every_row():
             self.batch_model().fetch_all()
 
-    def set_filters(self, *, stage: Stage | None, model_id: int | None, text: str) -> None:
+    def set_filters(self, *, stage: Stage | None, model_id: int | None, text: str, overdue: bool = False) -> None:
         text = text.strip().casefold()
-        if (stage, model_id, text) == (self._stage, self._model_id, self._text):
+        if (stage, model_id, text, overdue) == (self._stage, self._model_id, self._text, self._overdue):
             return
-        self._stage, self._model_id, self._text = stage, model_id, text
+        self._stage, self._model_id, self._text, self._overdue = stage, model_id, text, overdue
+        self._today = date.today()
         self._filtering = self.is_filtering()
         if self._filtering:
             self.batch_model().fetch_all()  # a filter over the first page would hide matches
@@ -63,7 +68,7 @@ class BatchFilterProxy(QSortFilterProxyModel):
         return self.batch_model().sort_column >= 0 or self._filtering
 
     def is_filtering(self) -> bool:
-        return self._stage is not None or self._model_id is not None or bool(self._text)
+        return self._stage is not None or self._model_id is not None or bool(self._text) or self._overdue
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """The source sorts (fast, by raw value); this proxy keeps its order and only filters."""
@@ -76,6 +81,8 @@ class BatchFilterProxy(QSortFilterProxyModel):
         if self._stage is not None and row.counts[self._stage] == 0:
             return False
         if self._model_id is not None and row.model.id != self._model_id:
+            return False
+        if self._overdue and not is_overdue(row.batch.expected_on, row.counts, self._today):
             return False
         if self._text:
             haystack = " ".join(

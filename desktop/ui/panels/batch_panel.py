@@ -21,9 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.stages import Stage
+from desktop.services.reports import BatchRow
 from desktop.services.snapshot import FleetSnapshot
 from desktop.ui.models.batch_filter_proxy import BatchFilterProxy
 from desktop.ui.models.batch_table_model import BATCH_ID_ROLE, COLUMN_INDEX, BatchTableModel, PageFetcher
+from desktop.ui.panels.overdue_delegate import OVERDUE, OverdueDelegate
 
 SEARCH_PAUSE_MS = 200
 SIZE_FROM_ROWS = 60  # rows measured to size the columns: a screenful and a little more
@@ -53,6 +55,7 @@ class BatchPanel(QWidget):
         self.stage_filter.addItem("All stages", None)
         for stage in Stage:
             self.stage_filter.addItem(f"With units {stage.label}", stage.value)
+        self.stage_filter.addItem("Overdue (past expected, not all deployed)", OVERDUE)
         self.model_filter = QComboBox(self)
         self.model_filter.setAccessibleName("Filter by model")
         self.model_filter.addItem("All models", None)
@@ -66,6 +69,7 @@ class BatchPanel(QWidget):
         self.table = QTableView(self)
         self.table.setObjectName("batchTable")
         self.table.setModel(self.proxy)
+        self.table.setItemDelegate(OverdueDelegate(self.table, self._row_at))
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -174,8 +178,12 @@ class BatchPanel(QWidget):
     def _apply_filters(self) -> None:
         self._search_pause.stop()
         stage = self.stage_filter.currentData()
+        overdue = stage == OVERDUE
         self.proxy.set_filters(
-            stage=Stage(stage) if stage else None, model_id=self.model_filter.currentData(), text=self.search.text()
+            stage=Stage(stage) if stage and not overdue else None,
+            model_id=self.model_filter.currentData(),
+            text=self.search.text(),
+            overdue=overdue,
         )
         self._update_count()
 
@@ -201,6 +209,13 @@ class BatchPanel(QWidget):
                 self.table.selectionModel().setCurrentIndex(index, flags)
                 return True
         return False
+
+    def show_overdue(self) -> None:
+        """The Overdue tile's click: only the overdue batches."""
+        self.stage_filter.setCurrentIndex(self.stage_filter.findData(OVERDUE))
+
+    def _row_at(self, index: QModelIndex) -> BatchRow:
+        return self.model.row_at(self.proxy.mapToSource(index).row())
 
     def visible_batch_ids(self) -> list[int]:
         return [self.proxy.index(row, 0).data(BATCH_ID_ROLE) for row in range(self.proxy.rowCount())]
