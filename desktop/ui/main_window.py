@@ -36,6 +36,9 @@ from desktop.ui.settings import WindowSettings
 from desktop.ui.widgets.readonly_banner import ReadOnlyBanner
 
 
+READING = "Reading the database..."
+
+
 class MainWindow(QMainWindow):
     """Implements SelectionContext: actions and dialogs ask it what is selected."""
 
@@ -245,8 +248,9 @@ class MainWindow(QMainWindow):
     def _set_busy(self, busy: bool) -> None:
         self.busy_bar.setVisible(busy)
         if busy:
-            self.statusBar().showMessage("Reading the database...")
-        else:
+            if not self.statusBar().currentMessage():  # a backup's message stays its ten seconds
+                self.statusBar().showMessage(READING)
+        elif self.statusBar().currentMessage() == READING:
             self.statusBar().clearMessage()
 
     def _edit_batch(self, batch_id: int) -> None:
