@@ -35,7 +35,6 @@ from desktop.ui.reliability_actions import ReliabilityActions
 from desktop.ui.settings import WindowSettings
 from desktop.ui.widgets.readonly_banner import ReadOnlyBanner
 
-
 READING = "Reading the database..."
 
 
