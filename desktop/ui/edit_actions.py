@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QDate, QObject, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QDialog, QMessageBox, QStyle, QWidget
 
+from desktop.domain.stages import EventKind
 from desktop.domain.units import format_usd
 from desktop.errors import HashplanError, ValidationError
 from desktop.services.changes import (
@@ -61,6 +62,7 @@ class EditActions(TargetActionsMixin, EventActionsMixin, ModelActionsMixin, QObj
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(200)
         self.dialog: QDialog | None = None  # the dialog open now, if any
+        self._last_event: tuple[EventKind, QDate] | None = None  # Record Event's kind and date this session
 
         sp = QStyle.StandardPixmap
         self.new_site = self._action("New &Data Center…", "site-add", sp.SP_DirIcon, "Add a data center")
@@ -376,9 +378,10 @@ class EditActions(TargetActionsMixin, EventActionsMixin, ModelActionsMixin, QObj
 
         def submit(v: EventValues) -> None:
             self.run(RecordEvent(fleet, batch_id, v.kind, v.units, v.occurred_on, v.note))
+            self._last_event = (v.kind, QDate.fromString(v.occurred_on, "yyyy-MM-dd"))  # the next one's default
 
         try:
-            dialog = EventDialog(self.parent_widget, fleet, batch_id, submit)
+            dialog = EventDialog(self.parent_widget, fleet, batch_id, submit, self._last_event)
         except HashplanError as error:
             self.show_error("Record event", error)
             return None

@@ -24,6 +24,7 @@ from desktop.services.snapshot import FleetSnapshot, SnapshotRequest
 from desktop.ui.charts.hashrate_chart import HashrateChart
 from desktop.ui.database_menu import DatabaseMenu
 from desktop.ui.dialogs.lateness_dialog import LatenessDialog
+from desktop.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 from desktop.ui.edit_actions import EditActions
 from desktop.ui.file_transfer_actions import FileTransferActions
 from desktop.ui.icons import app_icon, icon
@@ -144,6 +145,8 @@ class MainWindow(QMainWindow):
         self.quit_action.triggered.connect(self.close)
         self.lateness_action = QAction("&Late Deliveries by Supplier…", self, shortcut="Ctrl+L")
         self.lateness_action.triggered.connect(self.show_lateness)
+        self.shortcuts_action = QAction("&Keyboard Shortcuts", self, shortcut="F1")
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
         self.about_action = QAction("&About Hashplan", self)
         self.about_action.triggered.connect(self.show_about)
 
@@ -161,6 +164,10 @@ class MainWindow(QMainWindow):
         toolbar.addActions([ea.new_batch, ea.edit_batch, ea.record_event, ea.delete_batch])
         toolbar.addSeparator()
         toolbar.addActions([ea.undo, ea.redo])
+        # The toolbar says "Undo" / "Redo" (the menu and tooltip name the change): the buttons
+        # after them no longer jump each time the label changes.
+        ea.undo.setIconText("Undo")
+        ea.redo.setIconText("Redo")
         toolbar.addSeparator()
         self.batch_panel.set_context_actions(ea.batch_context_actions())
         self.site_list.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
@@ -174,6 +181,7 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(self.lateness_action)
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
 
     def _build_file_menu(self, menu: QMenu) -> None:
@@ -280,6 +288,13 @@ class MainWindow(QMainWindow):
         dialog = LatenessDialog(self, rows, self.refresher.snapshot.site_name(site_id))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.lateness_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        dialog = ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.shortcuts_dialog = dialog
         dialog.open()
         return dialog
 
