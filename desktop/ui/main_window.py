@@ -191,7 +191,9 @@ class MainWindow(QMainWindow):
         self.database_menu.add_to(menu)
         self.file_transfer_separator = menu.addSeparator()
         # Hook: FileTransferActions (import/export) and reliability actions are added here.
-        self.file_transfer = FileTransferActions(self, self.session, lambda: self.chart, self.selected_site_id)
+        self.file_transfer = FileTransferActions(
+            self, self.session, lambda: self.chart, self.selected_site_id, self.settings
+        )
         menu.addActions(self.file_transfer.actions())
         menu.addSeparator()  # Back up now, Restore from backup...; the app opens with a backup
         self.reliability = ReliabilityActions(self, self.session, self, backup_on_open=False)

@@ -83,3 +83,39 @@ def test_history_shows_names_and_the_time_zone(qtbot, main_window: MainWindow) -
         or dialog.model.index(0, 0).data()[-1].isalpha()
     )
     dialog.close()
+
+
+def test_export_says_where_the_file_went_and_remembers_the_choices(
+    qtbot, main_window: MainWindow, tmp_path, monkeypatch
+) -> None:
+    from PySide6.QtGui import QDesktopServices
+
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+    out = tmp_path / "reports"
+    out.mkdir()
+    active(qtbot, main_window)
+    QTest.keySequence(main_window, "Ctrl+Shift+E")
+    dialog = active(qtbot, main_window.file_transfer.dialog)
+    click(dialog.format_combo)  # the list opens; a person picks with the keys
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert dialog.format_combo.currentData() == "xlsx"
+    click(dialog.file_edit)
+    type_into_focus(str(out / "fleet.xlsx"))
+    click(dialog.export_button)
+    qtbot.waitUntil(lambda: main_window.file_transfer.done_box is not None, timeout=10_000)
+    box = main_window.file_transfer.done_box
+    assert box.text() == f"Exported batches: 8 rows to {out / 'fleet.xlsx'} (XLSX)"  # 7 batches and Texas
+    open_folder = next(b for b in box.buttons() if b.text() == "Open Folder")
+    click(open_folder)
+    assert opened == [str(out)]
+    qtbot.waitUntil(lambda: main_window.file_transfer.done_box is None)  # the button closed it
+    active(qtbot, main_window)
+    QTest.keySequence(main_window, "Ctrl+Shift+E")
+    again = main_window.file_transfer.dialog
+    assert again is not dialog
+    assert again.format_combo.currentData() == "xlsx"
+    assert again.file_edit.text() == str(out / "hashplan-batches.xlsx")
+    again.reject()
