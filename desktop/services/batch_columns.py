@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -30,12 +31,21 @@ def _date(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
+_CHUNKS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Text with its numbers compared as numbers: "Antminer S9" before "Antminer S21"."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part.casefold()) for part in _CHUNKS.split(text) if part)
+
+
 def _stage(stage: Stage) -> Callable[[BatchRow], int]:
     return lambda row: row.counts[stage]
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("ID", lambda r: r.batch.id or 0, _int, True, "Batch number (what the command line calls ID)"),
+    # An id is a name, not a quantity: "47213", never "47,213" (and no "47,..." when cut).
+    Column("ID", lambda r: r.batch.id or 0, str, True, "Batch number (what the command line calls ID)"),
     Column("Data center", lambda r: r.site_name),
     Column("Model", lambda r: r.model.label),
     Column("Units", lambda r: r.batch.units, _int, True, "Units bought in this batch"),
@@ -64,6 +74,6 @@ def sort_rows(rows: Sequence[BatchRow], spec: SortSpec | None) -> list[BatchRow]
 
     def key(row: BatchRow) -> tuple[bool, Any, int]:
         v = value(row)
-        return (v is None, v.casefold() if isinstance(v, str) else v, row.batch.id or 0)
+        return (v is None, natural_key(v) if isinstance(v, str) else v, row.batch.id or 0)
 
     return sorted(rows, key=key, reverse=spec[1])

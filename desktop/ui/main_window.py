@@ -313,8 +313,9 @@ class MainWindow(QMainWindow):
     def _restore_settings(self) -> None:
         if geometry := self.settings.geometry():
             self.restoreGeometry(geometry)
-        else:
-            self.resize(1400, 900)
+        else:  # at most 9/10 of the screen: at QT_SCALE_FACTOR=2, 1400 x 900 is bigger than most screens
+            room = self.screen().availableGeometry()
+            self.resize(min(1400, room.width() * 9 // 10), min(900, room.height() * 9 // 10))
         if state := self.settings.window_state():
             self.restoreState(state)
         self.site_list.select_site(self.settings.last_site_id(self.session.path))

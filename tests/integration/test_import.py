@@ -333,7 +333,7 @@ def test_cli_import_exit_codes(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     good = write_csv(tmp_path / "good.csv", [GOOD])
     bad = write_csv(tmp_path / "bad.csv", [GOOD | {"units": "-3"}, GOOD | {"status": "x"}])
     dry = run_cli(capsys, "--db", str(db), "import", str(good), "--dry-run")
-    assert dry.code == 0 and "would import 1 rows" in dry.out
+    assert dry.code == 0 and "would import 1 row from" in dry.out
     before = table_fingerprint(db)
     failed = run_cli(capsys, "--db", str(db), "import", str(bad))
     assert failed.code == 2 and failed.out == ""
@@ -344,5 +344,5 @@ def test_cli_import_exit_codes(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     done = run_cli(capsys, "--db", str(db), "import", str(good))
     assert done.code == 0
     assert done.out.strip() == (
-        "imported 1 rows from good.csv: 1 batches created, 0 updated, 0 data centers and 0 miner models added"
+        "imported 1 row from good.csv: 1 batch created, 0 updated, 0 data centers and 0 miner models added"
     )

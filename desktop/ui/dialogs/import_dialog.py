@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.units import plural
 from desktop.services.importing import ImportPlan, ImportResult, import_previewed, preview_import
 from desktop.services.session import Session, open_session
 from desktop.services.xlsx_reader import xlsx_sheet_names
@@ -160,13 +161,14 @@ class ImportDialog(QDialog):
         shown = f"the first {len(plan.preview)} shown" if plan.total_rows > len(plan.preview) else "all shown"
         if plan.problems:
             self.summary.setText(
-                f"{plan.total_rows:,} rows ({shown}); {len(plan.problems):,} problem(s): fix them in the file "
-                "and choose it again. Nothing will be imported until then."
+                f"{plural(plan.total_rows, 'row')} ({shown}); {plural(len(plan.problems), 'problem')}: "
+                "fix them in the file and choose it again. Nothing will be imported until then."
             )
         else:
             self.summary.setText(
-                f"{plan.total_rows:,} rows ({shown}): {plan.creates:,} new batches, {plan.updates:,} updates, "
-                f"{len(plan.new_sites):,} new data centers, {len(plan.new_models):,} new miner models."
+                f"{plural(plan.total_rows, 'row')} ({shown}): {plural(plan.creates, 'new batch', 'new batches')}, "
+                f"{plural(plan.updates, 'update')}, {plural(len(plan.new_sites), 'new data center')}, "
+                f"{plural(len(plan.new_models), 'new miner model')}."
             )
         self.import_button.setEnabled(not plan.problems)
 

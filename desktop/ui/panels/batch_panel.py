@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.stages import Stage
+from desktop.services.batch_columns import natural_key
 from desktop.services.reports import BatchRow
 from desktop.services.snapshot import FleetSnapshot
 from desktop.ui.models.batch_filter_proxy import BatchFilterProxy
@@ -159,7 +160,7 @@ class BatchPanel(QWidget):
             self.table.setColumnWidth(column, max(widest + padding, header.sectionSizeHint(column)))
 
     def _update_model_filter(self, snapshot: FleetSnapshot) -> None:
-        wanted = [(m.label, m.id) for m in sorted(snapshot.models, key=lambda m: m.label.casefold())]
+        wanted = [(m.label, m.id) for m in sorted(snapshot.models, key=lambda m: natural_key(m.label))]
         current = [
             (self.model_filter.itemText(i), self.model_filter.itemData(i)) for i in range(1, self.model_filter.count())
         ]
