@@ -26,12 +26,29 @@ def click_site(qtbot, window: MainWindow, name: str) -> None:
     qtbot.waitUntil(lambda: window.chart.title.text() == f"Hash rate: {name}" and not window.refresher.is_busy())
 
 
+def settled(qtbot, chart) -> None:
+    """Until the plot keeps its size (the window lays out its splitters after it shows)."""
+    last: list[object] = [None]
+
+    def same() -> bool:
+        QApplication.processEvents()
+        now = chart.plot_item.getViewBox().sceneBoundingRect()
+        stable, last[0] = now == last[0], now
+        return stable
+
+    qtbot.waitUntil(same)
+
+
 def hover_chart(qtbot, window: MainWindow, day: date) -> None:
     chart = window.chart
-    scene = chart.plot_item.getViewBox().mapViewToScene(QPointF(to_seconds(day) + 3600, 1))
+    settled(qtbot, chart)
+    view = chart.plot_item.getViewBox()
+    middle = sum(view.viewRange()[1]) / 2
+    scene = view.mapViewToScene(QPointF(to_seconds(day) + 3600, middle))
     at = chart.plot_widget.mapFromScene(scene)
+    QTest.mouseMove(chart.plot_widget.viewport(), at + QPoint(3, 0))  # Qt drops a move to where the mouse is
     QTest.mouseMove(chart.plot_widget.viewport(), at)
-    qtbot.waitUntil(lambda: chart.readout.text().startswith(day.isoformat()[:4]))  # a pixel spans days
+    qtbot.waitUntil(lambda: chart.readout.text().startswith(day.isoformat()[:6]))  # a pixel spans days
 
 
 def with_iceland(path: Path) -> None:
@@ -168,3 +185,28 @@ def test_the_legend_does_not_cover_the_targets_label(qtbot, open_main_window, de
         label = chart._target_labels[0]
         assert not chart.legend.sceneBoundingRect().intersects(label.sceneBoundingRect()), size
         assert "Target" in [label.text for _sample, label in chart.legend.items]
+
+
+def test_fifty_sites_stack_as_the_top_eight_and_other(qtbot, open_main_window, tmp_path) -> None:
+    """Issue #14 item 15: 9 bands in 9 colours, a legend that fits the plot."""
+    from desktop.ui.charts.hashrate_chart import OTHER_COLOUR, SITE_COLOURS
+
+    path = tmp_path / "fifty.db"
+    with open_session(path) as session:
+        fleet = session.fleet
+        for n in range(1, 51):
+            fleet.add_site(f"Site {n:02d}")
+            batch = fleet.add_batch(f"Site {n:02d}", "Antminer S19", n * 10, "2021-01-04", "2021-03-01", "3000")
+            fleet.record_event(batch.id, "shipped", n * 10, "2021-01-20")
+            fleet.record_event(batch.id, "delivered", n * 10, "2021-02-10")
+            fleet.record_event(batch.id, "deployed", n * 10, "2021-02-20")
+    window = open_main_window(path)
+    chart = window.chart
+    QTest.mouseClick(chart.stacked_box, Qt.MouseButton.LeftButton, pos=chart.stacked_box.rect().center())
+    qtbot.waitUntil(lambda: len(chart._stack_items) == 9)
+    labels = [label.text for _sample, label in chart.legend.items if label.text.startswith("Deployed: ")]
+    assert labels == [f"Deployed: Site {n:02d}" for n in range(50, 42, -1)] + ["Deployed: Other (42 sites)"]
+    colours = [item.opts["pen"].color().name() for item in chart._stack_items]
+    assert colours == [*SITE_COLOURS, OTHER_COLOUR] and len(set(colours)) == 9
+    assert chart.series_values()["site:Other (42 sites)"][1][-1] == chart.series_values()["deployed"][1][-1]
+    assert chart.plot_item.vb.sceneBoundingRect().contains(chart.legend.sceneBoundingRect())

@@ -13,14 +13,17 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QToolButton, QVBox
 from desktop.domain.units import hashrate_unit
 from desktop.services.reports import CurveArrays
 from desktop.services.snapshot import FleetSnapshot, empty_curves
+from desktop.ui.charts import series_math
 from desktop.ui.charts.axes import BEHIND_VIEW_Z, DateAxis, ValueAxis
-from desktop.ui.charts.series_math import DAY_S, fitted_range, stack, step_lines, to_date, to_seconds, value_at
+from desktop.ui.charts.chart_text import empty_text, fit_legend
+from desktop.ui.charts.series_math import DAY_S, stack, step_lines, to_date, to_seconds, value_at
 from desktop.ui.icons import icon
 
 DEPLOYED_COLOUR = "#e8820c"
 PLANNED_COLOUR = "#4c6ef5"
 TARGET_COLOUR = "#d6336c"
-SITE_COLOURS = ("#12b886", "#7950f2", "#fab005", "#15aabf", "#e64980", "#82c91e", "#868e96", "#fd7e14")
+OTHER_COLOUR = "#adb5bd"  # the "Other" band of a stack of many sites (no site colour is grey)
+SITE_COLOURS = ("#12b886", "#7950f2", "#fab005", "#15aabf", "#e64980", "#82c91e", "#a0522d", "#fd7e14")
 MARGIN_DAYS = 21
 DOWNSAMPLE_PER_PIXEL = 1.0  # samples kept per pixel column (pyqtgraph's default: 5)
 
@@ -77,9 +80,8 @@ class HashrateChart(QWidget):
         self.plot_item.getViewBox().setLimits(yMin=0)
         self.plot_item.getAxis("left").enableAutoSIPrefix(False)
         self.plot_item.hideButtons()  # our own reset button replaces pyqtgraph's "A"
-        # One row at the bottom right: the curves rise to the right and a target's label sits
-        # above its star, so the top is where lines and labels are (issue #14 item 5); the
-        # bottom strip is the deployed area's fill.
+        # Bottom right, in rows: the curves rise to the right and a target's label sits above its
+        # star, so the top is where lines and labels are (issue #14 item 5).
         self.legend = self.plot_item.addLegend(offset=(-8, -4), colCount=4)
 
         self.deployed_item = pg.PlotDataItem(autoDownsampleFactor=DOWNSAMPLE_PER_PIXEL)
@@ -153,9 +155,7 @@ class HashrateChart(QWidget):
         self.clear_readout()  # its figures were the last data's (issue #14 item 4)
         self._redraw()
 
-    @property
-    def stack_wanted(self) -> bool:
-        return self._stack_wanted
+    stack_wanted = property(lambda self: self._stack_wanted)  # the operator's choice, remembered
 
     def set_stack_wanted(self, wanted: bool) -> None:
         """The operator's "Stacked by site" (remembered); it shows on All sites with 2+ sites."""
@@ -234,11 +234,7 @@ class HashrateChart(QWidget):
         """A site without batches says so instead of an empty axis (issue #14 item 3)."""
         empty = snapshot.row_count == 0 and not snapshot.selection_targets()
         if empty:
-            self.empty_label.setText(
-                f"No batches yet at {where}.\nNew Batch (Ctrl+N) logs a purchase of miners."
-                if self._site_id is not None
-                else "No batches yet.\nNew Batch (Ctrl+N) logs a purchase of miners."
-            )
+            self.empty_label.setText(empty_text(where if self._site_id is not None else None))
         self.empty_label.setVisible(empty)
         self.legend.setVisible(not empty)
         self.plot_item.getAxis("left").setStyle(showValues=not empty)  # no 0.1-1.0 TH/s scale for nothing
@@ -276,13 +272,14 @@ class HashrateChart(QWidget):
         if not stacked:
             return
         nothing = empty_curves()
-        layers = [_points(snapshot.curves_by_site.get(site.id or 0, nothing).deployed) for site in snapshot.sites]
+        every = [_points(snapshot.curves_by_site.get(site.id or 0, nothing).deployed) for site in snapshot.sites]
+        names, layers = series_math.top_layers([site.name for site in snapshot.sites], every, keep=len(SITE_COLOURS))
         x, cumulative = stack(layers)
-        for i, (site, layer, y) in enumerate(zip(snapshot.sites, layers, cumulative, strict=True)):
+        for i, (name, layer, y) in enumerate(zip(names, layers, cumulative, strict=True)):
             if not len(layer[0]):
                 continue  # nothing deployed there ever: no band
             xs, ys = step_lines(x, y, end)
-            colour = QColor(SITE_COLOURS[i % len(SITE_COLOURS)])
+            colour = QColor(SITE_COLOURS[i] if i < len(SITE_COLOURS) else OTHER_COLOUR)  # never a repeat
             # Opaque (a tint of the background): each layer is filled down to 0 and the lower
             # layers are drawn over the higher ones, so translucent fills would mix colours.
             fill = QColor(_mix(colour, self.palette().color(QPalette.ColorRole.Base), 0.45))
@@ -293,10 +290,14 @@ class HashrateChart(QWidget):
             item.setZValue(5 - i * 0.01)
             self.plot_item.addItem(item)
             sample = pg.PlotDataItem(pen=pg.mkPen(fill, width=8))
-            self.legend.addItem(sample, f"Deployed: {site.name}")
+            self.legend.addItem(sample, f"Deployed: {name}")
             self._stack_items.append(item)
             self._stack_samples.append(sample)
-        self._series.update({f"site:{s.name}": (x, y) for s, y in zip(snapshot.sites, cumulative, strict=True)})
+        self._series.update({f"site:{name}": (x, y) for name, y in zip(names, cumulative, strict=True)})
+        self.fit_legend()
+
+    def fit_legend(self) -> None:
+        fit_legend(self.legend, self.plot_item.vb.sceneBoundingRect().width() - 16)
 
     # -- interaction ---------------------------------------------------------------------
 
@@ -305,7 +306,7 @@ class HashrateChart(QWidget):
         self._user_view = False
         targets = self._snapshot.selection_targets() if self._snapshot else []
         marks = [(to_seconds(t.due_on), t.ths) for t in targets]
-        (left, right), top = fitted_range(list(self._series.values()), marks, to_seconds(date.today()))
+        (left, right), top = series_math.fitted_range(list(self._series.values()), marks, to_seconds(date.today()))
         view = self.plot_item.getViewBox()
         view.setXRange(left, right, padding=0)
         view.setYRange(0, top / self._scale, padding=0)
@@ -338,6 +339,7 @@ class HashrateChart(QWidget):
                 self._hovering = True
         elif watched is self.plot_widget and event.type() == QEvent.Type.Resize:
             self._place_empty_label()
+            self.fit_legend()
         return super().eventFilter(watched, event)
 
     def _on_mouse_moved(self, event: tuple[QPointF]) -> None:

@@ -74,3 +74,18 @@ def fitted_range(
     margin = max((last - first) * 0.04, 3 * DAY_S)
     top = max([1.0, *(float(y.max()) for _, y in series if len(y)), *(y for _, y in marks)])
     return (first - margin, last + margin), top * 1.1
+
+
+def top_layers(
+    names: Sequence[str], layers: Sequence[tuple[np.ndarray, np.ndarray]], keep: int = 8
+) -> tuple[list[str], list[tuple[np.ndarray, np.ndarray]]]:
+    """More than ``keep`` layers: the ``keep`` largest (by their last value), then one "Other"
+    layer summing the rest: 50 sites stack as 9 bands with 9 colours (issue #14 item 15)."""
+    if len(layers) <= keep:
+        return list(names), list(layers)
+    order = sorted(range(len(layers)), key=lambda i: -(float(layers[i][1][-1]) if len(layers[i][0]) else 0.0))
+    top, rest = order[:keep], order[keep:]
+    x, cumulative = stack([layers[i] for i in rest])
+    other = (x, cumulative[-1]) if len(x) else (np.array([], dtype=float), np.array([], dtype=float))
+    label = f"Other ({len(rest)} site{'s' if len(rest) != 1 else ''})"
+    return [names[i] for i in top] + [label], [layers[i] for i in top] + [other]
