@@ -32,6 +32,7 @@ from desktop.services.batch_format import (
     parse_row,
 )
 from desktop.services.cell_values import is_empty
+from desktop.services.human_headers import machine_name
 from desktop.services.import_limits import MAX_PROBLEMS
 from desktop.services.import_plan import ImportCancelled, ImportPlan, ImportResult
 from desktop.services.import_readers import RawTable, read_table
@@ -56,7 +57,7 @@ def _map_header(header: list[str]) -> tuple[dict[str, int], list[str]]:
     columns: dict[str, int] = {}
     problems: list[str] = []
     for index, raw in enumerate(header):
-        name = str(raw).strip().lstrip("\ufeff").lower()
+        name = machine_name(str(raw))  # "Miner model" (an XLSX export's title) is miner_model
         if not name:
             continue
         if name not in KNOWN_COLUMNS:

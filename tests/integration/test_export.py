@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from desktop.services.batch_format import EXPORT_HEADER, HEADER
 from desktop.services.export_writers import ExportError
 from desktop.services.exporting import SERIES_HEADER, SUMMARY_HEADER, export
+from desktop.services.human_headers import human_title
 from desktop.services.reports import summary_to_json
 from desktop.services.session import Session
 from tests.integration.cli_runner import run_cli
@@ -41,7 +42,10 @@ def test_xlsx_has_numbers_dates_frozen_header_and_three_sheets(demo_session: Ses
     assert book.sheetnames == ["batches", "summary", "series"]
     sheet = book["batches"]
     assert sheet.freeze_panes == "A2"
-    assert [c.value for c in sheet[1]] == list(EXPORT_HEADER)
+    assert [c.value for c in sheet[1]] == [human_title(c) for c in EXPORT_HEADER]  # "Miner model" ...
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(EXPORT_HEADER)).column_letter}{sheet.max_row}"
+    assert sheet.page_setup.orientation == "landscape" and sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.page_setup.fitToHeight == 0 and sheet.page_setup.fitToWidth in (None, 1)  # one page wide
     assert sheet.column_dimensions["B"].width > 10
     row = {h: c for h, c in zip(EXPORT_HEADER, sheet[2], strict=True)}
     for column in ("id", "units", "deployed_units"):
@@ -52,9 +56,11 @@ def test_xlsx_has_numbers_dates_frozen_header_and_three_sheets(demo_session: Ses
         assert row[column].is_date and isinstance(row[column].value, datetime), column
     assert row["ordered_on"].value.date() == date(2021, 5, 6)
     summary = book["summary"]
-    assert [c.value for c in summary[1]] == list(SUMMARY_HEADER)
+    assert [c.value for c in summary[1]] == [human_title(c) for c in SUMMARY_HEADER]
     assert summary["B4"].value == "Total" and summary["F4"].data_type == "n"
-    assert [c.value for c in book["series"][1]] == list(SERIES_HEADER)
+    assert [c.value for c in book["series"][1]] == [human_title(c) for c in SERIES_HEADER]
+    assert row["units"].number_format == "#,##0" and row["unit_price_usd"].number_format == "#,##0.00"
+    assert [c.value for c in sheet[1]][:6] == ["ID", "Data center", "Country", "Miner model", "Vendor", "TH/s per unit"]
 
 
 def test_summary_json_is_the_summary_contract(demo_session: Session, tmp_path: Path) -> None:
