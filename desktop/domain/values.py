@@ -14,6 +14,7 @@ from desktop.errors import ValidationError
 # ASCII digits only: Python's \d and Decimal() also take Arabic-Indic or full-width digits.
 _THOUSANDS = re.compile(r"^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$")
 _THOUSANDS_POINT = re.compile(r"^[1-9][0-9]{0,2}\.[0-9]{3}$")  # "2.640": 2,640 in Germany
+_CURRENCY = re.compile(r"^(?:US\$|\$|USD\s*)|\s*USD$", re.IGNORECASE)
 _PLAIN = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 
 MAX_NAME_LENGTH = 120
@@ -215,7 +216,10 @@ def parse_money_cents(field: str, value: object) -> int:
 
     Text of 1-3 digits, a point and exactly three decimals is refused: "2.640" is a German
     "2,640" (USD 2,640) as often as USD 2.64, and a wrong guess costs a factor of 1,000.
-    "0.105" or "1234.567" cannot be a thousands separator: they round to cents."""
+    "0.105" or "1234.567" cannot be a thousands separator: they round to cents.
+    A currency mark is allowed: "$5,200.00", "USD 5,200.00", "5200 USD" (a spreadsheet's money)."""
+    if isinstance(value, str):
+        value = _CURRENCY.sub("", value.strip())
     number = _to_decimal(field, value)
     if isinstance(value, str) and _THOUSANDS_POINT.match(value.strip()):
         raise ValidationError(

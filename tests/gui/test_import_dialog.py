@@ -72,7 +72,7 @@ def test_errors_are_listed_and_import_stays_disabled(qtbot, demo_session: Sessio
     problems = dialog.errors.toPlainText().splitlines()
     assert problems[0] == "row 3, column units: must be more than 0, not -4"
     assert any(p.startswith("row 4, column status: 'lost' is not a status") for p in problems)
-    assert any(p.startswith("row 5, column ths_per_unit: 'Nobody X' is not in the catalog") for p in problems)
+    assert any(p.startswith("row 5, column miner_model: 'Nobody X' is not in the catalog") for p in problems)
     assert "4 rows (all shown); 4 problems" in dialog.summary.text()
     assert not dialog.import_button.isEnabled()
     labels = [dialog.table.verticalHeaderItem(r).text() for r in range(dialog.table.rowCount())]

@@ -227,7 +227,7 @@ def test_plan_lists_preview_rows_for_the_dialog(session: Session, tmp_path: Path
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        ({"miner_model": "Mystery M1"}, "row 3, column ths_per_unit: 'Mystery M1' is not in the catalog"),
+        ({"miner_model": "Mystery M1"}, "row 3, column miner_model: 'Mystery M1' is not in the catalog"),
         ({"units": "-5"}, "row 3, column units: must be more than 0"),
         ({"units": "2.5"}, "row 3, column units: must be a whole number of units"),
         ({"units": "abc"}, "row 3, column units: 'abc' is not a number"),
@@ -237,7 +237,7 @@ def test_plan_lists_preview_rows_for_the_dialog(session: Session, tmp_path: Path
         ({"deployed_on": "2021-07-01"}, "row 3, column deployed_on: 2021-07-01 is before the order date"),
         ({"status": "shipping"}, "row 3, column status: 'shipping' is not a status"),
         ({"ordered_on": "28/07/2021"}, "row 3, column ordered_on: '28/07/2021' is not a date as YYYY-MM-DD"),
-        ({"unit_price_usd": "USD 5"}, "row 3, column unit_price_usd: 'USD 5' is not a number"),
+        ({"unit_price_usd": "EUR 5"}, "row 3, column unit_price_usd: 'EUR 5' is not a number"),  # USD and $ are read
         ({"unit_price_usd": "-1"}, "row 3, column unit_price_usd: cannot be negative"),
         ({"ths_per_unit": "fast"}, "row 3, column ths_per_unit: 'fast' is not a number"),
         ({"ths_per_unit": "99"}, "row 3, column ths_per_unit: Antminer S19 is 95 TH/s in the catalog"),
