@@ -49,6 +49,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("Data center", lambda r: r.site_name),
     Column("Model", lambda r: r.model.label),
     Column("Units", lambda r: r.batch.units, _int, True, "Units bought in this batch"),
+    # Early: a 1024-pixel window shows where each batch is without scrolling (issue #14 item 6).
+    Column("Status", lambda r: r.status),
     Column("Ordered", _stage(Stage.ORDERED), _int, True, "Units not shipped yet"),
     Column("In transit", _stage(Stage.IN_TRANSIT), _int, True, "Units shipped, not delivered"),
     Column("On site", _stage(Stage.ON_SITE), _int, True, "Units delivered, not yet hashing"),
@@ -61,7 +63,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("Expected on", lambda r: r.batch.expected_on, _date, tooltip="Expected deployment date"),
     Column("Deployed on", lambda r: r.deployed_on, _date, tooltip="Latest deployment"),
     Column("Supplier", lambda r: r.batch.supplier),
-    Column("Status", lambda r: r.status),
 )
 COLUMN_INDEX = {column.title: i for i, column in enumerate(COLUMNS)}
 

@@ -1,8 +1,13 @@
-"""The chart's words: the empty-site message and a legend that fits (issue #14 items 3 and 15)."""
+"""The chart's small helpers: the empty-site message, a legend that fits (issue #14 items 3
+and 15), a curve's corners, a colour mix."""
 
 from __future__ import annotations
 
+import numpy as np
 import pyqtgraph as pg
+from PySide6.QtGui import QColor
+
+from desktop.services.reports import CurveArrays
 
 
 def empty_text(site: str | None) -> str:
@@ -18,3 +23,12 @@ def fit_legend(legend: pg.LegendItem, room: float) -> None:
         legend.updateSize()
         if legend.sceneBoundingRect().width() <= room:
             break
+
+
+def points(curve: CurveArrays) -> tuple[np.ndarray, np.ndarray]:
+    """A curve's corners: x in UTC epoch seconds, y in TH/s."""
+    return curve.epoch_seconds(), np.asarray(curve.ths, dtype=float)
+
+
+def mix_colours(a: QColor, b: QColor, t: float) -> QColor:
+    return QColor(*(round(x + (y - x) * t) for x, y in zip(a.getRgb()[:3], b.getRgb()[:3], strict=True)))

@@ -11,11 +11,12 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from desktop.domain.units import hashrate_unit
-from desktop.services.reports import CurveArrays
 from desktop.services.snapshot import FleetSnapshot, empty_curves
 from desktop.ui.charts import series_math
 from desktop.ui.charts.axes import BEHIND_VIEW_Z, DateAxis, ValueAxis
 from desktop.ui.charts.chart_text import empty_text, fit_legend
+from desktop.ui.charts.chart_text import mix_colours as _mix
+from desktop.ui.charts.chart_text import points as _points
 from desktop.ui.charts.series_math import DAY_S, stack, step_lines, to_date, to_seconds, value_at
 from desktop.ui.icons import icon
 
@@ -26,15 +27,6 @@ OTHER_COLOUR = "#adb5bd"  # the "Other" band of a stack of many sites (no site c
 SITE_COLOURS = ("#12b886", "#7950f2", "#fab005", "#15aabf", "#e64980", "#82c91e", "#a0522d", "#fd7e14")
 MARGIN_DAYS = 21
 DOWNSAMPLE_PER_PIXEL = 1.0  # samples kept per pixel column (pyqtgraph's default: 5)
-
-
-def _points(curve: CurveArrays) -> tuple[np.ndarray, np.ndarray]:
-    """A curve's corners: x in UTC epoch seconds, y in TH/s."""
-    return curve.epoch_seconds(), np.asarray(curve.ths, dtype=float)
-
-
-def _mix(a: QColor, b: QColor, t: float) -> QColor:
-    return QColor(*(round(x + (y - x) * t) for x, y in zip(a.getRgb()[:3], b.getRgb()[:3], strict=True)))
 
 
 class HashrateChart(QWidget):
@@ -119,6 +111,7 @@ class HashrateChart(QWidget):
         self._target_labels: list[pg.TextItem] = []
         self._user_view = False  # the operator zoomed or panned: refreshes keep the view
         self.plot_item.getViewBox().sigRangeChangedManually.connect(self._on_manual_range)
+        self.plot_item.getViewBox().sigXRangeChanged.connect(lambda *_: self._side_target_labels())
         self._mouse = pg.SignalProxy(self.plot_widget.scene().sigMouseMoved, rateLimit=60, slot=self._on_mouse_moved)
 
         self._snapshot: FleetSnapshot | None = None
@@ -260,6 +253,13 @@ class HashrateChart(QWidget):
             label.setPos(to_seconds(target.due_on), target.ths / self._scale)
             self.plot_item.addItem(label, ignoreBounds=True)
             self._target_labels.append(label)
+        self._side_target_labels()
+
+    def _side_target_labels(self) -> None:
+        """A label on the left half of the view reads to the right of its star (never cut off)."""
+        left, right = self.plot_item.getViewBox().viewRange()[0]
+        for label in self._target_labels:
+            label.setAnchor((-0.05, 1.1) if label.pos().x() < (left + right) / 2 else (1.05, 1.1))
 
     def _draw_stack(self, snapshot: FleetSnapshot, end: float) -> None:
         for item in self._stack_items:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from desktop.domain.hashrate import SiteFigures
 from desktop.domain.units import format_hashrate, format_mw
+
+COMPACT_BELOW = 1300  # the tiles' width under which figures use the compact font
 
 
 class KpiTile(QFrame):
@@ -65,6 +67,8 @@ class KpiTiles(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("kpiTiles")
+        self.setProperty("compact", False)
         self.tiles: dict[str, KpiTile] = {}
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -98,6 +102,16 @@ class KpiTiles(QWidget):
         if figures.over_capacity:
             detail = f"planned load {format_mw(figures.planned_power_mw)} exceeds {format_mw(figures.capacity_mw)}"
         self.tiles["power"].show_figure(format_mw(figures.deployed_power_mw), detail, warning=figures.over_capacity)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Smaller figures on a narrow window (1024 pixels cut "145.56 PH/s" at 19 pt)."""
+        super().resizeEvent(event)
+        compact = event.size().width() < COMPACT_BELOW
+        if bool(self.property("compact")) != compact:
+            self.setProperty("compact", compact)
+            for label in self.findChildren(QLabel):
+                label.style().unpolish(label)
+                label.style().polish(label)
 
     def show_overdue(self, count: int) -> None:
         detail = "past their expected date" if count else "none past its expected date"
