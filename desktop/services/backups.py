@@ -95,7 +95,8 @@ class BackupService:
         content = backups.content_fingerprint(self.store)  # before: a write meanwhile only makes it older
         info = backups.create_backup(self.store, tag=tag, now=now, rotate_after=rotate)
         log.info("backup written: %s (%d bytes)", info.path, info.size_bytes)
-        self._remember_content(info, content)
+        if content is not None:
+            self._remember_content(info, content)
         return info
 
     def _marker(self) -> Path:
@@ -114,11 +115,10 @@ class BackupService:
             remembered = json.loads(self._marker().read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return False
-        return (
-            isinstance(remembered, dict)
-            and remembered.get("backup") == newest.name
-            and remembered.get("content") == backups.content_fingerprint(self.store)
-        )
+        if not isinstance(remembered, dict) or remembered.get("backup") != newest.name:
+            return False
+        now = backups.content_fingerprint(self.store)
+        return now is not None and remembered.get("content") == now
 
     def list_backups(self) -> list[BackupInfo]:
         return backups.list_backups(self.store.path)

@@ -231,15 +231,19 @@ def backups_to_keep(backups: Iterable[BackupInfo], now: datetime) -> set[Path]:
     return keep
 
 
-def content_fingerprint(store: Store) -> str:
+def content_fingerprint(store: Store) -> str | None:
     """What the file holds, in a few cheap reads: the audit's last row (every change writes
-    one), each table's row count and last id, and the batches' summed row versions."""
+    one), each table's row count and last id, and the batches' summed row versions.
+    None when the file cannot say (damaged): then nothing counts as unchanged."""
     tables = ("data_centers", "miner_models", "batches", "batch_events", "targets")
     parts = ["(SELECT COALESCE(MAX(id), 0) FROM audit)"]
     parts += [f"(SELECT COUNT(*) || ':' || COALESCE(MAX(id), 0) FROM {table})" for table in tables]
     parts.append("(SELECT COALESCE(SUM(version), 0) FROM batches)")
-    with store._lock:
-        row = store.conn.execute(f"SELECT {', '.join(parts)}").fetchone()
+    try:
+        with store._lock:
+            row = store.conn.execute(f"SELECT {', '.join(parts)}").fetchone()
+    except sqlite3.Error:  # the backup's own check reports the damage, with its sentence
+        return None
     return "/".join(str(value) for value in row)
 
 
