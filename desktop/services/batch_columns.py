@@ -63,6 +63,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("Expected on", lambda r: r.batch.expected_on, _date, tooltip="Expected deployment date"),
     Column("Deployed on", lambda r: r.deployed_on, _date, tooltip="Latest deployment"),
     Column("Supplier", lambda r: r.batch.supplier),
+    Column("Notes", lambda r: " ".join(r.batch.notes.split()), tooltip="The batch's notes (on one line)"),
 )
 COLUMN_INDEX = {column.title: i for i, column in enumerate(COLUMNS)}
 

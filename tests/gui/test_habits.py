@@ -119,3 +119,8 @@ def test_export_says_where_the_file_went_and_remembers_the_choices(
     assert again.format_combo.currentData() == "xlsx"
     assert again.file_edit.text() == str(out / "hashplan-batches.xlsx")
     again.reject()
+
+
+def test_the_batch_table_shows_the_notes(main_window: MainWindow) -> None:
+    assert main_window.batch_panel.cell_text(1, "Notes") == "First machines for Kazakhstan"
+    assert main_window.batch_panel.cell_text(7, "Notes") == "Agreed 2021-07-28: 2,500 miners for USD 6.6 million"
