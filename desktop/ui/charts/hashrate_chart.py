@@ -284,12 +284,12 @@ class HashrateChart(QWidget):
             # layers are drawn over the higher ones, so translucent fills would mix colours.
             fill = QColor(_mix(colour, self.palette().color(QPalette.ColorRole.Base), 0.45))
             item = pg.PlotDataItem(
-                xs, ys / self._scale, pen=pg.mkPen(colour, width=1), fillLevel=0, brush=fill,
+                xs, ys / self._scale, pen=pg.mkPen(colour, width=self.devicePixelRatioF()), fillLevel=0, brush=fill,
                 autoDownsampleFactor=DOWNSAMPLE_PER_PIXEL,
             )  # fmt: skip
             item.setZValue(5 - i * 0.01)
             self.plot_item.addItem(item)
-            sample = pg.PlotDataItem(pen=pg.mkPen(fill, width=8))
+            sample = pg.PlotDataItem(pen=pg.mkPen(fill, width=8 * self.devicePixelRatioF()))
             self.legend.addItem(sample, f"Deployed: {name}")
             self._stack_items.append(item)
             self._stack_samples.append(sample)
@@ -361,6 +361,7 @@ class HashrateChart(QWidget):
     # -- look ----------------------------------------------------------------------------
 
     def apply_palette(self) -> None:
+        px = self.devicePixelRatioF()  # cosmetic pens are device pixels: QT_SCALE_FACTOR=2 made hairlines
         palette = self.palette()
         text = palette.color(QPalette.ColorRole.Text)
         muted = QColor(text)
@@ -380,16 +381,16 @@ class HashrateChart(QWidget):
         self.legend.setBrush(pg.mkBrush(background))
         self.legend.setPen(pg.mkPen(muted))
         fill = _mix(QColor(palette.color(QPalette.ColorRole.Base)), QColor(DEPLOYED_COLOUR), 45 / 255)
-        self.deployed_item.setPen(pg.mkPen(DEPLOYED_COLOUR, width=2.5))
-        self._deployed_sample.setPen(pg.mkPen(DEPLOYED_COLOUR, width=2.5))
-        self._planned_sample.setPen(pg.mkPen(PLANNED_COLOUR, width=2, style=Qt.PenStyle.DashLine))
+        self.deployed_item.setPen(pg.mkPen(DEPLOYED_COLOUR, width=2.5 * px))
+        self._deployed_sample.setPen(pg.mkPen(DEPLOYED_COLOUR, width=2.5 * px))
+        self._planned_sample.setPen(pg.mkPen(PLANNED_COLOUR, width=2 * px, style=Qt.PenStyle.DashLine))
         self.deployed_fill.setBrush(pg.mkBrush(fill))
-        self.planned_item.setPen(pg.mkPen(PLANNED_COLOUR, width=2, style=Qt.PenStyle.DashLine))
+        self.planned_item.setPen(pg.mkPen(PLANNED_COLOUR, width=2 * px, style=Qt.PenStyle.DashLine))
         self.target_item.setBrush(pg.mkBrush(TARGET_COLOUR))
         self.target_item.setPen(pg.mkPen(TARGET_COLOUR))
-        self.today_line.setPen(pg.mkPen(muted, width=1, style=Qt.PenStyle.DotLine))
+        self.today_line.setPen(pg.mkPen(muted, width=1 * px, style=Qt.PenStyle.DotLine))
         self.today_line.label.setColor(muted)
-        self.cursor_line.setPen(pg.mkPen(muted, width=1))
+        self.cursor_line.setPen(pg.mkPen(muted, width=1 * px))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:
