@@ -76,6 +76,7 @@ def write_xlsx(path: Path, tables: Sequence[Table]) -> list[int]:
         "money": book.add_format({"num_format": "#,##0.00"})._get_xf_index(),
         "count": book.add_format({"num_format": "#,##0"})._get_xf_index(),  # 2,500 units
         "figure": book.add_format({"num_format": "#,##0.0##"})._get_xf_index(),  # 457,055.5 TH/s
+        "quote": book.add_format({"quote_prefix": True})._get_xf_index(),  # text, never a formula
     }
     counts = []
     try:
@@ -127,9 +128,16 @@ def _row_xml(number: int, row: dict[str, Any], header: tuple[str, ...], styles: 
         if isinstance(value, str):
             if not value:
                 continue
-            text = _escape(neutralise(value))
+            # Formula-looking text keeps its exact letters under Excel's quote-prefix style (no
+            # visible apostrophe, issue #14 item 12); only a text that itself starts with an
+            # apostrophe gets one more, so import's one-apostrophe unescape still round-trips
+            # (and files written with the apostrophe before still import the same).
+            guarded = neutralise(value)
+            quoted = guarded != value and not value.startswith("'")
+            text = _escape(value if quoted else guarded)
             space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
-            append(f'<c r="{ref}" t="inlineStr"><is><t{space}>{text}</t></is></c>')
+            style = f' s="{styles["quote"]}"' if quoted else ""
+            append(f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>')
         elif isinstance(value, date):
             day = (value.date() if isinstance(value, datetime) else value) - _EXCEL_EPOCH
             append(f'<c r="{ref}" s="{styles["date"]}"><v>{day.days}</v></c>')

@@ -105,7 +105,12 @@ def test_formula_looking_text_is_neutralised_in_csv_and_xlsx(session: Session, t
     sheet = load_workbook(tmp_path / "b.xlsx")["batches"]
     values = [c.value for row in sheet.iter_rows(min_row=2) for c in row]
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
-    assert '\'=HYPERLINK("http://x")' in values and "''quoted" in values
+    assert '=HYPERLINK("http://x")' in values and "+44" in values and "@SUM(A1)" in values  # exact text
+    cells = [c for row in sheet.iter_rows(min_row=2) for c in row if isinstance(c.value, str)]
+    guarded = [c for c in cells if c.value.startswith(("=", "+", "-", "@"))]
+    assert len(guarded) == 4 and all(c.quotePrefix for c in guarded)  # Excel shows them as text
+    assert not any(c.quotePrefix for c in cells if c not in guarded)
+    assert "''quoted" in values  # a leading apostrophe of the user's own is doubled, as in CSV
 
 
 def test_failed_export_leaves_no_file_and_names_the_path(demo_session: Session, tmp_path: Path) -> None:
