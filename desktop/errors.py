@@ -67,6 +67,6 @@ class ImportFileError(HashplanError):
         if len(problems) == 1:  # a refused file: one line, as every other refusal
             super().__init__(f"{path}: {problems[0]}; nothing was imported")
         else:
-            super().__init__(f"{path}: {len(problems)} problem(s), nothing was imported:\n" + "\n".join(shown) + more)
+            super().__init__(f"{path}: {len(problems):,} problems, nothing was imported:\n" + "\n".join(shown) + more)
         self.path = path
         self.problems = problems

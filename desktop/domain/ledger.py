@@ -95,4 +95,3 @@ def _hint(kind: EventKind, held: int) -> str:
         EventKind.CANCELLED: " (only units not yet shipped can be cancelled)",
         EventKind.SHIPPED: "",
     }[kind]
-

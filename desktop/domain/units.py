@@ -34,3 +34,8 @@ def format_mw(mw: float | None) -> str:
 
 def format_units(units: int) -> str:
     return f"{units:,}"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """ "1 problem", "2 problems", "1 data center", "1,200 batches" (issue #14 item 6)."""
+    return f"{count:,} {singular if count == 1 else (plural_form or singular + 's')}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 import unicodedata
@@ -13,6 +14,7 @@ from desktop.errors import ValidationError
 # ASCII digits only: Python's \d and Decimal() also take Arabic-Indic or full-width digits.
 _THOUSANDS = re.compile(r"^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$")
 _THOUSANDS_POINT = re.compile(r"^[1-9][0-9]{0,2}\.[0-9]{3}$")  # "2.640": 2,640 in Germany
+_CURRENCY = re.compile(r"^(?:US\$|\$|USD\s*)|\s*USD$", re.IGNORECASE)
 _PLAIN = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 
 MAX_NAME_LENGTH = 120
@@ -92,9 +94,36 @@ def parse_date(field: str, value: str | date | None, *, required: bool = True) -
     try:
         if len(text) != 10:
             raise ValueError
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
-        raise ValidationError(field, f"'{shown(text)}' is not a date as YYYY-MM-DD") from None
+        raise ValidationError(field, _why_not_a_date(text)) from None
+    check_plausible_date(field, day)
+    return day
+
+
+EARLIEST_DATE = date(2009, 1, 3)  # Bitcoin's first block: no miner was bought before it
+YEARS_AHEAD = 30  # an expected date further out is a typo (2201 for 2021), not a plan
+
+
+def check_plausible_date(field: str, day: date, today: date | None = None) -> None:
+    """Refuses dates no operator means: before Bitcoin, or decades ahead."""
+    latest = (today or date.today()).year + YEARS_AHEAD
+    if day < EARLIEST_DATE:
+        raise ValidationError(field, f"{day.isoformat()} is before 2009-01-03, when Bitcoin began")
+    if day.year > latest:
+        raise ValidationError(field, f"{day.isoformat()} is more than {YEARS_AHEAD} years ahead (a typo for the year?)")
+
+
+def _why_not_a_date(text: str) -> str:
+    """'2021-02-30' is shaped like a date but is not one: say which part is wrong."""
+    parts = text.split("-")
+    if len(text) == 10 and len(parts) == 3 and all(p.isdigit() for p in parts):
+        year, month, _day = (int(p) for p in parts)
+        if not 1 <= month <= 12:
+            return f"'{text}' is not a date as YYYY-MM-DD: there is no month {month}"
+        days = calendar.monthrange(max(year, 1), month)[1]
+        return f"'{text}' is not a date as YYYY-MM-DD: {year:04d}-{month:02d} has {days} days"
+    return f"'{shown(text)}' is not a date as YYYY-MM-DD"
 
 
 def _to_decimal(field: str, value: object) -> Decimal:
@@ -187,7 +216,10 @@ def parse_money_cents(field: str, value: object) -> int:
 
     Text of 1-3 digits, a point and exactly three decimals is refused: "2.640" is a German
     "2,640" (USD 2,640) as often as USD 2.64, and a wrong guess costs a factor of 1,000.
-    "0.105" or "1234.567" cannot be a thousands separator: they round to cents."""
+    "0.105" or "1234.567" cannot be a thousands separator: they round to cents.
+    A currency mark is allowed: "$5,200.00", "USD 5,200.00", "5200 USD" (a spreadsheet's money)."""
+    if isinstance(value, str):
+        value = _CURRENCY.sub("", value.strip())
     number = _to_decimal(field, value)
     if isinstance(value, str) and _THOUSANDS_POINT.match(value.strip()):
         raise ValidationError(

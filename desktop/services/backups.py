@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from contextlib import suppress
@@ -21,6 +22,7 @@ __all__ = ["BackupInfo", "BackupService", "RestoreResult", "list_backups_of", "n
 log = logging.getLogger(__name__)
 FULL_CHECK_EVERY = timedelta(days=7)
 FULL_CHECK_MARKER = ".full-check"
+CONTENT_MARKER = ".newest-content"  # JSON: the newest backup's name and the content it holds
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class BackupService:
     def __init__(self, store: Store, fleet: FleetService | None = None) -> None:
         self.store = store
         self.fleet = fleet
+        self.skipped = ""  # why the last maybe_daily_backup wrote nothing (for the status bar)
 
     @property
     def folder(self) -> Path:
@@ -94,9 +97,33 @@ class BackupService:
         reads never wait for a backup (on the 1M-event fleet they waited 0.7-2 s)."""
         self.store.finish_check()  # a damaged file never becomes a backup (the check runs once)
         with Store.open(self.store.path, readonly=self.store.readonly, verify=False) as own:
+            content = backups.content_fingerprint(own)  # before: a write meanwhile only makes it older
             info = backups.create_backup(own, tag=tag, now=now, rotate_after=rotate)
         log.info("backup written: %s (%d bytes)", info.path, info.size_bytes)
+        if content is not None:
+            self._remember_content(info, content)
         return info
+
+    def _marker(self) -> Path:
+        return backups.private_backups_folder(self.store.path) / CONTENT_MARKER
+
+    def _remember_content(self, info: BackupInfo, content: str) -> None:
+        marker = self._marker()
+        with suppress(OSError):
+            with suppress(FileExistsError):
+                create_private_file(marker)
+            marker.write_text(json.dumps({"backup": info.name, "content": content}), encoding="utf-8")
+
+    def unchanged_since(self, newest: BackupInfo) -> bool:
+        """The file holds what ``newest`` holds (by the fingerprint taken when it was written)."""
+        try:
+            remembered = json.loads(self._marker().read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        if not isinstance(remembered, dict) or remembered.get("backup") != newest.name:
+            return False
+        now = backups.content_fingerprint(self.store)
+        return now is not None and remembered.get("content") == now
 
     def list_backups(self) -> list[BackupInfo]:
         return backups.list_backups(self.store.path)
@@ -132,7 +159,14 @@ class BackupService:
         self.maybe_full_check(when)
         existing = self.list_backups()
         if existing and existing[0].day >= when.date():
+            self.skipped = f"Daily backup: today's is there already ({existing[0].name})"
             return None
+        if existing and self.unchanged_since(existing[0]):
+            # A 120 MB file opened every day is not copied again while nothing changed (issue #14 item 11).
+            taken = existing[0].taken_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            self.skipped = f"Daily backup skipped: nothing changed since the newest backup ({taken})"
+            return None
+        self.skipped = ""
         return self.backup_now(now=when)
 
     def restore(self, ref: str | BackupInfo, *, now: datetime | None = None) -> RestoreResult:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -31,15 +32,26 @@ def _date(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
+_CHUNKS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Text with its numbers compared as numbers: "Antminer S9" before "Antminer S21"."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part.casefold()) for part in _CHUNKS.split(text) if part)
+
+
 def _stage(stage: Stage) -> Callable[[BatchRow], int]:
     return lambda row: row.counts[stage]
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("ID", lambda r: r.batch.id or 0, _int, True, "Batch number (what the command line calls ID)", key="id"),
+    # An id is a name, not a quantity: "47213", never "47,213" (and no "47,..." when cut).
+    Column("ID", lambda r: r.batch.id or 0, str, True, "Batch number (what the command line calls ID)", key="id"),
     Column("Data center", lambda r: r.site_name, key="site"),
     Column("Model", lambda r: r.model.label, key="model"),
     Column("Units", lambda r: r.batch.units, _int, True, "Units bought in this batch", key="units"),
+    # Early: a 1024-pixel window shows where each batch is without scrolling (issue #14 item 6).
+    Column("Status", lambda r: r.status, key="status"),
     Column("Ordered", _stage(Stage.ORDERED), _int, True, "Units not shipped yet", key="ordered"),
     Column("In transit", _stage(Stage.IN_TRANSIT), _int, True, "Units shipped, not delivered", key="in_transit"),
     Column("On site", _stage(Stage.ON_SITE), _int, True, "Units delivered, not yet hashing", key="on_site"),
@@ -55,7 +67,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("Expected on", lambda r: r.batch.expected_on, _date, tooltip="Expected deployment date", key="expected_on"),
     Column("Deployed on", lambda r: r.deployed_on, _date, tooltip="Latest deployment", key="deployed_on"),
     Column("Supplier", lambda r: r.batch.supplier, key="supplier"),
-    Column("Status", lambda r: r.status, key="status"),
+    Column("Notes", lambda r: " ".join(r.batch.notes.split()), tooltip="The batch's notes (on one line)", key="notes"),
 )
 COLUMN_INDEX = {column.title: i for i, column in enumerate(COLUMNS)}
 
@@ -68,6 +80,6 @@ def sort_rows(rows: Sequence[BatchRow], spec: SortSpec | None) -> list[BatchRow]
 
     def key(row: BatchRow) -> tuple[bool, Any, int]:
         v = value(row)
-        return (v is None, v.casefold() if isinstance(v, str) else v, row.batch.id or 0)
+        return (v is None, natural_key(v) if isinstance(v, str) else v, row.batch.id or 0)
 
     return sorted(rows, key=key, reverse=spec[1])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 
@@ -25,6 +26,7 @@ class BatchFilter:
     stage: Stage | None = None
     model_id: int | None = None
     text: str = ""
+    overdue: bool = False  # only batches past their expected date and not all deployed (issue #14 item 9)
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -32,7 +34,7 @@ class BatchFilter:
 
     @property
     def active(self) -> bool:
-        return self.stage is not None or self.model_id is not None or bool(self.words)
+        return self.stage is not None or self.model_id is not None or bool(self.words) or self.overdue
 
 
 def batch_ids(
@@ -51,6 +53,7 @@ def batch_ids(
         words=batch_filter.words,
         sort_key=key,
         descending=descending,
+        overdue_on=date.today().isoformat() if batch_filter.overdue else None,
     )
 
 

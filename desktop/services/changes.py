@@ -10,6 +10,8 @@ Records come back with their ids; each step has its own audit row.
 
 from __future__ import annotations
 
+from datetime import date
+
 from desktop.domain.entities import Batch, BatchEvent, BatchSnapshot, DataCenter, MinerModel
 from desktop.services.fleet import FleetService
 from desktop.services.history import HistoryEntry, restore_deleted_batch
@@ -244,6 +246,55 @@ class RecordEvent(Change):
     def reapply(self) -> None:
         assert self.event is not None
         self.event = self.fleet.restore_event(self.event)
+
+
+class EditEvent(Change):
+    """New units, date or note on one recorded event (a mis-dated delivery is not permanent)."""
+
+    def __init__(
+        self, fleet: FleetService, event_id: int, units: object, occurred_on: str | date | None, note: str | None
+    ) -> None:
+        super().__init__(fleet, f"edit event #{event_id}")
+        self.event_id = event_id
+        self._values = (units, occurred_on, note)
+        self.before: BatchEvent | None = None
+        self.after: BatchEvent | None = None
+
+    def perform(self) -> None:
+        before = self.fleet.get_event(self.event_id)
+        self.after = self.fleet.edit_event(self.event_id, *self._values, expected=before)
+        self.before = before
+        self.text = f"edit {before.kind.value} event #{self.event_id} on batch #{before.batch_id}"
+
+    def _put(self, event: BatchEvent, expected: BatchEvent) -> None:
+        self.fleet.edit_event(self.event_id, event.units, event.occurred_on, event.note, expected=expected)
+
+    def revert(self) -> None:
+        assert self.before is not None and self.after is not None
+        self._put(self.before, self.after)
+
+    def reapply(self) -> None:
+        assert self.before is not None and self.after is not None
+        self._put(self.after, self.before)
+
+
+class DeleteEvent(Change):
+    def __init__(self, fleet: FleetService, event_id: int) -> None:
+        super().__init__(fleet, f"delete event #{event_id}")
+        self.event_id = event_id
+        self.event: BatchEvent | None = None
+
+    def perform(self) -> None:
+        self.event = self.fleet.delete_event(self.event_id)
+        self.text = f"delete {self.event.kind.value} event #{self.event_id} on batch #{self.event.batch_id}"
+
+    def revert(self) -> None:
+        assert self.event is not None
+        self.event = self.fleet.restore_event(self.event)
+
+    def reapply(self) -> None:
+        assert self.event is not None
+        self.event = self.fleet.delete_event(self.event_id, expected=self.event)
 
 
 class UndeleteBatch(Change):

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from desktop.domain.entities import Batch, BatchEvent, DataCenter, MinerModel, Target
 from desktop.domain.ledger import StageCounts, replay
-from desktop.domain.values import clean_name, clean_text, parse_date, parse_positive
+from desktop.domain.values import (
+    clean_name,
+)
 from desktop.errors import ValidationError
 from desktop.services.conflicts import expect_unchanged
 from desktop.services.fleet_batches import BatchOperations
+from desktop.services.fleet_targets import TargetOperations
 from desktop.services.inputs import ModelInput, SiteInput
+from desktop.services.lateness import LatenessOperations
 from desktop.store import Store
 
 log = logging.getLogger(__name__)
@@ -31,7 +34,7 @@ def _site_input(site: DataCenter) -> SiteInput:
     return SiteInput(site.name, site.country, site.capacity_mw, site.notes)
 
 
-class FleetService(BatchOperations):
+class FleetService(TargetOperations, LatenessOperations, BatchOperations):
     def __init__(self, store: Store) -> None:
         self._store = store  # private: callers go through the methods (the UI never sees a Store)
         self._listeners: list[Listener] = []
@@ -248,16 +251,8 @@ class FleetService(BatchOperations):
 
     # -- targets -----------------------------------------------------------------------
 
-    def add_target(
-        self, ths: object, due_on: str | date | None, data_center: int | str | None = None, note: str = ""
-    ) -> Target:
-        site_id = None if data_center is None or data_center == "" else self.site(data_center).id
-        target = Target(
-            ths=parse_positive("target", ths, "TH/s"),
-            due_on=parse_date("due_on", due_on) or date.today(),
-            data_center_id=site_id,
-            note=clean_text(note, "note", multiline=True),
-        )
+    def add_target(self, ths: Any, due_on: Any, data_center: Any = None, note: Any = "") -> Target:
+        target = self.build_target(ths, due_on, data_center, note)
         return self._commit("add target", "add target", lambda: self._store.insert_target(target))
 
     def delete_target(self, target_id: int) -> Target:

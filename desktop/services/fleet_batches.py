@@ -5,15 +5,18 @@ A mixin so FleetService stays one object for callers while each file stays small
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
+from datetime import date
 from typing import TypeVar
 
 from desktop.domain.batch_rules import check_units_change
 from desktop.domain.entities import Batch, BatchEvent, BatchSnapshot, DataCenter, MinerModel
-from desktop.domain.ledger import replay
+from desktop.domain.ledger import replay, sorted_events
 from desktop.domain.stages import EventKind, parse_event_kind
-from desktop.errors import NotFoundError
+from desktop.domain.values import clean_text, parse_date, parse_units
+from desktop.errors import NotFoundError, ValidationError
 from desktop.services.conflicts import expect_unchanged
 from desktop.services.inputs import BatchInput, EventInput, Ref
 from desktop.store import Store
@@ -212,16 +215,61 @@ class BatchOperations:
         """record for text: the command line's edge."""
         return self.record(batch_id, EventInput.parse(kind, units, occurred_on, note))
 
+    def events_of_batch(self, batch_id: int) -> list[BatchEvent]:
+        """The batch's events, oldest first (a missing batch is refused, not an empty list)."""
+        self._store.get_batch(batch_id)
+        return sorted_events(self._store.events_for_batch(batch_id))
+
+    def get_event(self, event_id: int) -> BatchEvent:
+        return self._store.get_event(event_id)
+
+    def check_event_deletable(self, event_id: int) -> BatchEvent:
+        """The event, or the reason deleting it would break the batch's stages (nothing written)."""
+        event = self._store.get_event(event_id)
+        remaining = [e for e in self._store.events_for_batch(event.batch_id) if e.id != event_id]
+        with _breaks(f"deleting {event.kind.value} event #{event_id}"):
+            replay(self._store.get_batch(event.batch_id), remaining)
+        return event
+
     def delete_event(self, event_id: int, *, expected: BatchEvent | None = None) -> BatchEvent:
         event = self._store.get_event(event_id)
         with self._store.write(f"delete {event.kind.value} event #{event_id}"):
             event = self._store.get_event(event_id)  # as of this transaction
             expect_unchanged(event, expected, f"event #{event_id}")
-            remaining = [e for e in self._store.events_for_batch(event.batch_id) if e.id != event_id]
-            replay(self._store.get_batch(event.batch_id), remaining)
+            self.check_event_deletable(event_id)
             self._store.delete_event(event_id)
         self.notify("delete event")
         return event
+
+    def build_event_edit(
+        self, event_id: int, units: object = None, occurred_on: str | date | None = None, note: str | None = None
+    ) -> BatchEvent:
+        """The event with the given fields changed (None: kept), checked against its batch's history."""
+        current = self._store.get_event(event_id)
+        day = current.occurred_on if occurred_on is None else parse_date("date", occurred_on)
+        edited = replace(
+            current,
+            units=current.units if units is None else parse_units("units", units),
+            occurred_on=day or current.occurred_on,
+            note=current.note if note is None else clean_text(note, "note", multiline=True),
+        )
+        others = [e for e in self._store.events_for_batch(current.batch_id) if e.id != event_id]
+        with _breaks(f"changing {current.kind.value} event #{event_id}"):
+            replay(self._store.get_batch(current.batch_id), [*others, edited])
+        return edited
+
+    def edit_event(
+        self, event_id: int, units: object = None, occurred_on: str | date | None = None, note: str | None = None,
+        *, expected: BatchEvent | None = None,
+    ) -> BatchEvent:  # fmt: skip
+        """Saves new units, date or note on one event; refused if the batch's stages would break."""
+        edited = self.build_event_edit(event_id, units, occurred_on, note)
+        with self._store.write(f"edit {edited.kind.value} event #{event_id} on batch #{edited.batch_id}"):
+            expect_unchanged(self._store.get_event(event_id), expected, f"event #{event_id}")
+            edited = self.build_event_edit(event_id, units, occurred_on, note)  # as of this transaction
+            self._store.update_event(edited)
+        self.notify("edit event")
+        return edited
 
     def restore_event(self, event: BatchEvent) -> BatchEvent:
         with self._store.write(f"restore event #{event.id}"):
@@ -236,3 +284,11 @@ class BatchOperations:
         counts = replay(self._store.get_batch(batch_id), self._store.events_for_batch(batch_id))
         return counts[event_kind.source]
 
+
+@contextmanager
+def _breaks(change: str) -> Iterator[None]:
+    """A replay's refusal, said as what the change would break."""
+    try:
+        yield
+    except ValidationError as error:
+        raise ValidationError(error.field, f"{change} would break the batch's stages: {error.message}") from None

@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import json
 import os
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -23,13 +24,22 @@ CSV_COLUMNS = ("id", "when", "action", "record", "record_id", "before", "after")
 @dataclass(frozen=True)
 class HistoryEntry:
     entry: AuditEntry
+    # {"data_center_id": {1: "Kazakhstan"}, "model_id": {...}}: History shows names, not ids (item 13)
+    names: dict[str, dict[int, str]] = field(default_factory=dict, compare=False)
 
     @property
     def when_local(self) -> str:
+        """The local time with its zone ("2026-12-02 14:03:10 CET")."""
         try:
-            return datetime.fromisoformat(self.entry.at).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+            return datetime.fromisoformat(self.entry.at).astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
         except ValueError:
             return self.entry.at
+
+    def _named(self, key: str, value: Any) -> tuple[str, Any]:
+        known = self.names.get(key)
+        if known is not None and isinstance(value, int) and value in known:
+            return key.removesuffix("_id"), known[value]
+        return key, value
 
     @property
     def record(self) -> str:
@@ -40,22 +50,30 @@ class HistoryEntry:
         e = self.entry
         return e.entity == "batch" and e.after is None and isinstance(e.before, dict) and "units" in e.before
 
+    def _change_line(self, key: str, old: Any, new: Any) -> str:
+        name, old_shown = self._named(key, old)
+        return f"{name}: {old_shown!r} -> {self._named(key, new)[1]!r}"
+
     def change_text(self) -> str:
         """What changed, in one line: the fields that differ, or what was added/removed."""
         before, after = self.entry.before, self.entry.after
         if before is None and after is not None:
-            return "added: " + _short(after)
+            return "added: " + _short(after, self._named)
         if after is None and before is not None:
-            return "deleted: " + _short(before)
+            return "deleted: " + _short(before, self._named)
         if isinstance(before, dict) and isinstance(after, dict):
-            changed = [f"{k}: {before.get(k)!r} -> {after.get(k)!r}" for k in after if before.get(k) != after.get(k)]
+            changed = [
+                self._change_line(k, before.get(k), after.get(k)) for k in after if before.get(k) != after.get(k)
+            ]
             changed = [c for c in changed if not c.startswith("version:")]
             return "; ".join(changed) or "no field changed"
         return ""
 
 
-def _short(record: dict[str, Any]) -> str:
-    shown = {k: v for k, v in record.items() if k not in ("events", "version", "name_key") and v not in ("", None)}
+def _short(record: dict[str, Any], named: Callable[[str, Any], tuple[str, Any]] = lambda k, v: (k, v)) -> str:
+    shown = dict(
+        named(k, v) for k, v in record.items() if k not in ("events", "version", "name_key") and v not in ("", None)
+    )
     text = ", ".join(f"{k}={v}" for k, v in shown.items())
     events = record.get("events")
     if events:
@@ -68,7 +86,11 @@ def history(session: Session, batch_id: int | None = None, *, newest: int | None
     that many, read and parsed; the rest stays in the file)."""
     store = session.store
     entries = store.audit_entries(newest=newest) if batch_id is None else store.batch_audit_entries(batch_id)
-    return [HistoryEntry(e) for e in sorted(entries, key=lambda e: e.id, reverse=True)][:newest]
+    names = {
+        "data_center_id": {s.id: s.name for s in store.list_sites() if s.id is not None},
+        "model_id": {m.id: m.label for m in store.list_models() if m.id is not None},
+    }
+    return [HistoryEntry(e, names) for e in sorted(entries, key=lambda e: e.id, reverse=True)][:newest]
 
 
 def history_size(session: Session) -> int:

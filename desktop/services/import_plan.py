@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.domain.entities import Batch
+from desktop.domain.units import plural
 from desktop.errors import HashplanError, ImportFileError
 from desktop.freeing import free_in_slices
 from desktop.services.batch_format import BatchRecord, SiteRow
@@ -79,8 +80,8 @@ class ImportResult:
     def describe(self) -> str:
         verb = "would import" if self.dry_run else "imported"
         text = (
-            f"{verb} {self.rows:,} rows from {self.path.name}: {self.batches_created:,} batches created, "
-            f"{self.batches_updated:,} updated, {self.sites_created:,} data centers and "
-            f"{self.models_created:,} miner models added"
+            f"{verb} {plural(self.rows, 'row')} from {self.path.name}: "
+            f"{plural(self.batches_created, 'batch', 'batches')} created, {self.batches_updated:,} updated, "
+            f"{plural(self.sites_created, 'data center')} and {plural(self.models_created, 'miner model')} added"
         )
         return text + ("; nothing was written (dry run)" if self.dry_run else "")

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from desktop.services.batch_format import KNOWN_COLUMNS
+from desktop.services.human_headers import machine_name
 from desktop.services.import_limits import (
     MAX_BYTES,
     MAX_CELL_CHARS,
@@ -170,7 +171,7 @@ def _sniff_delimiter(first: str) -> str:
             cells = next(csv.reader([first], delimiter=delimiter), [])
         except csv.Error:  # e.g. a lone CR: the real read below reports it with its row
             return 0
-        return sum(cell.strip().lower() in KNOWN_COLUMNS for cell in cells)
+        return sum(machine_name(cell) in KNOWN_COLUMNS for cell in cells)
 
     return ";" if known(";") > known(",") else ","
 

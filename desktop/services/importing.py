@@ -13,6 +13,8 @@ cancelled import rolls back, so nothing is written.
 
 from __future__ import annotations
 
+import difflib
+import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -31,6 +33,7 @@ from desktop.services.batch_format import (
     SiteRow,
     parse_row,
 )
+from desktop.services.human_headers import machine_name
 from desktop.services.import_limits import MAX_PROBLEMS
 from desktop.services.import_plan import ImportCancelled, ImportPlan, ImportResult
 from desktop.services.import_readers import RawTable, read_table
@@ -55,7 +58,7 @@ def _map_header(header: list[str]) -> tuple[dict[str, int], list[str]]:
     columns: dict[str, int] = {}
     problems: list[str] = []
     for index, raw in enumerate(header):
-        name = str(raw).strip().lstrip("\ufeff").lower()
+        name = machine_name(str(raw))  # "Miner model" (an XLSX export's title) is miner_model
         if not name:
             continue
         if name not in KNOWN_COLUMNS:
@@ -158,7 +161,8 @@ def _validate(
 ) -> None:
     """Checks each row as the reader hands it on. Progress: the share of the file read, as
     (done, 2 * PROGRESS_SCALE); writing reports the second half in rows (write_plan)."""
-    sites = {s.key for s in store.list_sites()}
+    existing_sites = store.list_sites()
+    sites = {s.key for s in existing_sites}
     models = {m.key: m for m in store.list_models()}
     by_id: dict[int, list[BatchRecord]] = {}
     problems = plan.problems
@@ -208,6 +212,13 @@ def _validate(
         site = record if isinstance(record, SiteRow) else record.site
         key = name_key(site.name)
         if key not in sites and key not in plan.new_sites:
+            close = close_site_name(site.name, [s.name for s in existing_sites])
+            if close is not None:  # a typo, not a new site (issue #14 item 10)
+                problems.append(
+                    f"row {number}, column data_center: no data center is named '{site.name}'; did you mean "
+                    f"'{close}'? (fix the name: as written, a new data center would be created)"
+                )
+                continue
             plan.new_sites[key] = site
         elif key in plan.new_sites:
             _fill_site(plan.new_sites, key, site)
@@ -244,6 +255,15 @@ def _blank(cells: list[Any]) -> bool:
     return True
 
 
+def close_site_name(name: str, existing: list[str]) -> str | None:
+    """An existing site name one or two letters away ("Kazakstan" for "Kazakhstan"); names that
+    differ in their digits ("Texas 2" beside "Texas") are distinct sites, never a typo."""
+    digits = re.sub(r"\D", "", name)
+    folded = {n.casefold(): n for n in existing if re.sub(r"\D", "", n) == digits}
+    found = difflib.get_close_matches(name.casefold(), list(folded), n=1, cutoff=0.85)
+    return folded[found[0]] if found else None
+
+
 def _fill_site(new_sites: dict[str, SiteRow], key: str, site: SiteRow) -> None:
     # The first row naming a new site wins; later rows only fill what it left empty.
     first = new_sites[key]
@@ -265,11 +285,15 @@ def _unknown_model(
     key = name_key(name)
     if key in models or key in new or (ths is not None and watts is not None):
         return []
-    missing = "ths_per_unit" if ths is None else "watts_per_unit"
-    return [
-        f"row {number}, column {missing}: '{name}' is not in the catalog; "
-        "give ths_per_unit and watts_per_unit to add it"
-    ]
+    return [f"row {number}, column miner_model: {_not_in_catalog(name, models)}"]
+
+
+def _not_in_catalog(name: str, models: dict[str, MinerModel]) -> str:
+    """Said under the model's own column (issue #14 item 10), with the nearest catalog name."""
+    names = {m.name.casefold(): m.name for m in models.values()}
+    close = difflib.get_close_matches(name.casefold(), list(names), n=1, cutoff=0.8)
+    hint = f" (did you mean '{names[close[0]]}'?)" if close else ""
+    return f"'{name}' is not in the catalog{hint}; give ths_per_unit and watts_per_unit to add it"
 
 
 def _check_model(record: BatchRecord, models: dict[str, MinerModel], new: dict[str, BatchRecord]) -> list[str]:
@@ -282,11 +306,7 @@ def _check_model(record: BatchRecord, models: dict[str, MinerModel], new: dict[s
     elif key in new:
         ths, watts, source = new[key].ths, new[key].watts, f"row {new[key].row}"
     elif record.ths is None or record.watts is None:
-        missing = "ths_per_unit" if record.ths is None else "watts_per_unit"
-        return [
-            f"row {record.row}, column {missing}: '{record.miner_model}' is not in the catalog; "
-            "give ths_per_unit and watts_per_unit to add it"
-        ]
+        return [f"row {record.row}, column miner_model: {_not_in_catalog(record.miner_model, models)}"]
     else:
         new[key] = record
         return []

@@ -18,6 +18,7 @@ from desktop.domain.entities import DataCenter, MinerModel, Target
 from desktop.domain.hashrate import FleetSummary, SiteFigures, summarize
 from desktop.services.batch_columns import SortSpec
 from desktop.services.batch_pages import BatchFilter, batch_ids, batch_rows_by_id
+from desktop.services.lateness import overdue_by_site
 from desktop.services.reports import BatchRow, ChartArrays, CurveArrays, FleetQueries
 from desktop.store import Store, batch_selection
 
@@ -55,6 +56,7 @@ class FleetSnapshot:
     curves_by_site: dict[int, ChartArrays] = field(default_factory=dict)
     targets: tuple[Target, ...] = ()
     row_ids: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))  # filtered, in order
+    overdue: dict[int, int] = field(default_factory=dict)  # overdue batches per site id (item 9)
 
     @property
     def site_id(self) -> int | None:
@@ -67,6 +69,10 @@ class FleetSnapshot:
                 if figures.data_center_id == site_id:
                     return figures
         return self.summary.total
+
+    def overdue_count(self, site_id: int | None) -> int:
+        """Batches past their expected date with units still to deploy, at a site or in all."""
+        return sum(self.overdue.values()) if site_id is None else self.overdue.get(site_id, 0)
 
     def selection_targets(self) -> list[Target]:
         if self.site_id is None:
@@ -108,6 +114,7 @@ def _read_snapshot(store: Store, request: SnapshotRequest, at: date | None) -> F
         curves_by_site=queries.chart_arrays_by_site() if request.by_site else {},
         targets=tuple(store.list_targets()),
         row_ids=ids,
+        overdue=overdue_by_site(store, at),
     )
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop.services.cell_escape import neutralise
+from desktop.services.human_headers import human_title
 
 if TYPE_CHECKING:
     from desktop.services.export_writers import Table
@@ -73,6 +74,9 @@ def write_xlsx(path: Path, tables: Sequence[Table]) -> list[int]:
     styles = {
         "date": book.add_format({"num_format": "yyyy-mm-dd"})._get_xf_index(),
         "money": book.add_format({"num_format": "#,##0.00"})._get_xf_index(),
+        "count": book.add_format({"num_format": "#,##0"})._get_xf_index(),  # 2,500 units
+        "figure": book.add_format({"num_format": "#,##0.0##"})._get_xf_index(),  # 457,055.5 TH/s
+        "quote": book.add_format({"quote_prefix": True})._get_xf_index(),  # text, never a formula
     }
     counts = []
     try:
@@ -82,7 +86,7 @@ def write_xlsx(path: Path, tables: Sequence[Table]) -> list[int]:
             for index, column in enumerate(table.header):
                 width = (table.widths or {}).get(column) or max(10, min(40, len(column) + 2))
                 ws.set_column(index, index, width)
-                ws.write_string(0, index, column, bold)
+                ws.write_string(0, index, human_title(column), bold)  # "Miner model", not miner_model
             ws._write_single_row(1)  # the header row goes to the row file now; ours follow it
             count = 0
             write = ws.row_data_fh.write
@@ -91,6 +95,11 @@ def write_xlsx(path: Path, tables: Sequence[Table]) -> list[int]:
             if count:  # what XlsxWriter's own writes would have recorded: the <dimension> and last row
                 ws.dim_rowmax = count
                 ws.previous_row = count
+            # Used as it is: filter buttons on the header, printed landscape one page wide.
+            ws.autofilter(0, 0, max(count, 1), len(table.header) - 1)
+            ws.set_landscape()
+            ws.fit_to_pages(1, 0)
+            ws.repeat_rows(0)
             counts.append(count)
     finally:
         book.close()  # also after a cancel: closes (and removes) the sheets' temp files
@@ -98,6 +107,14 @@ def write_xlsx(path: Path, tables: Sequence[Table]) -> list[int]:
 
 
 _LETTERS = [_column_letters(i) for i in range(64)]
+_MONEY = ("_usd",)
+
+
+def _number_style(column: str, value: object) -> str:
+    """Thousands separators for people; the cell keeps the exact number."""
+    if column.endswith(_MONEY):
+        return "money"
+    return "count" if isinstance(value, int) else "figure"
 
 
 def _row_xml(number: int, row: dict[str, Any], header: tuple[str, ...], styles: dict[str, int]) -> str:
@@ -111,9 +128,16 @@ def _row_xml(number: int, row: dict[str, Any], header: tuple[str, ...], styles: 
         if isinstance(value, str):
             if not value:
                 continue
-            text = xlsx_text(neutralise(value))
+            # Formula-looking text keeps its exact letters under Excel's quote-prefix style (no
+            # visible apostrophe, issue #14 item 12); only a text that itself starts with an
+            # apostrophe gets one more, so import's one-apostrophe unescape still round-trips
+            # (and files written with the apostrophe before still import the same).
+            guarded = neutralise(value)
+            quoted = guarded != value and not value.startswith("'")
+            text = xlsx_text(value if quoted else guarded)
             space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
-            append(f'<c r="{ref}" t="inlineStr"><is><t{space}>{text}</t></is></c>')
+            style = f' s="{styles["quote"]}"' if quoted else ""
+            append(f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>')
         elif isinstance(value, date):
             day = (value.date() if isinstance(value, datetime) else value) - _EXCEL_EPOCH
             append(f'<c r="{ref}" s="{styles["date"]}"><v>{day.days}</v></c>')
@@ -121,7 +145,7 @@ def _row_xml(number: int, row: dict[str, Any], header: tuple[str, ...], styles: 
             append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
         else:  # int or float (numpy's too): the shortest text that reads back the same number
             text = str(value) if isinstance(value, int) else repr(float(value))
-            style = f' s="{styles["money"]}"' if column == "unit_price_usd" else ""
+            style = f' s="{styles[_number_style(column, value)]}"' if column != "id" else ""
             append(f'<c r="{ref}"{style}><v>{text}</v></c>')
     append("</row>")
     return "".join(parts)

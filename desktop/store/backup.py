@@ -34,6 +34,7 @@ from desktop.store.store import Store
 
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
+KEEP_ALL_FOR = timedelta(hours=24)  # every backup of the last day: "Back up now" never drops the morning's
 PROTECTED_TAGS = frozenset({"before-restore"})  # kept a week even if rotation would drop them
 PROTECT_FOR = timedelta(days=7)
 _STAMP = "%Y-%m-%d_%H%M%S"
@@ -206,9 +207,9 @@ def create_backup(store: Store, *, tag: str = "", now: datetime | None = None, r
 
 
 def backups_to_keep(backups: Iterable[BackupInfo], now: datetime) -> set[Path]:
-    """The newest backup of each of the last 7 days and of each of the last 4 weeks
-    that have backups; a pre-restore backup is kept a week besides (it does not take
-    the day's slot, so the restored-from backup is not dropped because of it)."""
+    """Every backup of the last 24 hours, and the newest of each of the last 7 days and of
+    each of the last 4 weeks that have backups; a pre-restore backup is kept a week besides
+    (it does not take the day's slot, so the restored-from backup is not dropped because of it)."""
     keep: set[Path] = set()
     days: set[date] = set()
     weeks: set[tuple[int, int]] = set()
@@ -217,6 +218,8 @@ def backups_to_keep(backups: Iterable[BackupInfo], now: datetime) -> set[Path]:
             if now - info.taken_at < PROTECT_FOR:
                 keep.add(info.path)
             continue
+        if now - info.taken_at < KEEP_ALL_FOR:
+            keep.add(info.path)  # and it still takes its day's and week's slot below
         iso = info.taken_at.isocalendar()
         week = (iso[0], iso[1])
         if info.day not in days and len(days) < KEEP_DAILY:
@@ -226,6 +229,22 @@ def backups_to_keep(backups: Iterable[BackupInfo], now: datetime) -> set[Path]:
             weeks.add(week)
             keep.add(info.path)
     return keep
+
+
+def content_fingerprint(store: Store) -> str | None:
+    """What the file holds, in a few cheap reads: the audit's last row (every change writes
+    one), each table's row count and last id, and the batches' summed row versions.
+    None when the file cannot say (damaged): then nothing counts as unchanged."""
+    tables = ("data_centers", "miner_models", "batches", "batch_events", "targets")
+    parts = ["(SELECT COALESCE(MAX(id), 0) FROM audit)"]
+    parts += [f"(SELECT COUNT(*) || ':' || COALESCE(MAX(id), 0) FROM {table})" for table in tables]
+    parts.append("(SELECT COALESCE(SUM(version), 0) FROM batches)")
+    try:
+        with store._lock:
+            row = store.conn.execute(f"SELECT {', '.join(parts)}").fetchone()
+    except sqlite3.Error:  # the backup's own check reports the damage, with its sentence
+        return None
+    return "/".join(str(value) for value in row)
 
 
 def rotate(db_path: Path, *, now: datetime | None = None) -> list[Path]:

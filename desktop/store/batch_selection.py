@@ -13,6 +13,7 @@ ASCII.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -50,7 +51,7 @@ _ACTIVE = " + ".join(f"c.{c}" for c in STAGE_COLUMNS[:4])
 SORT_KEYS: dict[str, str] = {
     "id": "b.id",
     "site": "hp_casefold(d.name)",
-    "model": f"hp_casefold({_LABEL})",
+    "model": f"hp_natural({_LABEL})",  # "S9" before "S21", as people read model names
     "units": "b.units",
     **{stage: f"c.{stage}" for stage in STAGE_COLUMNS},
     "planned_ths": f"({_ACTIVE}) * m.ths",
@@ -60,6 +61,7 @@ SORT_KEYS: dict[str, str] = {
     "deployed_on": "c.deployed_on",
     "supplier": "hp_casefold(b.supplier)",
     "status": STATUS_SQL,
+    "notes": "hp_casefold(b.notes)",
 }
 # What the free-text filter searches: what the row shows of it (id, site, model, supplier,
 # notes, status), as the proxy that filtered in Python did.
@@ -75,8 +77,25 @@ def _casefold(text: str | None) -> str | None:
     return None if text is None else str(text).casefold()
 
 
+_NUMBER = re.compile(r"\d+")
+
+
+def _natural(text: str | None) -> str | None:
+    """Casefolded text whose digit runs sort as numbers ("s9" before "s21"): each run is
+    written with its length first, so a longer number sorts after a shorter one."""
+    if text is None:
+        return None
+
+    def padded(match: re.Match[str]) -> str:
+        digits = match.group().lstrip("0") or "0"
+        return f"{len(digits):03d}{digits}"
+
+    return _NUMBER.sub(padded, str(text).casefold())
+
+
 def _register(store: Store) -> None:
     store.conn.create_function("hp_casefold", 1, _casefold, deterministic=True)
+    store.conn.create_function("hp_natural", 1, _natural, deterministic=True)
 
 
 def batch_ids(
@@ -88,6 +107,7 @@ def batch_ids(
     words: Sequence[str] = (),
     sort_key: str | None = None,
     descending: bool = False,
+    overdue_on: str | None = None,
 ) -> np.ndarray:
     """The ids of the batches that pass the filters, in the table's order, as int64.
 
@@ -108,6 +128,9 @@ def batch_ids(
         params.append(model_id)
     if stage is not None:
         conditions.append(f"c.{stage} <> 0")
+    if overdue_on is not None:  # past its expected date with units not yet deployed (domain.lateness)
+        conditions.append("b.expected_on < ? AND c.ordered + c.in_transit + c.on_site > 0")
+        params.append(overdue_on)
     conditions += ["instr(h, ?) > 0" for _ in words]
     if sort_key is None:
         order = "b.ordered_on, b.id"
@@ -115,7 +138,7 @@ def batch_ids(
         direction = " DESC" if descending else ""
         key = SORT_KEYS[sort_key]
         order = f"({key}) IS NULL{direction}, {key}{direction}, b.id{direction}"
-    plain = not words and stage is None and sort_key is None
+    plain = not words and stage is None and sort_key is None and overdue_on is None
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     if plain:  # the default order: an index walk over batches alone
         sql = f"SELECT b.id FROM batches b{where} ORDER BY {order}"

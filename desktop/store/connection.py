@@ -162,8 +162,7 @@ def _inspect(
         if verify and not deferred:
             _quick_check(conn, path)
         if version == 0 and (
-            migrations.user_table_count(conn)
-            or migrations.application_id(conn) not in (0, migrations.APPLICATION_ID)
+            migrations.user_table_count(conn) or migrations.application_id(conn) not in (0, migrations.APPLICATION_ID)
         ):
             raise NotHashplanFileError(f"{path} is a SQLite database of another program, not Hashplan's")
         if version > migrations.CURRENT_VERSION:

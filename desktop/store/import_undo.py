@@ -21,9 +21,7 @@ from desktop.store.store import Store
 
 _BATCH_FIELDS = ("data_center_id", "model_id", "units", "ordered_on", "expected_on", "unit_price_cents", "supplier",
                  "notes")  # fmt: skip
-_RESTORE_SQL = (
-    f"UPDATE batches SET {', '.join(f'{c} = ?' for c in _BATCH_FIELDS)}, version = version + 1 WHERE id = ?"
-)
+_RESTORE_SQL = f"UPDATE batches SET {', '.join(f'{c} = ?' for c in _BATCH_FIELDS)}, version = version + 1 WHERE id = ?"
 _EVENT_SQL = "INSERT INTO batch_events (id, batch_id, kind, units, occurred_on, note) VALUES (?,?,?,?,?,?)"
 
 
@@ -66,9 +64,7 @@ def take_back(
     conn = store.conn
     _delete_created(store, created_ids)
     conn.executemany("DELETE FROM batch_events WHERE batch_id = ?", [(b.id,) for b, _ in replaced])
-    conn.executemany(
-        _RESTORE_SQL, [(*(rows.batch_to_row(b)[c] for c in _BATCH_FIELDS), b.id) for b, _ in replaced]
-    )
+    conn.executemany(_RESTORE_SQL, [(*(rows.batch_to_row(b)[c] for c in _BATCH_FIELDS), b.id) for b, _ in replaced])
     events = [e for _, batch_events in replaced for e in batch_events]
     # Events come back with their ids, unless another event took one since (ids are reused).
     old_ids = [e.id or 0 for e in events]

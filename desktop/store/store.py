@@ -21,12 +21,14 @@ from desktop.store.audit_reads import AuditReads
 from desktop.store.connection import connect, translate, utc_now
 from desktop.store.db_file import check_db_path
 from desktop.store.deferred_check import DeferredCheck
+from desktop.store.event_target_writes import EventTargetWrites
+from desktop.store.lateness_reads import LatenessReads
 
 if TYPE_CHECKING:
     import sqlite_utils
 
 
-class Store(AuditReads):
+class Store(EventTargetWrites, LatenessReads, AuditReads):
     """All SQL lives here. Mutations must run inside ``with store.write(action):``."""
 
     def __init__(

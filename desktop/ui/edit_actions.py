@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QDate, QObject, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QDialog, QMessageBox, QStyle, QWidget
 
+from desktop.domain.stages import EventKind
 from desktop.domain.units import format_usd
 from desktop.errors import HashplanError, ValidationError
 from desktop.services.changes import (
@@ -34,9 +35,11 @@ from desktop.ui.dialogs.batch_dialog import BatchDialog, BatchValues
 from desktop.ui.dialogs.event_dialog import EventDialog, EventValues
 from desktop.ui.dialogs.site_dialog import SiteDialog, SiteValues
 from desktop.ui.dialogs.widgets import reason_text
+from desktop.ui.event_actions import EventActionsMixin
 from desktop.ui.icons import icon
 from desktop.ui.model_actions import ModelActionsMixin
 from desktop.ui.selection import SelectionContext
+from desktop.ui.target_actions import TargetActionsMixin
 from desktop.ui.undo import execute, push_done
 
 log = logging.getLogger(__name__)
@@ -49,7 +52,7 @@ def load_icon(widget: QWidget, name: str, fallback: QStyle.StandardPixmap) -> QI
     return found if not found.isNull() else widget.style().standardIcon(fallback)
 
 
-class EditActions(ModelActionsMixin, QObject):
+class EditActions(TargetActionsMixin, EventActionsMixin, ModelActionsMixin, QObject):
     site_added = Signal(int)  # the window may select what was just created
     batch_added = Signal(int)
 
@@ -61,6 +64,7 @@ class EditActions(ModelActionsMixin, QObject):
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(200)
         self.dialog: QDialog | None = None  # the dialog open now, if any
+        self._last_event: tuple[EventKind, QDate] | None = None  # Record Event's kind and date this session
 
         sp = QStyle.StandardPixmap
         self.new_site = self._action("New &Data Center…", "site-add", sp.SP_DirIcon, "Add a data center")
@@ -94,6 +98,11 @@ class EditActions(ModelActionsMixin, QObject):
             "Record units shipped, delivered, deployed, retired or cancelled on the selected batch",
         )
         self.record_event.setShortcut(QKeySequence("Ctrl+E"))
+        self.manage_targets = self._action(
+            "&Targets…", "event", sp.SP_FileDialogListView, "Add, edit and delete hash-rate targets by a date"
+        )
+        self.manage_targets.setShortcut(QKeySequence("Ctrl+T"))
+        self.target_dialog: QDialog | None = None
 
         self.undo = self.undo_stack.createUndoAction(self, "&Undo")
         self.undo.setIcon(load_icon(parent, "undo", sp.SP_ArrowBack))
@@ -120,6 +129,7 @@ class EditActions(ModelActionsMixin, QObject):
         self.edit_batch.triggered.connect(self.open_edit_batch)
         self.delete_batch.triggered.connect(self.delete_selected_batch)
         self.record_event.triggered.connect(self.open_record_event)
+        self.manage_targets.triggered.connect(self.open_targets)
         self.update_enabled()
 
     def _action(self, text: str, icon: str, fallback: QStyle.StandardPixmap, tip: str) -> QAction:
@@ -146,6 +156,8 @@ class EditActions(ModelActionsMixin, QObject):
             None,
             self.new_model,
             self.manage_models,
+            None,
+            self.manage_targets,
         ]
 
     def editing_actions(self) -> list[QAction]:
@@ -156,6 +168,7 @@ class EditActions(ModelActionsMixin, QObject):
             self.delete_site,
             self.new_model,
             self.manage_models,
+            self.manage_targets,
             self.new_batch,
             self.edit_batch,
             self.delete_batch,
@@ -178,7 +191,7 @@ class EditActions(ModelActionsMixin, QObject):
             return
         has_site = self.selection.selected_site_id() is not None
         has_batch = self.selection.selected_batch_id() is not None
-        for action in (self.new_site, self.new_model, self.manage_models, self.new_batch):
+        for action in (self.new_site, self.new_model, self.manage_models, self.new_batch, self.manage_targets):
             action.setEnabled(True)
         for action in (self.edit_site, self.delete_site):
             action.setEnabled(has_site)
@@ -334,6 +347,7 @@ class EditActions(ModelActionsMixin, QObject):
         dialog = BatchDialog(
             self.parent_widget, fleet, submit, batch=batch, on_new_model=self._new_model_from_batch_dialog
         )
+        self.add_events_box(dialog, batch_id)
         self._show(dialog)
         return dialog
 
@@ -375,9 +389,10 @@ class EditActions(ModelActionsMixin, QObject):
 
         def submit(v: EventValues) -> None:
             self.run(RecordEvent(fleet, batch_id, EventInput.parse(v.kind, v.units, v.occurred_on, v.note)))
+            self._last_event = (v.kind, QDate.fromString(v.occurred_on, "yyyy-MM-dd"))  # the next one's default
 
         try:
-            dialog = EventDialog(self.parent_widget, fleet, batch_id, submit)
+            dialog = EventDialog(self.parent_widget, fleet, batch_id, submit, self._last_event)
         except HashplanError as error:
             self.show_error("Record event", error)
             return None

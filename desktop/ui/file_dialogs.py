@@ -49,9 +49,7 @@ def _dialog(
     return dialog
 
 
-def open_file_name(
-    parent: QWidget | None, caption: str, directory: str = "", name_filter: str = ""
-) -> tuple[str, str]:
+def open_file_name(parent: QWidget | None, caption: str, directory: str = "", name_filter: str = "") -> tuple[str, str]:
     """Like ``QFileDialog.getOpenFileName``: (chosen path or "", chosen filter)."""
     dialog = _dialog(parent, caption, directory, name_filter, None)
     dialog.setFileMode(QFileDialog.FileMode.ExistingFile)

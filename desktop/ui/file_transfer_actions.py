@@ -10,15 +10,17 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop.errors import HashplanError
 from desktop.services.session import Session
 from desktop.ui import file_dialogs
+from desktop.ui.settings import WindowSettings
 
 if TYPE_CHECKING:  # imported on first use: ~60 ms less before the window shows
+    from desktop.services.exporting import ExportResult
     from desktop.ui.dialogs.export_dialog import ExportDialog
     from desktop.ui.dialogs.import_dialog import ImportDialog
     from desktop.ui.dialogs.report_dialog import ReportDialog
@@ -36,12 +38,15 @@ class FileTransferActions(QObject):
         session: Session,
         chart_provider: Callable[[], object],
         site_provider: Callable[[], int | None] | None = None,
+        settings: WindowSettings | None = None,
     ) -> None:
         super().__init__(parent)
         self.parent_widget = parent
         self.session = session
         self.chart_provider = chart_provider
         self.site_provider = site_provider or (lambda: None)
+        self.settings = settings
+        self.done_box: QMessageBox | None = None  # "Exported ... [Open Folder]", while it shows
         self.dialog: ImportDialog | ExportDialog | ReportDialog | None = None
 
         self.import_action = QAction("&Import Batches…", self)
@@ -65,7 +70,8 @@ class FileTransferActions(QObject):
         readonly = session.readonly
         self.import_action.setEnabled(not readonly)
         self.import_action.setStatusTip(
-            "Unavailable: the file is open read-only" if readonly
+            "Unavailable: the file is open read-only"
+            if readonly
             else "Import batches from a CSV, XLSX or JSON file (all rows or none)"
         )
 
@@ -90,7 +96,10 @@ class FileTransferActions(QObject):
         from desktop.ui.dialogs.export_dialog import ExportDialog
 
         dialog = ExportDialog(self.parent_widget, self.session, self.site_provider())
+        if self.settings is not None:
+            dialog.remember_from(self.settings.export_choices())
         dialog.exported.connect(self.exported.emit)
+        dialog.exported.connect(self._exported)
         self.dialog = dialog
         dialog.open()
         return dialog
@@ -103,6 +112,21 @@ class FileTransferActions(QObject):
         self.dialog = dialog
         dialog.open()
         return dialog
+
+    def _exported(self, result: ExportResult) -> None:
+        """Remembers the choices and says where the file went, with a way to its folder."""
+        if self.settings is not None:
+            self.settings.set_export_choices(result.what, result.format, str(result.path.parent))
+        said = result.describe()
+        said = said[:1].upper() + said[1:]  # not capitalize(): it would lower "XLSX"
+        box = QMessageBox(QMessageBox.Icon.Information, "Export", said, parent=self.parent_widget)
+        open_folder = box.addButton("Open Folder", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        open_folder.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(result.path.parent))))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.done_box = box
+        box.finished.connect(lambda _: setattr(self, "done_box", None))
+        box.open()
 
     def choose_chart_file(self) -> None:
         name, chosen = file_dialogs.save_file_name(

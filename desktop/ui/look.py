@@ -29,6 +29,8 @@ QFrame#kpiTile[warning="true"] {{ border: 1px solid {WARNING}; background: {_mix
 QFrame#kpiTile[warning="true"] QLabel#kpiValue {{ color: {WARNING}; }}
 QLabel#kpiTitle {{ color: {muted}; font-size: 9pt; font-weight: 600; text-transform: uppercase; }}
 QLabel#kpiValue {{ font-size: 19pt; font-weight: 600; }}
+QWidget#kpiTiles[compact="true"] QLabel#kpiValue {{ font-size: 14pt; }}
+QWidget#kpiTiles[compact="true"] QLabel#kpiTitle {{ font-size: 7pt; }}
 QLabel#kpiDetail, QLabel#mutedLabel, QLabel#chartReadout {{ color: {muted}; }}
 QLabel#panelTitle {{ font-weight: 600; font-size: 11pt; }}
 QListView#siteList, QTableView#batchTable {{ border: 1px solid {border}; border-radius: 6px; }}

@@ -24,7 +24,9 @@ from desktop.services.session import Session
 from desktop.services.snapshot import FleetSnapshot, SnapshotRequest
 from desktop.ui.charts.hashrate_chart import HashrateChart
 from desktop.ui.database_menu import DatabaseMenu
+from desktop.ui.dialogs.lateness_dialog import LatenessDialog
 from desktop.ui.dialogs.miners_dialog import MinersDialog
+from desktop.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 from desktop.ui.edit_actions import EditActions
 from desktop.ui.file_transfer_actions import FileTransferActions
 from desktop.ui.icons import app_icon, icon
@@ -36,6 +38,8 @@ from desktop.ui.panels.site_list_panel import SiteListPanel
 from desktop.ui.reliability_actions import ReliabilityActions
 from desktop.ui.settings import WindowSettings
 from desktop.ui.widgets.readonly_banner import ReadOnlyBanner
+
+READING = "Reading the database..."
 
 
 class MainWindow(QMainWindow):
@@ -57,7 +61,7 @@ class MainWindow(QMainWindow):
         self.site_list = SiteListPanel(self)
         self.batch_panel = BatchPanel(self)
         self.chart = HashrateChart(self)
-        self.chart.stacked_box.setChecked(self.settings.chart_stacked())
+        self.chart.set_stack_wanted(self.settings.chart_stacked())
         self._build_measured()
         self._build_layout()
         self.edit_actions = EditActions(self, session, self)
@@ -73,6 +77,7 @@ class MainWindow(QMainWindow):
         self.batch_panel.model.query_changed.connect(self._on_batch_query_changed)
         self.chart.stacked_toggled.connect(lambda stacked: self.refresher.set_request(by_site=stacked))
         self.batch_panel.batch_activated.connect(self._edit_batch)
+        self.kpi_tiles.overdue_clicked.connect(self.batch_panel.show_overdue)
         self.batch_panel.selection_changed.connect(lambda _: self.edit_actions.update_enabled())
         self.edit_actions.site_added.connect(lambda site_id: self._select_when_read("site", site_id))
         self.edit_actions.batch_added.connect(lambda batch_id: self._select_when_read("batch", batch_id))
@@ -151,11 +156,15 @@ class MainWindow(QMainWindow):
         self.reset_view_action = QAction(icon("reset-view"), "Reset chart &view", self, shortcut="Ctrl+0")
         self.reset_view_action.triggered.connect(self.chart.reset_view)
         self.stacked_action = QAction("&Stacked by site", self, checkable=True)
-        self.stacked_action.setChecked(self.chart.stacked_box.isChecked())
-        self.stacked_action.toggled.connect(self.chart.stacked_box.setChecked)
-        self.chart.stacked_box.toggled.connect(self.stacked_action.setChecked)
+        self.stacked_action.setChecked(self.chart.stack_wanted)
+        self.stacked_action.toggled.connect(self.chart.set_stack_wanted)
+        self.chart.stacked_toggled.connect(self.stacked_action.setChecked)
         self.quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
+        self.lateness_action = QAction("&Late Deliveries by Supplier…", self, shortcut="Ctrl+L")
+        self.lateness_action.triggered.connect(self.show_lateness)
+        self.shortcuts_action = QAction("&Keyboard Shortcuts", self, shortcut="F1")
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
         self.about_action = QAction("&About Hashplan", self)
         self.about_action.triggered.connect(self.show_about)
 
@@ -173,6 +182,10 @@ class MainWindow(QMainWindow):
         toolbar.addActions([ea.new_batch, ea.edit_batch, ea.record_event, ea.delete_batch])
         toolbar.addSeparator()
         toolbar.addActions([ea.undo, ea.redo])
+        # The toolbar says "Undo" / "Redo" (the menu and tooltip name the change): the buttons
+        # after them no longer jump each time the label changes.
+        ea.undo.setIconText("Undo")
+        ea.redo.setIconText("Redo")
         toolbar.addSeparator()
         self.batch_panel.set_context_actions(ea.batch_context_actions())
         self.site_list.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
@@ -183,7 +196,10 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.refresh_action)
         view_menu = bar.addMenu("&View")
         view_menu.addActions([self.refresh_action, self.stacked_action, self.reset_view_action])
+        view_menu.addSeparator()
+        view_menu.addAction(self.lateness_action)
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
 
     def _build_file_menu(self, menu: QMenu) -> None:
@@ -193,7 +209,9 @@ class MainWindow(QMainWindow):
         self.database_menu.add_to(menu)
         self.file_transfer_separator = menu.addSeparator()
         # Hook: FileTransferActions (import/export) and reliability actions are added here.
-        self.file_transfer = FileTransferActions(self, self.session, lambda: self.chart, self.selected_site_id)
+        self.file_transfer = FileTransferActions(
+            self, self.session, lambda: self.chart, self.selected_site_id, self.settings
+        )
         menu.addActions(self.file_transfer.actions())
         menu.addSeparator()  # Back up now, Restore from backup...; the app opens with a backup
         self.reliability = ReliabilityActions(self, self.session, self, backup_on_open=False)
@@ -235,6 +253,7 @@ class MainWindow(QMainWindow):
             self._select_next = None
         site_id = self.selected_site_id()
         self.kpi_tiles.show_figures(snapshot.figures(site_id))
+        self.kpi_tiles.show_overdue(snapshot.overdue_count(site_id))
         if snapshot.site_id != site_id:
             return  # the selection moved on: its own read is on the way
         queries = self.session.queries  # further pages, read as the operator scrolls
@@ -249,6 +268,7 @@ class MainWindow(QMainWindow):
 
     def _on_site_selected(self, site_id: int | None) -> None:
         self.kpi_tiles.show_figures(self.refresher.snapshot.figures(site_id))  # known already
+        self.kpi_tiles.show_overdue(self.refresher.snapshot.overdue_count(site_id))
         self.refresher.set_request(site_id=site_id)
         self.poller.set_site(site_id)
         self.edit_actions.update_enabled()
@@ -260,12 +280,16 @@ class MainWindow(QMainWindow):
     def _set_busy(self, busy: bool) -> None:
         self.busy_bar.setVisible(busy)
         if busy:
-            self.statusBar().showMessage("Reading the database...")
-        else:
+            if not self.statusBar().currentMessage():  # a backup's message stays its ten seconds
+                self.statusBar().showMessage(READING)
+        elif self.statusBar().currentMessage() == READING:
             self.statusBar().clearMessage()
 
     def _edit_batch(self, batch_id: int) -> None:
+        if self.edit_actions.dialog is not None:
+            return  # a double-click sends both doubleClicked and activated: one dialog, not two
         if self.batch_panel.select_batch(batch_id):
+            self.edit_actions.update_enabled()  # not waiting on the selection signals' order
             self.edit_actions.edit_batch.trigger()
 
     # -- files ---------------------------------------------------------------------------
@@ -283,6 +307,22 @@ class MainWindow(QMainWindow):
             self.close()
         return window
 
+    def show_lateness(self) -> LatenessDialog:
+        site_id = self.selected_site_id()
+        rows = self.session.fleet.supplier_lateness(site_id)
+        dialog = LatenessDialog(self, rows, self.refresher.snapshot.site_name(site_id))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.lateness_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        dialog = ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.shortcuts_dialog = dialog
+        dialog.open()
+        return dialog
+
     def show_about(self) -> None:
         QMessageBox.about(
             self,
@@ -296,8 +336,9 @@ class MainWindow(QMainWindow):
     def _restore_settings(self) -> None:
         if geometry := self.settings.geometry():
             self.restoreGeometry(geometry)
-        else:
-            self.resize(1400, 900)
+        else:  # at most 9/10 of the screen: at QT_SCALE_FACTOR=2, 1400 x 900 is bigger than most screens
+            room = self.screen().availableGeometry()
+            self.resize(min(1400, room.width() * 9 // 10), min(900, room.height() * 9 // 10))
         if state := self.settings.window_state():
             self.restoreState(state)
         self.site_list.select_site(self.settings.last_site_id(self.session.path))
@@ -308,7 +349,7 @@ class MainWindow(QMainWindow):
         for splitter in (self.main_splitter, self.right_splitter):
             self.settings.set_splitter_state(splitter.objectName(), splitter.saveState())
         self.settings.set_last_site_id(self.session.path, self.selected_site_id())
-        self.settings.set_chart_stacked(self.chart.stacked_box.isChecked())
+        self.settings.set_chart_stacked(self.chart.stack_wanted)
         self.settings.sync()
 
     def showEvent(self, event: QShowEvent) -> None:

@@ -105,10 +105,22 @@ class ReliabilityActions(QObject):
             self.file_damaged.emit(problem)
 
     def daily_backup(self) -> None:
-        """At most one backup a day, after the weekly full check of the file (both on the worker)."""
+        """At most one backup a day, after the weekly full check of the file (both on the worker);
+        none while nothing changed since the newest. The status bar says which."""
         if not self.session.readonly:
             service = self.service
-            self._run(lambda: _damage_or(service.maybe_daily_backup), "the daily backup", self._backup_done, loud=False)
+            self.message.emit("Daily backup: checking the file and the newest backup...")
+            self._run(lambda: _damage_or(service.maybe_daily_backup), "the daily backup", self._daily_done, loud=False)
+
+    def _daily_done(self, info: BackupInfo | _Damage | None) -> None:
+        if info is None:
+            self.message.emit(self.service.skipped)
+            return
+        if isinstance(info, BackupInfo):
+            self.message.emit(f"Daily backup written: {info.path} ({info.size_bytes / 1e6:,.1f} MB)")
+            self.backup_written.emit(info)
+            return
+        self._backup_done(info)
 
     def start_backup(self, *, manual: bool = False) -> None:
         self.message.emit("Backing up...")

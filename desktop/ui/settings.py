@@ -76,5 +76,14 @@ class WindowSettings:
     def clear_recent_files(self) -> None:
         self.qsettings.setValue("files/recent", [])
 
+    def export_choices(self) -> dict[str, str]:
+        """The last export's what / format / folder (item 13: the next export starts from them)."""
+        keys = ("what", "format", "folder")
+        return {k: str(v) for k in keys if (v := self.qsettings.value(f"export/{k}")) not in (None, "")}
+
+    def set_export_choices(self, what: str, fmt: str, folder: str) -> None:
+        for key, value in (("what", what), ("format", fmt), ("folder", folder)):
+            self.qsettings.setValue(f"export/{key}", value)
+
     def sync(self) -> None:
         self.qsettings.sync()

@@ -6,6 +6,7 @@ from datetime import date
 
 import numpy as np
 from PySide6.QtCore import QPointF
+from PySide6.QtTest import QTest
 
 from desktop.ui.charts.series_math import stack, step_lines, to_seconds
 from desktop.ui.main_window import MainWindow
@@ -60,14 +61,21 @@ def test_target_is_marked_at_its_date_and_size(main_window: MainWindow) -> None:
     assert spots[0]["x"] == to_seconds(date(2021, 10, 31)) and spots[0]["y"] == 458.0
 
 
-def test_hover_reads_out_both_values_at_the_cursor_date(main_window: MainWindow) -> None:
+def test_hover_reads_out_both_values_at_the_cursor_date(qtbot, main_window: MainWindow) -> None:
     chart = main_window.chart
+    from tests.gui.test_chart_per_site import settled
+
+    settled(qtbot, chart)
     view = chart.plot_item.getViewBox()
     scene_pos = view.mapViewToScene(QPointF(to_seconds(date(2021, 7, 1)) + 3600, 100))
-    chart._on_mouse_moved((scene_pos,))
-    # Batches 1 and 2 were due by July 1 and are deployed: both curves read 24,556.5 + 53,000 TH/s.
-    assert chart.readout.text() == "2021-07-01   deployed 77.56 PH/s   planned 77.56 PH/s"
+    QTest.mouseMove(chart.plot_widget.viewport(), chart.plot_widget.mapFromScene(scene_pos))
+    qtbot.waitUntil(lambda: chart.readout.text() != "")
     assert chart.cursor_line.isVisible()
+    shown = date.fromisoformat(chart.readout.text()[:10])  # the day under the pixel
+    assert abs((shown - date(2021, 7, 1)).days) <= 10  # a pixel spans days (the view reaches today)
+    assert chart.readout.text() == chart.readout_at(shown)
+    # Batches 1 and 2 were due by July 1 and are deployed: both curves read 24,556.5 + 53,000 TH/s.
+    assert chart.readout_at(date(2021, 7, 1)) == "2021-07-01   deployed 77.56 PH/s   planned 77.56 PH/s"
 
 
 def test_zoom_then_reset_view_fits_the_data_again(main_window: MainWindow) -> None:

@@ -72,8 +72,8 @@ def test_errors_are_listed_and_import_stays_disabled(qtbot, demo_session: Sessio
     problems = dialog.errors.toPlainText().splitlines()
     assert problems[0] == "row 3, column units: must be more than 0, not -4"
     assert any(p.startswith("row 4, column status: 'lost' is not a status") for p in problems)
-    assert any(p.startswith("row 5, column ths_per_unit: 'Nobody X' is not in the catalog") for p in problems)
-    assert "4 rows (all shown); 4 problem(s)" in dialog.summary.text()
+    assert any(p.startswith("row 5, column miner_model: 'Nobody X' is not in the catalog") for p in problems)
+    assert "4 rows (all shown); 4 problems" in dialog.summary.text()
     assert not dialog.import_button.isEnabled()
     labels = [dialog.table.verticalHeaderItem(r).text() for r in range(dialog.table.rowCount())]
     assert labels == ["2", "3", "4", "5"]  # the spreadsheet's row numbers, as in the problem list
@@ -225,7 +225,7 @@ def test_a_file_changed_after_the_preview_is_checked_again(qtbot, demo_session: 
 
 def test_a_database_changed_after_the_preview_is_read_again(qtbot, demo_session: Session, tmp_path: Path) -> None:
     dialog = _open(qtbot, demo_session, _csv(tmp_path / "b.csv", [ROW] * 5))
-    assert "1 new data centers" in dialog.summary.text()
+    assert "1 new data center," in dialog.summary.text()
     demo_session.fleet.add_site("Norway", "Norway")  # another window adds the file's new site meanwhile
     with qtbot.waitSignal(dialog.imported, timeout=10000):
         dialog.import_button.click()

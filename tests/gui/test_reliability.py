@@ -135,9 +135,7 @@ def test_history_shows_a_batch_exports_csv_and_restores_a_deleted_batch(
     assert _no_modal_boxes and f"batch #{batch.id} is already back" in _no_modal_boxes[-1]
 
 
-def test_bringing_back_a_deleted_batch_from_history_is_undoable(
-    qtbot, main_window, _no_modal_boxes: list[str]
-) -> None:
+def test_bringing_back_a_deleted_batch_from_history_is_undoable(qtbot, main_window, _no_modal_boxes: list[str]) -> None:
     session = main_window.session
     batch = session.store.list_batches()[0]
     session.fleet.delete_batch(batch.id or 0)  # elsewhere: not on this window's stack

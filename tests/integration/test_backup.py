@@ -37,7 +37,8 @@ def test_backup_is_a_verified_single_file_beside_the_data(demo_session: Session)
     assert info.path.parent == backups_dir(demo_session.path)
     assert info.path.parent.parent.parent == demo_session.path.parent
     assert info.path.name.startswith("fleet_") and info.path.suffix == ".db"
-    assert [p.name for p in info.path.parent.iterdir()] == [info.path.name]  # no partial, no -wal
+    files = [p.name for p in info.path.parent.iterdir() if p.name != ".newest-content"]
+    assert files == [info.path.name]  # no partial, no -wal
     assert _integrity(info.path) == "ok"
     with sqlite3.connect(info.path) as conn:
         assert conn.execute("SELECT COUNT(*) FROM batches").fetchone()[0] == demo_session.store.count_batches()
@@ -95,7 +96,7 @@ def test_another_window_sees_the_restored_data(demo_session: Session) -> None:
     assert demo_session.store.find_site("After Restore") is not None
 
 
-def test_rotation_keeps_seven_daily_and_four_weekly(demo_session: Session) -> None:
+def test_rotation_keeps_the_last_day_whole_then_seven_daily_and_four_weekly(demo_session: Session) -> None:
     service = BackupService(demo_session.store)
     first = service.backup_now(now=NOON - timedelta(days=59))
     folder = first.path.parent
@@ -108,7 +109,10 @@ def test_rotation_keeps_seven_daily_and_four_weekly(demo_session: Session) -> No
             made.append(target)
     rotate(demo_session.path, now=NOON + timedelta(hours=6))
 
-    kept = list_backups(demo_session.path)
+    now = NOON + timedelta(hours=6)
+    last_day = [b for b in list_backups(demo_session.path) if now - b.taken_at < timedelta(hours=24)]
+    assert sorted(b.taken_at for b in last_day) == [NOON, now]  # both of the last 24 hours
+    kept = [b for b in list_backups(demo_session.path) if b not in last_day or b.taken_at == now]
     days = {b.day for b in kept}
     weeks = {tuple(b.taken_at.isocalendar())[:2] for b in kept}
     last_7_days = {(NOON - timedelta(days=n)).date() for n in range(7)}
@@ -120,10 +124,14 @@ def test_rotation_keeps_seven_daily_and_four_weekly(demo_session: Session) -> No
     assert NOON + timedelta(hours=6) in {b.taken_at for b in kept}  # the later one of the day
 
 
-def test_maybe_daily_backup_makes_one_per_day(session: Session) -> None:
+def test_maybe_daily_backup_makes_one_per_day_while_the_file_changes(session: Session) -> None:
     service = BackupService(session.store)
     assert service.maybe_daily_backup(NOON) is not None
     assert service.maybe_daily_backup(NOON + timedelta(hours=3)) is None
+    assert service.skipped.startswith("Daily backup: today's is there already")
+    assert service.maybe_daily_backup(NOON + timedelta(days=1)) is None  # nothing changed since
+    assert service.skipped.startswith("Daily backup skipped: nothing changed since the newest backup")
+    session.fleet.add_site("Iceland")
     assert service.maybe_daily_backup(NOON + timedelta(days=1)) is not None
     assert len(service.list_backups()) == 2
 

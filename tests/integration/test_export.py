@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from desktop.services.batch_format import EXPORT_HEADER, HEADER
 from desktop.services.export_writers import ExportError
 from desktop.services.exporting import SERIES_HEADER, SUMMARY_HEADER, export
+from desktop.services.human_headers import human_title
 from desktop.services.importing import import_file
 from desktop.services.reports import summary_to_json
 from desktop.services.session import Session, open_session
@@ -42,7 +43,10 @@ def test_xlsx_has_numbers_dates_frozen_header_and_three_sheets(demo_session: Ses
     assert book.sheetnames == ["batches", "summary", "series"]
     sheet = book["batches"]
     assert sheet.freeze_panes == "A2"
-    assert [c.value for c in sheet[1]] == list(EXPORT_HEADER)
+    assert [c.value for c in sheet[1]] == [human_title(c) for c in EXPORT_HEADER]  # "Miner model" ...
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(EXPORT_HEADER)).column_letter}{sheet.max_row}"
+    assert sheet.page_setup.orientation == "landscape" and sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.page_setup.fitToHeight == 0 and sheet.page_setup.fitToWidth in (None, 1)  # one page wide
     assert sheet.column_dimensions["B"].width > 10
     row = {h: c for h, c in zip(EXPORT_HEADER, sheet[2], strict=True)}
     for column in ("id", "units", "deployed_units"):
@@ -53,9 +57,11 @@ def test_xlsx_has_numbers_dates_frozen_header_and_three_sheets(demo_session: Ses
         assert row[column].is_date and isinstance(row[column].value, datetime), column
     assert row["ordered_on"].value.date() == date(2021, 5, 6)
     summary = book["summary"]
-    assert [c.value for c in summary[1]] == list(SUMMARY_HEADER)
+    assert [c.value for c in summary[1]] == [human_title(c) for c in SUMMARY_HEADER]
     assert summary["B4"].value == "Total" and summary["F4"].data_type == "n"
-    assert [c.value for c in book["series"][1]] == list(SERIES_HEADER)
+    assert [c.value for c in book["series"][1]] == [human_title(c) for c in SERIES_HEADER]
+    assert row["units"].number_format == "#,##0" and row["unit_price_usd"].number_format == "#,##0.00"
+    assert [c.value for c in sheet[1]][:6] == ["ID", "Data center", "Country", "Miner model", "Vendor", "TH/s per unit"]
 
 
 def test_summary_json_is_the_summary_contract(demo_session: Session, tmp_path: Path) -> None:
@@ -100,7 +106,12 @@ def test_formula_looking_text_is_neutralised_in_csv_and_xlsx(session: Session, t
     sheet = load_workbook(tmp_path / "b.xlsx")["batches"]
     values = [c.value for row in sheet.iter_rows(min_row=2) for c in row]
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
-    assert '\'=HYPERLINK("http://x")' in values and "''quoted" in values
+    assert '=HYPERLINK("http://x")' in values and "+44" in values and "@SUM(A1)" in values  # exact text
+    cells = [c for row in sheet.iter_rows(min_row=2) for c in row if isinstance(c.value, str)]
+    guarded = [c for c in cells if c.value.startswith(("=", "+", "-", "@"))]
+    assert len(guarded) == 4 and all(c.quotePrefix for c in guarded)  # Excel shows them as text
+    assert not any(c.quotePrefix for c in cells if c not in guarded)
+    assert "''quoted" in values  # a leading apostrophe of the user's own is doubled, as in CSV
 
 
 def test_failed_export_leaves_no_file_and_names_the_path(demo_session: Session, tmp_path: Path) -> None:

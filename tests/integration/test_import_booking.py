@@ -232,7 +232,9 @@ _CHAIN = {
 
 
 def _rows_and_chains(
-    specs: list[tuple], sites: list[int], models: list[int]  # type: ignore[type-arg]
+    specs: list[tuple],
+    sites: list[int],
+    models: list[int],  # type: ignore[type-arg]
 ) -> tuple[list[tuple[Any, ...]], list[list[tuple[str, int, str]]]]:
     """Batch rows (bulk column form) and each one's events (kind, units, ISO date)."""
     start = date(2020, 1, 1)
@@ -257,7 +259,9 @@ def _rows_and_chains(
     changed=st.lists(st.tuples(st.integers(0, 29), _batch_spec), max_size=8),
 )
 def test_bulk_inserts_in_any_chunks_book_what_a_rebuild_gives(
-    specs: list[tuple], cuts: list[int], changed: list[tuple]  # type: ignore[type-arg]
+    specs: list[tuple],
+    cuts: list[int],
+    changed: list[tuple],  # type: ignore[type-arg]
 ) -> None:
     with (
         tempfile.TemporaryDirectory() as folder,

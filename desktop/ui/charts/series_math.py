@@ -60,3 +60,32 @@ def stack(layers: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, 
             total = total + np.where(i > 0, ly[np.maximum(i - 1, 0)], 0.0)
         result.append(total.copy())
     return x, result
+
+
+def fitted_range(
+    series: Sequence[tuple[np.ndarray, np.ndarray]], marks: Sequence[tuple[float, float]], today: float
+) -> tuple[tuple[float, float], float]:
+    """The default view: ((left, right) in epoch seconds, top in TH/s) over every curve's
+    corners, the (x, y) marks (targets) and today, with a little margin."""
+    xs = [x for x, _ in series if len(x)] + [np.array([x for x, _ in marks] + [today])]
+    corners = np.concatenate(xs)
+    first, last = float(corners.min()), float(corners.max())
+    first = min(first, last - 30 * DAY_S)
+    margin = max((last - first) * 0.04, 3 * DAY_S)
+    top = max([1.0, *(float(y.max()) for _, y in series if len(y)), *(y for _, y in marks)])
+    return (first - margin, last + margin), top * 1.1
+
+
+def top_layers(
+    names: Sequence[str], layers: Sequence[tuple[np.ndarray, np.ndarray]], keep: int = 8
+) -> tuple[list[str], list[tuple[np.ndarray, np.ndarray]]]:
+    """More than ``keep`` layers: the ``keep`` largest (by their last value), then one "Other"
+    layer summing the rest: 50 sites stack as 9 bands with 9 colours (issue #14 item 15)."""
+    if len(layers) <= keep:
+        return list(names), list(layers)
+    order = sorted(range(len(layers)), key=lambda i: -(float(layers[i][1][-1]) if len(layers[i][0]) else 0.0))
+    top, rest = order[:keep], order[keep:]
+    x, cumulative = stack([layers[i] for i in rest])
+    other = (x, cumulative[-1]) if len(x) else (np.array([], dtype=float), np.array([], dtype=float))
+    label = f"Other ({len(rest)} site{'s' if len(rest) != 1 else ''})"
+    return [names[i] for i in top] + [label], [layers[i] for i in top] + [other]

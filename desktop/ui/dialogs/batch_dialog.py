@@ -33,7 +33,7 @@ from desktop.services.fleet import FleetService
 from desktop.services.inputs import BatchInput
 from desktop.ui.dialogs.event_dialog import stage_line
 from desktop.ui.dialogs.stale_edit import VersionedEditDialog
-from desktop.ui.dialogs.widgets import ISO_DISPLAY, date_edit, number_edit
+from desktop.ui.dialogs.widgets import date_check, date_edit, number_edit
 
 
 @dataclass(frozen=True)
@@ -137,8 +137,10 @@ class BatchDialog(VersionedEditDialog):
         self.add_field("unit_price", "Unit price", self.unit_price_edit, self._check_unit_price, suffix="USD")
         self.add_field("total_cost", "Total cost", self.total_cost_edit, self._check_total, suffix="USD")
         self.add_field("supplier", "Su&pplier", self.supplier_edit)
-        self.add_field("ordered_on", "&Order date", self.ordered_edit)
-        self.add_field("expected_on", "&Expected deployment", self.expected_edit)
+        self.add_field("ordered_on", "&Order date", self.ordered_edit, date_check("ordered_on", self.ordered_edit))
+        self.add_field(
+            "expected_on", "&Expected deployment", self.expected_edit, date_check("expected_on", self.expected_edit)
+        )
         self.add_field("notes", "No&tes", self.notes_edit)
         self.add_separator()
         self.add_row("Planned hash rate", self.planned_label)
@@ -245,8 +247,8 @@ class BatchDialog(VersionedEditDialog):
             data_center=self.site_combo.currentData(),
             model=self.model_combo.currentData(),
             units=self.units_edit.text(),
-            ordered_on=self.ordered_edit.date().toString(ISO_DISPLAY),
-            expected_on=self.expected_edit.date().toString(ISO_DISPLAY),
+            ordered_on=self.ordered_edit.text(),
+            expected_on=self.expected_edit.text(),
             unit_price_usd=(self.unit_price_edit.text() or "0") if per_unit else None,
             supplier=self.supplier_edit.text(),
             notes=self.notes_edit.toPlainText(),

@@ -19,7 +19,7 @@ from desktop.domain.values import parse_units
 from desktop.errors import HashplanError
 from desktop.services.fleet import FleetService
 from desktop.ui.dialogs.form import ValidatedDialog
-from desktop.ui.dialogs.widgets import ISO_DISPLAY, date_edit, muted_colour, number_edit
+from desktop.ui.dialogs.widgets import date_check, date_edit, muted_colour, number_edit
 
 _VERBS = {
     EventKind.SHIPPED: "Shipped (ordered → in transit)",
@@ -58,7 +58,9 @@ class EventDialog(ValidatedDialog):
         fleet: FleetService,
         batch_id: int,
         on_submit: Callable[[EventValues], None],
+        remembered: tuple[EventKind, QDate] | None = None,
     ) -> None:
+        """``remembered``: the kind and date of the last event recorded this session (item 13)."""
         super().__init__(parent, f"Record event on batch #{batch_id}", "Record")
         self.fleet = fleet
         self.batch_id = batch_id
@@ -71,7 +73,7 @@ class EventDialog(ValidatedDialog):
         for kind in EventKind:
             self.kind_combo.addItem(_VERBS[kind], kind)
         self.units_edit = number_edit()
-        self.date_edit = date_edit(QDate.currentDate())
+        self.date_edit = date_edit(remembered[1] if remembered else QDate.currentDate())
         self.note_edit = QLineEdit()
         self.note_edit.setPlaceholderText("optional, e.g. container MSCU 123456")
         self.held_label = QLabel()
@@ -87,10 +89,11 @@ class EventDialog(ValidatedDialog):
             suffix="units",
             trailing=self.held_label,
         )
-        self.add_field("date", "&Date", self.date_edit)
+        self.add_field("date", "&Date", self.date_edit, date_check("date", self.date_edit))
         self.add_field("note", "N&ote", self.note_edit)
 
-        self.kind_combo.setCurrentIndex(self.kind_combo.findData(_next_kind(counts)))
+        kind = remembered[0] if remembered and counts[remembered[0].source] else _next_kind(counts)
+        self.kind_combo.setCurrentIndex(self.kind_combo.findData(kind))
         self.kind_combo.currentIndexChanged.connect(self._kind_changed)
         self._kind_changed()
         self.units_edit.setFocus()
@@ -123,9 +126,7 @@ class EventDialog(ValidatedDialog):
             reason.setVisible(True)
 
     def values(self) -> EventValues:
-        return EventValues(
-            self.kind(), self.units_edit.text(), self.date_edit.date().toString(ISO_DISPLAY), self.note_edit.text()
-        )
+        return EventValues(self.kind(), self.units_edit.text(), self.date_edit.text(), self.note_edit.text())
 
     def check_form(self) -> None:
         v = self.values()

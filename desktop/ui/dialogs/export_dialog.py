@@ -98,6 +98,17 @@ class ExportDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addWidget(self.buttons)
 
+    def remember_from(self, choices: dict[str, str]) -> None:
+        """Starts from the last export's choices: what, format, and a file name in its folder."""
+        for combo, key in ((self.what_combo, "what"), (self.format_combo, "format")):
+            found = combo.findData(choices.get(key))
+            if found >= 0:
+                combo.setCurrentIndex(found)
+        folder = choices.get("folder")
+        if folder and Path(folder).is_dir():
+            name = f"hashplan-{self.what_combo.currentData()}.{self.format_combo.currentData()}"
+            self.file_edit.setText(str(Path(folder) / name))
+
     def choose_file(self) -> None:
         fmt = self.format_combo.currentData()
         name, _ = file_dialogs.save_file_name(
@@ -150,7 +161,8 @@ class ExportDialog(QDialog):
     def _finished(self, result: ExportResult) -> None:
         self.worker = None
         self.outcome = result
-        self.message.setText(result.describe().capitalize())
+        said = result.describe()
+        self.message.setText(said[:1].upper() + said[1:])
         self.exported.emit(result)
         self.accept()
 

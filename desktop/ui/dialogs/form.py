@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import ConflictError, HashplanError, ValidationError
 from desktop.ui.dialogs.widgets import error_colour, muted_colour, reason_text
+from desktop.ui.widgets.date_field import DateField
 
 log = logging.getLogger(__name__)
 Validator = Callable[[], object]
@@ -190,6 +191,8 @@ class ValidatedDialog(QDialog):
             widget.editTextChanged.connect(changed)
         elif isinstance(widget, QDateEdit):
             widget.dateChanged.connect(changed)
+        elif isinstance(widget, DateField):
+            widget.textChanged.connect(changed)
         elif isinstance(widget, QAbstractButton):
             widget.toggled.connect(changed)
 

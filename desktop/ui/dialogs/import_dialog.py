@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import QThreadPool, Signal
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -27,10 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.units import plural
 from desktop.services.importing import ImportPlan, ImportResult, import_previewed, preview_import
 from desktop.services.session import Session, open_session
 from desktop.services.xlsx_reader import xlsx_sheet_names
 from desktop.ui import file_dialogs
+from desktop.ui.dialogs.widgets import error_colour
 from desktop.ui.workers.task import Task, bulk_work, run_task
 
 _ROW = re.compile(r"^row (\d+)")
@@ -39,6 +40,7 @@ FILE_FILTER = "Batch files (*.csv *.xlsx *.json);;All files (*)"
 
 class ImportDialog(QDialog):
     imported = Signal(object)  # ImportResult, after the commit
+    last_folder = ""  # where the last file was chosen (this session): the next Choose… starts there
 
     def __init__(self, parent: QWidget | None, session: Session, pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
@@ -51,9 +53,16 @@ class ImportDialog(QDialog):
         self.worker: Task | None = None
         self.outcome: ImportResult | None = None
 
-        self.file_edit = QLineEdit(readOnly=True, placeholderText="Choose a .csv, .xlsx or .json file")
+        self.file_edit = QLineEdit(
+            placeholderText="Type a path and press Enter, or Choose… a .csv, .xlsx or .json file"
+        )
+        self.file_edit.returnPressed.connect(self._typed_path)
         choose = QPushButton("Choose…")
         choose.clicked.connect(self.choose_file)
+        self.reload_button = QPushButton("Reload")
+        self.reload_button.setToolTip("Check the file again (after fixing it)")
+        self.reload_button.setEnabled(False)
+        self.reload_button.clicked.connect(lambda: self.path is not None and self.set_path(self.path))
         self.sheet_combo = QComboBox()
         self.sheet_combo.setToolTip("The workbook's sheet to import")
         self.sheet_combo.setVisible(False)
@@ -63,14 +72,14 @@ class ImportDialog(QDialog):
         top.addWidget(self.file_edit, 1)
         top.addWidget(self.sheet_combo)
         top.addWidget(choose)
+        top.addWidget(self.reload_button)
 
         self.summary = QLabel("Choose a file to see what would be imported.")
         self.summary.setWordWrap(True)
         self.table = QTableWidget(0, 0)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
-        self.errors = QPlainTextEdit(readOnly=True)
-        self.errors.setPlaceholderText("No problems found.")
+        self.errors = QPlainTextEdit(readOnly=True)  # "No problems found." only once a file was checked
         self.errors.setMaximumHeight(150)
         self.progress = QProgressBar()
         self.progress.setVisible(False)
@@ -98,13 +107,20 @@ class ImportDialog(QDialog):
     # -- choosing and previewing ------------------------------------------------------
 
     def choose_file(self) -> None:
-        name, _ = file_dialogs.open_file_name(self, "Import Batches", "", FILE_FILTER)
+        name, _ = file_dialogs.open_file_name(self, "Import Batches", ImportDialog.last_folder, FILE_FILTER)
         if name:
+            ImportDialog.last_folder = str(Path(name).parent)
             self.set_path(name)
+
+    def _typed_path(self) -> None:
+        text = self.file_edit.text().strip()
+        if text:
+            self.set_path(Path(text).expanduser())
 
     def set_path(self, path: str | Path) -> None:
         self.path = Path(path)
         self.file_edit.setText(str(self.path))
+        self.reload_button.setEnabled(True)
         sheets = self._sheet_names(self.path)
         self.sheet_combo.blockSignals(True)
         self.sheet_combo.clear()
@@ -147,8 +163,9 @@ class ImportDialog(QDialog):
         # Row labels are the spreadsheet's row numbers, the ones the problem list names.
         self.table.setVerticalHeaderLabels([str(n) for n in plan.preview_numbers])
         bad_rows = {int(m.group(1)) for m in (_ROW.match(p) for p in plan.problems) if m}
-        tint = self.palette().color(QPalette.ColorRole.Highlight)
-        tint.setAlpha(40)
+        # The error colour, faint: a bad row must not look selected (the highlight is blue).
+        tint = error_colour(self.palette())
+        tint.setAlpha(48)
         for r, cells in enumerate(plan.preview):
             for c, text in enumerate(cells[: len(plan.header)]):
                 item = QTableWidgetItem(text[:200])
@@ -156,17 +173,19 @@ class ImportDialog(QDialog):
                     item.setBackground(tint)
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
+        self.errors.setPlaceholderText("No problems found.")
         self.errors.setPlainText("\n".join(plan.problems))
         shown = f"the first {len(plan.preview)} shown" if plan.total_rows > len(plan.preview) else "all shown"
         if plan.problems:
             self.summary.setText(
-                f"{plan.total_rows:,} rows ({shown}); {len(plan.problems):,} problem(s): fix them in the file "
-                "and choose it again. Nothing will be imported until then."
+                f"{plural(plan.total_rows, 'row')} ({shown}); {plural(len(plan.problems), 'problem')}: "
+                "fix them in the file and choose it again. Nothing will be imported until then."
             )
         else:
             self.summary.setText(
-                f"{plan.total_rows:,} rows ({shown}): {plan.creates:,} new batches, {plan.updates:,} updates, "
-                f"{len(plan.new_sites):,} new data centers, {len(plan.new_models):,} new miner models."
+                f"{plural(plan.total_rows, 'row')} ({shown}): {plural(plan.creates, 'new batch', 'new batches')}, "
+                f"{plural(plan.updates, 'update')}, {plural(len(plan.new_sites), 'new data center')}, "
+                f"{plural(len(plan.new_models), 'new miner model')}."
             )
         self.import_button.setEnabled(not plan.problems)
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QDateEdit, QLineEdit
+from PySide6.QtWidgets import QLineEdit
+
+from desktop.domain.values import parse_date
+from desktop.ui.widgets.date_field import DateField
 
 ISO_DISPLAY = "yyyy-MM-dd"
 
@@ -27,14 +32,14 @@ def muted_colour(palette: QPalette) -> QColor:
     return palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText)
 
 
-def date_edit(value: QDate | None = None) -> QDateEdit:
-    """A date field with a calendar popup, shown as ISO 8601."""
-    edit = QDateEdit(value or QDate.currentDate())
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat(ISO_DISPLAY)
-    edit.setMinimumDate(QDate(1990, 1, 1))
-    edit.setMaximumDate(QDate(2200, 12, 31))
-    return edit
+def date_edit(value: QDate | None = None) -> DateField:
+    """A date typed as ISO 8601 (YYYY-MM-DD), with a calendar pop-up."""
+    return DateField(value or QDate.currentDate())
+
+
+def date_check(field: str, edit: DateField) -> Callable[[], object]:
+    """The form validator of a date field: the service's own parsing, with its reasons."""
+    return lambda: parse_date(field, edit.text())
 
 
 def number_edit(placeholder: str = "") -> QLineEdit:

@@ -28,9 +28,9 @@ class BatchFilterProxy(QIdentityProxyModel):
         assert isinstance(source, BatchTableModel)
         return source
 
-    def set_filters(self, *, stage: Stage | None, model_id: int | None, text: str) -> None:
+    def set_filters(self, *, stage: Stage | None, model_id: int | None, text: str, overdue: bool = False) -> None:
         words = " ".join(text.casefold().split())  # "Bitmain " and "bitmain" ask the same
-        self.batch_model().set_filter(BatchFilter(stage, model_id, words))
+        self.batch_model().set_filter(BatchFilter(stage, model_id, words, overdue))
 
     def is_filtering(self) -> bool:
         return self.batch_model().batch_filter.active

@@ -21,9 +21,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.stages import Stage
+from desktop.services.batch_columns import natural_key
+from desktop.services.reports import BatchRow
 from desktop.services.snapshot import FleetSnapshot
 from desktop.ui.models.batch_filter_proxy import BatchFilterProxy
 from desktop.ui.models.batch_table_model import BATCH_ID_ROLE, COLUMN_INDEX, BatchTableModel, RowReader
+from desktop.ui.panels.overdue_delegate import OVERDUE, OverdueDelegate
 
 SEARCH_PAUSE_MS = 200
 SIZE_FROM_ROWS = 60  # rows measured to size the columns: a screenful and a little more
@@ -53,6 +56,7 @@ class BatchPanel(QWidget):
         self.stage_filter.addItem("All stages", None)
         for stage in Stage:
             self.stage_filter.addItem(f"With units {stage.label}", stage.value)
+        self.stage_filter.addItem("Overdue (past expected, not all deployed)", OVERDUE)
         self.model_filter = QComboBox(self)
         self.model_filter.setAccessibleName("Filter by model")
         self.model_filter.addItem("All models", None)
@@ -66,6 +70,7 @@ class BatchPanel(QWidget):
         self.table = QTableView(self)
         self.table.setObjectName("batchTable")
         self.table.setModel(self.proxy)
+        self.table.setItemDelegate(OverdueDelegate(self.table, self._row_at))
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -83,7 +88,10 @@ class BatchPanel(QWidget):
         self.table.customContextMenuRequested.connect(self._show_context_menu)
         self.table.doubleClicked.connect(self._on_double_clicked)
         self.table.activated.connect(self._on_double_clicked)
+        # A mouse press makes the row current *before* it selects it: only selectionChanged
+        # comes after both, so the actions read the clicked row (issue #14 item 1).
         self.table.selectionModel().currentRowChanged.connect(self._emit_selection)
+        self.table.selectionModel().selectionChanged.connect(self._emit_selection)
 
         filters = QHBoxLayout()
         filters.setSpacing(8)
@@ -150,7 +158,7 @@ class BatchPanel(QWidget):
             self.table.setColumnWidth(column, max(widest + padding, header.sectionSizeHint(column)))
 
     def _update_model_filter(self, snapshot: FleetSnapshot) -> None:
-        wanted = [(m.label, m.id) for m in sorted(snapshot.models, key=lambda m: m.label.casefold())]
+        wanted = [(m.label, m.id) for m in sorted(snapshot.models, key=lambda m: natural_key(m.label))]
         current = [
             (self.model_filter.itemText(i), self.model_filter.itemData(i)) for i in range(1, self.model_filter.count())
         ]
@@ -169,8 +177,12 @@ class BatchPanel(QWidget):
     def _apply_filters(self) -> None:
         self._search_pause.stop()
         stage = self.stage_filter.currentData()
+        overdue = stage == OVERDUE
         self.proxy.set_filters(
-            stage=Stage(stage) if stage else None, model_id=self.model_filter.currentData(), text=self.search.text()
+            stage=Stage(stage) if stage and not overdue else None,
+            model_id=self.model_filter.currentData(),
+            text=self.search.text(),
+            overdue=overdue,
         )
         self._update_count()
 
@@ -196,6 +208,13 @@ class BatchPanel(QWidget):
         self.table.selectionModel().setCurrentIndex(self.proxy.index(row, 0), flags)
         return True
 
+    def show_overdue(self) -> None:
+        """The Overdue tile's click: only the overdue batches."""
+        self.stage_filter.setCurrentIndex(self.stage_filter.findData(OVERDUE))
+
+    def _row_at(self, index: QModelIndex) -> BatchRow:
+        return self.model.row_at(self.proxy.mapToSource(index).row())
+
     def visible_batch_ids(self) -> list[int]:
         return [int(batch_id) for batch_id in self.model.ids]
 
@@ -215,6 +234,10 @@ class BatchPanel(QWidget):
     def _show_context_menu(self, pos: QPoint) -> None:
         if not self._context_actions:
             return
+        index = self.table.indexAt(pos)
+        if index.isValid() and index.data(BATCH_ID_ROLE) is not None:
+            self.select_batch(int(index.data(BATCH_ID_ROLE)))  # the menu acts on the row under the mouse
+        self._emit_selection()  # the actions follow the selection before the menu shows them
         menu = QMenu(self.table)
         menu.addActions(self._context_actions)
         menu.exec(self.table.viewport().mapToGlobal(pos))

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from desktop.domain.hashrate import SiteFigures
 from desktop.domain.units import format_hashrate, format_mw
 
+COMPACT_BELOW = 1300  # the tiles' width under which figures use the compact font
+
 
 class KpiTile(QFrame):
+    clicked = Signal()
+
     def __init__(self, key: str, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("kpiTile")
         self.setProperty("warning", False)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setMinimumWidth(130)
+        self.setMinimumWidth(112)  # six tiles fit a 790-pixel window
         self.key = key
         self.title_label = QLabel(title, self)
         self.title_label.setObjectName("kpiTitle")
@@ -45,16 +50,25 @@ class KpiTile(QFrame):
             self.style().unpolish(self)  # re-apply the [warning="true"] style sheet rule
             self.style().polish(self)
 
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)
+
     @property
     def warning(self) -> bool:
         return bool(self.property("warning"))
 
 
 class KpiTiles(QWidget):
-    """Five tiles; ``show_figures`` fills them from one SiteFigures (a site or the total)."""
+    """Six tiles; ``show_figures`` fills them from one SiteFigures (a site or the total)."""
+
+    overdue_clicked = Signal()  # the window filters the table to the overdue batches
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("kpiTiles")
+        self.setProperty("compact", False)
         self.tiles: dict[str, KpiTile] = {}
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -65,11 +79,14 @@ class KpiTiles(QWidget):
             ("percent", "% of plan"),
             ("in_transit", "Units in transit"),
             ("power", "Deployed power / capacity"),
+            ("overdue", "Overdue batches"),
         ):
             tile = KpiTile(key, title, self)
             self.tiles[key] = tile
             layout.addWidget(tile)
         self.figures: SiteFigures | None = None
+        self.tiles["overdue"].clicked.connect(self.overdue_clicked)
+        self.tiles["overdue"].setCursor(Qt.CursorShape.PointingHandCursor)
 
     def show_figures(self, figures: SiteFigures) -> None:
         self.figures = figures
@@ -87,6 +104,21 @@ class KpiTiles(QWidget):
         if figures.over_capacity:  # the warning alone: it is what the operator must read
             detail = f"planned load {format_mw(figures.planned_power_mw)} exceeds {format_mw(figures.capacity_mw)}"
         self.tiles["power"].show_figure(format_mw(figures.deployed_power_mw), detail, warning=figures.over_capacity)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Smaller figures on a narrow window (1024 pixels cut "145.56 PH/s" at 19 pt)."""
+        super().resizeEvent(event)
+        compact = event.size().width() < COMPACT_BELOW
+        if bool(self.property("compact")) != compact:
+            self.setProperty("compact", compact)
+            for label in self.findChildren(QLabel):
+                label.style().unpolish(label)
+                label.style().polish(label)
+
+    def show_overdue(self, count: int) -> None:
+        detail = "past their expected date" if count else "none past its expected date"
+        self.tiles["overdue"].show_figure(f"{count:,}", detail, warning=count > 0)
+        self.tiles["overdue"].setToolTip(f"Overdue batches: {count:,}\n{detail}\nClick to list them")
 
     def texts(self) -> dict[str, str]:
         """What the operator reads on each tile (tests compare it with ``summary --json``)."""
