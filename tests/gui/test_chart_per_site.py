@@ -201,6 +201,8 @@ def test_fifty_sites_stack_as_the_top_eight_and_other(qtbot, open_main_window, t
             fleet.record_event(batch.id, "delivered", n * 10, "2021-02-10")
             fleet.record_event(batch.id, "deployed", n * 10, "2021-02-20")
     window = open_main_window(path)
+    window.resize(1400, 1100)  # a chart of a usual height (the books-vs-network panel shares the column)
+    qtbot.waitUntil(lambda: window.height() == 1100)
     chart = window.chart
     QTest.mouseClick(chart.stacked_box, Qt.MouseButton.LeftButton, pos=chart.stacked_box.rect().center())
     qtbot.waitUntil(lambda: len(chart._stack_items) == 9)

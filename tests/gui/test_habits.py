@@ -6,6 +6,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QToolBar
 
+from desktop.services.inputs import SiteInput
 from desktop.ui.main_window import MainWindow
 from tests.gui.test_mouse_on_batches import row_centre
 from tests.gui.test_typed_dates import active, click, type_into_focus
@@ -57,7 +58,7 @@ def test_the_toolbar_does_not_jump_when_the_undo_label_changes(qtbot, main_windo
     main_window.session.fleet.add_site("Iceland")  # from elsewhere: then an undoable change here
     from desktop.services.changes import AddSite
 
-    main_window.edit_actions.run(AddSite(main_window.session.fleet, "Norway", "Norway", "", ""))
+    main_window.edit_actions.run(AddSite(main_window.session.fleet, SiteInput.parse("Norway", "Norway", "", "")))
     assert main_window.edit_actions.undo.text() == "&Undo add data center Norway"
     QApplication.processEvents()
     assert refresh.geometry() == before
