@@ -102,13 +102,13 @@ def test_recorded_replies_read_the_same_over_a_socket(name: str) -> None:
     asyncio.run(run())
 
 
-@pytest.mark.parametrize("address", ["10.0.0.5", "192.168.1.20", "8.8.8.8", "example.com"])
+@pytest.mark.parametrize("address", ["10.0.0.5", "192.168.1.20", "8.8.8.8", "example.com"])  # checked, never connected
 def test_the_client_refuses_anything_but_loopback_by_default(address: str) -> None:
     with pytest.raises(AddressNotAllowedError):
         check_address(address)
 
 
-@pytest.mark.parametrize("base,count", [("10.0.0.2", 1), ("127.255.255.250", 10), ("nonsense", 1)])
+@pytest.mark.parametrize("base,count", [("10.0.0.2", 1), ("127.255.255.250", 10), ("nonsense", 1)])  # refused
 def test_the_fake_fleet_listens_on_loopback_only(base: str, count: int) -> None:
     with pytest.raises(FakeFleetError):
         loopback_addresses(base, count)

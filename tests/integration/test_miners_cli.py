@@ -102,7 +102,7 @@ def test_scan_then_poll_json_reports_found_hashing_offline_and_measured(
         (["edit-site", "Texas", "--network", "8.8.8.0/24"], "not a private or loopback address"),
         (["edit-site", "Texas", "--network", "127.0.0.9-127.0.0.1"], "last address comes before the first"),
         (["edit-site", "Texas", "--name", "Tex", "--network", "bogus"], "'bogus' is not an IPv4 address"),
-        (["add-site", "Norway", "--network", "10.0.0.0/8"], "at most 65,536"),
+        (["add-site", "Norway", "--network", "10.0.0.0/8"], "at most 65,536"),  # parsed and refused
         (["poll", "--port", "x"], "invalid int value"),
     ],
 )
@@ -122,7 +122,7 @@ def test_poll_with_no_miners_known_exits_0(demo_db: Path, capsys: pytest.Capture
     assert poll["total"]["miners_found"] == 0 and poll["total"]["deployed_units"] == 3819  # type: ignore[index]
 
 
-@pytest.mark.parametrize("base", ["10.0.0.2", "192.168.0.1", "127.255.255.254"])
+@pytest.mark.parametrize("base", ["10.0.0.2", "192.168.0.1", "127.255.255.254"])  # refused, never bound
 def test_fake_miners_refuse_a_non_loopback_base(capsys: pytest.CaptureFixture[str], base: str) -> None:
     result = run_cli(capsys, "fake-miners", "--count", "5", "--base", base)
     assert result.code == 2 and "loopback" in result.err and result.err.count("\n") == 1
