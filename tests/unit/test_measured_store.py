@@ -110,7 +110,9 @@ def test_network_specs_parse_to_ranges(spec: str, first: str, last: str, canonic
     assert (addresses[0], addresses[-1], network.spec) == (first, last, canonical)
 
 
-@pytest.mark.parametrize("spec", ["", "127.0.0.0/33", "1.2.3.4/24", "127.0.0.5-127.0.0.1", "::1", "10.0.0.0/8"])  # parsed only
+@pytest.mark.parametrize(
+    "spec", ["", "127.0.0.0/33", "1.2.3.4/24", "127.0.0.5-127.0.0.1", "::1", "10.0.0.0/8"]  # parsed only
+)
 def test_bad_network_specs_are_refused_with_the_field_named(spec: str) -> None:
     with pytest.raises(ValidationError) as raised:
         parse_network(spec)
