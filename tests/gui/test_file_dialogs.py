@@ -13,20 +13,9 @@ from pytestqt.qtbot import QtBot
 
 from desktop.services.session import Session
 from desktop.ui import file_dialogs
+from tests.integration.test_shared_file import deleted_side_files
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32" or not Path("/proc/self/fd").is_dir(), reason="POSIX locks")
-
-
-def _deleted_side_files(db: Path) -> list[str]:
-    held = []
-    for fd in os.listdir("/proc/self/fd"):
-        try:
-            target = os.readlink(f"/proc/self/fd/{fd}")
-        except OSError:
-            continue
-        if target.startswith(str(db)) and target.endswith("(deleted)"):
-            held.append(target)
-    return held
 
 
 def test_browsing_the_database_folder_keeps_the_window_s_wal(qtbot: QtBot, demo_session: Session) -> None:
@@ -45,6 +34,6 @@ def test_browsing_the_database_folder_keeps_the_window_s_wal(qtbot: QtBot, demo_
     # Another process opens and closes the file: it must find our locks and leave the WAL alone.
     reader = f"import sqlite3; c = sqlite3.connect({str(db)!r}); c.execute('SELECT count(*) FROM batches'); c.close()"
     subprocess.run([sys.executable, "-c", reader], check=True)
-    assert _deleted_side_files(db) == []
+    assert deleted_side_files(os.getpid(), db) == []
     demo_session.fleet.add_site("Written after browsing")
     assert Path(f"{db}-wal").exists()
