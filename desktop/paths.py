@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from desktop.server_address import ServerAddress, is_server_url
+
 APP_NAME = "Hashplan"
 DB_ENV = "HASHPLAN_DB"
 
@@ -32,13 +34,20 @@ def default_db_path() -> Path:
     """``$HASHPLAN_DB`` if set, else hashplan.db in the user's data folder."""
     override = os.environ.get(DB_ENV, "").strip()
     if override:
-        return Path(override).expanduser()
+        return _location(override)  # type: ignore[return-value]
     return data_dir() / "hashplan.db"
 
 
+def _location(text: str) -> Path | ServerAddress:
+    if is_server_url(text):  # postgresql://...: a shared server database (store/pg)
+        return ServerAddress(text)
+    return Path(text).expanduser()
+
+
 def resolve_db_path(cli_value: str | None) -> Path:
-    """``--db`` beats ``$HASHPLAN_DB`` beats the default."""
-    return Path(cli_value).expanduser() if cli_value else default_db_path()
+    """``--db`` beats ``$HASHPLAN_DB`` beats the default. A ``postgresql://`` URL gives a
+    ServerAddress, which opens like a path (Store.open, open_session) but is no file."""
+    return _location(cli_value) if cli_value else default_db_path()  # type: ignore[return-value]
 
 
 def backups_dir(db_path: Path) -> Path:

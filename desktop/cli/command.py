@@ -64,7 +64,7 @@ def cli_session(args: argparse.Namespace, *, readonly: bool = False, needs_file:
     except BaseException:
         created = session.created
         session.close()
-        if created:
+        if created and isinstance(path, Path):
             for suffix in ("", "-wal", "-shm"):
                 with suppress(OSError):
                     Path(f"{path}{suffix}").unlink()

@@ -11,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop.server_address import is_server_url
 from desktop.store import Store
 from desktop.store.db_file import check_db_path
 
@@ -131,7 +132,7 @@ def open_session(
     ``verify=False``: no integrity check (a read-only command: it writes nothing, and SQLite
     reports a damaged page it meets as damage).
     """
-    if must_exist:
+    if must_exist and not is_server_url(path):
         check_db_path(Path(path).expanduser(), must_exist=True)
     store = Store.open(path, readonly=readonly, defer_check=defer_check, verify=verify)
     try:
@@ -147,7 +148,10 @@ def open_session(
 
 def database_exists(path: str | Path) -> bool:
     """True for a regular file at ``path``; False when nothing is there. A folder, FIFO,
-    device or unreadable path raises DatabaseError (never opened)."""
+    device or unreadable path raises DatabaseError (never opened). A server database is
+    taken as there (connecting tells)."""
+    if is_server_url(path):
+        return True
     return check_db_path(Path(path).expanduser())
 
 

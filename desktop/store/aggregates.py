@@ -108,22 +108,23 @@ def _upserts(source: str) -> list[str]:
     sums = ", ".join(f"SUM(c{i})" for i in range(len(_ALL)))
     stage_sums = ", ".join(f"SUM(c{i})" for i in range(len(STAGE_COLUMNS)))
 
-    def add(columns: tuple[str, ...]) -> str:
-        return ", ".join(f"{c} = {c} + excluded.{c}" for c in columns)
+    def add(columns: tuple[str, ...], table: str) -> str:
+        # the existing row's column by its table's name: PostgreSQL finds a bare name ambiguous
+        return ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns)
 
     return [
         f"""INSERT INTO fleet_day_deltas (data_center_id, model_id, day, {", ".join(_ALL)})
-            SELECT s, m, d, {sums} FROM ({source}) WHERE true GROUP BY s, m, d
-            ON CONFLICT (data_center_id, model_id, day) DO UPDATE SET {add(_ALL)}""",
+            SELECT s, m, d, {sums} FROM ({source}) AS src WHERE true GROUP BY s, m, d
+            ON CONFLICT (data_center_id, model_id, day) DO UPDATE SET {add(_ALL, "fleet_day_deltas")}""",
         f"""INSERT INTO fleet_model_days (model_id, day, {", ".join(_ALL)})
-            SELECT m, d, {sums} FROM ({source}) WHERE true GROUP BY d, m
-            ON CONFLICT (day, model_id) DO UPDATE SET {add(_ALL)}""",
+            SELECT m, d, {sums} FROM ({source}) AS src WHERE true GROUP BY d, m
+            ON CONFLICT (day, model_id) DO UPDATE SET {add(_ALL, "fleet_model_days")}""",
         f"""INSERT INTO fleet_month_deltas (data_center_id, model_id, month, {", ".join(STAGE_COLUMNS)})
-            SELECT s, m, substr(d, 1, 7), {stage_sums} FROM ({source}) WHERE true GROUP BY s, m, substr(d, 1, 7)
-            ON CONFLICT (data_center_id, model_id, month) DO UPDATE SET {add(STAGE_COLUMNS)}""",
+            SELECT s, m, substr(d, 1, 7), {stage_sums} FROM ({source}) AS src WHERE true GROUP BY s, m, substr(d, 1, 7)
+            ON CONFLICT (data_center_id, model_id, month) DO UPDATE SET {add(STAGE_COLUMNS, "fleet_month_deltas")}""",
         f"""INSERT INTO fleet_year_deltas (data_center_id, model_id, year, {", ".join(STAGE_COLUMNS)})
-            SELECT s, m, substr(d, 1, 4), {stage_sums} FROM ({source}) WHERE true GROUP BY s, m, substr(d, 1, 4)
-            ON CONFLICT (data_center_id, model_id, year) DO UPDATE SET {add(STAGE_COLUMNS)}""",
+            SELECT s, m, substr(d, 1, 4), {stage_sums} FROM ({source}) AS src WHERE true GROUP BY s, m, substr(d, 1, 4)
+            ON CONFLICT (data_center_id, model_id, year) DO UPDATE SET {add(STAGE_COLUMNS, "fleet_year_deltas")}""",
     ]
 
 
@@ -189,57 +190,66 @@ def _left_plan(ref: str) -> str:
     return f"(SELECT COALESCE(SUM(units), 0) FROM batch_events WHERE batch_id = {ref}.id AND kind IN {LEAVES_PLAN})"
 
 
-TRIGGERS = [
-    f"""CREATE TRIGGER fleet_event_added AFTER INSERT ON batch_events BEGIN
-{_body(_upserts(_event_source("NEW")))}
-        {_counts_update("NEW", "")},
+# Each trigger as (name, when it fires, the columns whose change it needs or (), its statements):
+# SQLite's CREATE TRIGGER and PostgreSQL's trigger functions (store/pg/schema.py) are both made from these.
+TriggerSpec = tuple[str, str, tuple[str, ...], list[str]]
+_MOVE_COLUMNS = ("data_center_id", "model_id", "units", "ordered_on", "expected_on")
+TRIGGER_SPECS: list[TriggerSpec] = [
+    ("fleet_event_added", "AFTER INSERT ON batch_events", (), [
+        *_upserts(_event_source("NEW")),
+        f"""{_counts_update("NEW", "")},
             deployed_on = CASE WHEN NEW.kind = 'deployed' AND (deployed_on IS NULL OR NEW.occurred_on > deployed_on)
                 THEN NEW.occurred_on ELSE deployed_on END
-            WHERE batch_id = NEW.batch_id;
-    END""",
-    f"""CREATE TRIGGER fleet_event_removed AFTER DELETE ON batch_events BEGIN
-{_body(_upserts(_event_source("OLD", "-")))}
-        {_counts_update("OLD", "-")},
+            WHERE batch_id = NEW.batch_id""",
+    ]),
+    ("fleet_event_removed", "AFTER DELETE ON batch_events", (), [
+        *_upserts(_event_source("OLD", "-")),
+        f"""{_counts_update("OLD", "-")},
             deployed_on = CASE WHEN OLD.kind = 'deployed' THEN (SELECT MAX(occurred_on) FROM batch_events
                 WHERE batch_id = OLD.batch_id AND kind = 'deployed') ELSE deployed_on END
-            WHERE batch_id = OLD.batch_id;
-    END""",
+            WHERE batch_id = OLD.batch_id""",
+    ]),
     # An event's fields never change in place (edits are delete + insert); be exact if one does.
-    f"""CREATE TRIGGER fleet_event_changed AFTER UPDATE OF batch_id, kind, units, occurred_on ON batch_events
-    BEGIN
-{_body(_upserts(_event_source("OLD", "-")))}
-        {_counts_update("OLD", "-")} WHERE batch_id = OLD.batch_id;
-{_body(_upserts(_event_source("NEW")))}
-        {_counts_update("NEW", "")} WHERE batch_id = NEW.batch_id;
-        UPDATE batch_stage_counts SET deployed_on = (SELECT MAX(occurred_on) FROM batch_events
+    ("fleet_event_changed", "AFTER UPDATE OF batch_id, kind, units, occurred_on ON batch_events", (), [
+        *_upserts(_event_source("OLD", "-")),
+        f"{_counts_update('OLD', '-')} WHERE batch_id = OLD.batch_id",
+        *_upserts(_event_source("NEW")),
+        f"{_counts_update('NEW', '')} WHERE batch_id = NEW.batch_id",
+        """UPDATE batch_stage_counts SET deployed_on = (SELECT MAX(occurred_on) FROM batch_events
             WHERE batch_id = batch_stage_counts.batch_id AND kind = 'deployed')
-            WHERE batch_id IN (OLD.batch_id, NEW.batch_id);
-    END""",
-    f"""CREATE TRIGGER fleet_batch_added AFTER INSERT ON batches BEGIN
-        INSERT INTO batch_stage_counts (batch_id, ordered) VALUES (NEW.id, NEW.units);
-{_body(_upserts(_batch_source("NEW")))}
-    END""",
+            WHERE batch_id IN (OLD.batch_id, NEW.batch_id)""",
+    ]),
+    ("fleet_batch_added", "AFTER INSERT ON batches", (), [
+        "INSERT INTO batch_stage_counts (batch_id, ordered) VALUES (NEW.id, NEW.units)",
+        *_upserts(_batch_source("NEW")),
+    ]),
     # BEFORE: the events go first (their trigger books them out while the batch still says
     # where they count); then the batch's order and its whole plan step come out.
-    f"""CREATE TRIGGER fleet_batch_removed BEFORE DELETE ON batches BEGIN
-        DELETE FROM batch_events WHERE batch_id = OLD.id;
-{_body(_upserts(_batch_source("OLD", "-")))}
-        DELETE FROM batch_stage_counts WHERE batch_id = OLD.id;
-    END""",
+    ("fleet_batch_removed", "BEFORE DELETE ON batches", (), [
+        "DELETE FROM batch_events WHERE batch_id = OLD.id",
+        *_upserts(_batch_source("OLD", "-")),
+        "DELETE FROM batch_stage_counts WHERE batch_id = OLD.id",
+    ]),
     # A batch edit that moves it (site, model, units, dates): book all of it out and back in.
-    f"""CREATE TRIGGER fleet_batch_changed AFTER UPDATE OF data_center_id, model_id, units, ordered_on, expected_on
-        ON batches
-        WHEN OLD.data_center_id IS NOT NEW.data_center_id OR OLD.model_id IS NOT NEW.model_id
-            OR OLD.units IS NOT NEW.units OR OLD.ordered_on IS NOT NEW.ordered_on
-            OR OLD.expected_on IS NOT NEW.expected_on
-    BEGIN
-{_body(_upserts(_batch_source("OLD", "-", active=f"OLD.units - {_left_plan('OLD')}")))}
-{_body(_upserts(_moved_events("OLD", "-")))}
-{_body(_upserts(_batch_source("NEW", "", active=f"NEW.units - {_left_plan('NEW')}")))}
-{_body(_upserts(_moved_events("NEW", "")))}
-        UPDATE batch_stage_counts SET ordered = ordered + NEW.units - OLD.units WHERE batch_id = NEW.id;
-    END""",
-]
+    ("fleet_batch_changed", f"AFTER UPDATE OF {', '.join(_MOVE_COLUMNS)} ON batches", _MOVE_COLUMNS, [
+        *_upserts(_batch_source("OLD", "-", active=f"OLD.units - {_left_plan('OLD')}")),
+        *_upserts(_moved_events("OLD", "-")),
+        *_upserts(_batch_source("NEW", "", active=f"NEW.units - {_left_plan('NEW')}")),
+        *_upserts(_moved_events("NEW", "")),
+        "UPDATE batch_stage_counts SET ordered = ordered + NEW.units - OLD.units WHERE batch_id = NEW.id",
+    ]),
+]  # fmt: skip
+
+
+def _sqlite_trigger(spec: TriggerSpec) -> str:
+    name, event, changed, statements = spec
+    when = ""
+    if changed:
+        when = "\n        WHEN " + " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in changed)
+    return f"CREATE TRIGGER {name} {event}{when}\n    BEGIN\n{_body(statements)}\n    END"
+
+
+TRIGGERS = [_sqlite_trigger(spec) for spec in TRIGGER_SPECS]
 
 
 def trigger(name: str) -> str:
@@ -248,6 +258,7 @@ def trigger(name: str) -> str:
 
 
 _BOOKING = "temp.fleet_booking"
+_BOOKING_COLUMNS = "s INTEGER, m INTEGER, d TEXT, " + ", ".join(f"c{i} INTEGER" for i in range(len(_ALL)))
 
 
 def _via_booking_table(source: str) -> list[str]:
@@ -258,9 +269,9 @@ def _via_booking_table(source: str) -> list[str]:
     """
     sums = ", ".join(f"SUM(c{i})" for i in range(len(_ALL)))
     return [
-        f"CREATE TEMP TABLE IF NOT EXISTS fleet_booking ({', '.join(_SOURCE_NAMES)})",
+        f"CREATE TEMP TABLE IF NOT EXISTS fleet_booking ({_BOOKING_COLUMNS})",
         f"DELETE FROM {_BOOKING}",
-        f"INSERT INTO {_BOOKING} SELECT s, m, d, {sums} FROM ({source}) GROUP BY s, m, d",
+        f"INSERT INTO {_BOOKING} SELECT s, m, d, {sums} FROM ({source}) AS src GROUP BY s, m, d",
         *_upserts(f"SELECT * FROM {_BOOKING}"),
         f"DELETE FROM {_BOOKING}",
     ]
@@ -269,15 +280,16 @@ def _via_booking_table(source: str) -> list[str]:
 def book_new_events() -> list[str]:
     """Statements (param: the largest event id before) booking events set-wise (the v3 backfill)."""
     per_batch = ", ".join(f"SUM({d})" for d in event_delta("kind", "units"))
-    adds = ", ".join(f"{c} = {c} + excluded.{c}" for c in STAGE_COLUMNS)
+    adds = ", ".join(f"{c} = batch_stage_counts.{c} + excluded.{c}" for c in STAGE_COLUMNS)
     return [
         f"""INSERT INTO batch_stage_counts (batch_id, {", ".join(STAGE_COLUMNS)}, deployed_on)
             SELECT batch_id, {per_batch}, MAX(CASE WHEN kind = 'deployed' THEN occurred_on END)
             FROM batch_events WHERE id > ?1 GROUP BY batch_id
             ON CONFLICT (batch_id) DO UPDATE SET {adds},
                 deployed_on = CASE WHEN excluded.deployed_on IS NOT NULL
-                    AND (deployed_on IS NULL OR excluded.deployed_on > deployed_on)
-                    THEN excluded.deployed_on ELSE deployed_on END""",
+                    AND (batch_stage_counts.deployed_on IS NULL
+                         OR excluded.deployed_on > batch_stage_counts.deployed_on)
+                    THEN excluded.deployed_on ELSE batch_stage_counts.deployed_on END""",
         *_via_booking_table(_events_source("e.id > ?1")),
     ]
 

@@ -30,7 +30,7 @@ class AuditReads:
         if entity is not None:
             sql, params = sql + " WHERE entity = ? AND entity_id = ?", (entity, entity_id)
         if newest is not None:
-            sql, params = f"SELECT * FROM ({sql} ORDER BY id DESC LIMIT ?)", (*params, newest)
+            sql, params = f"SELECT * FROM ({sql} ORDER BY id DESC LIMIT ?) AS newest", (*params, newest)
         return self._audit_rows(sql + " ORDER BY id", params)
 
     def count_audit_entries(self) -> int:

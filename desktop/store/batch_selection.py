@@ -153,7 +153,7 @@ def batch_ids(
     # tests/unit/test_batch_pages.py checks every order against Python's).
     with store._lock:  # the Store's connection may be shared with other threads
         _register(store)
-        text = store.conn.execute(f"SELECT group_concat(id, ',') FROM ({sql})", params).fetchone()[0]
+        text = store.conn.execute(f"SELECT group_concat(id, ',') FROM ({sql}) AS picked", params).fetchone()[0]
     if not text:
         return np.empty(0, dtype=np.int64)
     return np.fromstring(text, dtype=np.int64, sep=",")

@@ -117,7 +117,7 @@ def _upsert(
     store: Store, table: str, key_columns: Sequence[str], columns: Sequence[str], rows: Iterable[tuple[Any, ...]]
 ) -> None:
     names = [*key_columns, *columns]
-    adds = ", ".join(f"{c} = {c} + excluded.{c}" for c in columns)
+    adds = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns)  # (a bare name: ambiguous to PostgreSQL)
     store.conn.executemany(
         f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
         f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {adds}",
@@ -277,11 +277,12 @@ def book_in_slices(store: Store, batch_rows: Sequence[tuple[Any, ...]], event_ro
 
 
 def _book_stage_counts(store: Store, counted_ids: np.ndarray, counts: np.ndarray, latest_iso: list[str | None]) -> None:
-    adds = ", ".join(f"{c} = {c} + excluded.{c}" for c in STAGE_COLUMNS)
-    later = "excluded.deployed_on IS NOT NULL AND (deployed_on IS NULL OR excluded.deployed_on > deployed_on)"
+    adds = ", ".join(f"{c} = batch_stage_counts.{c} + excluded.{c}" for c in STAGE_COLUMNS)
+    old = "batch_stage_counts.deployed_on"
+    later = f"excluded.deployed_on IS NOT NULL AND ({old} IS NULL OR excluded.deployed_on > {old})"
     store.conn.executemany(
         f"INSERT INTO batch_stage_counts (batch_id, {', '.join(STAGE_COLUMNS)}, deployed_on) VALUES (?,?,?,?,?,?,?,?) "
         f"ON CONFLICT (batch_id) DO UPDATE SET {adds}, "
-        f"deployed_on = CASE WHEN {later} THEN excluded.deployed_on ELSE deployed_on END",
+        f"deployed_on = CASE WHEN {later} THEN excluded.deployed_on ELSE {old} END",
         zip(counted_ids[:, 0].tolist(), *_lists(counts), latest_iso, strict=True),
     )

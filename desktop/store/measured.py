@@ -47,6 +47,11 @@ class ReadingRow:
     uptime_s: int | None
     pool_alive: bool | None
 
+_READING_COLUMNS = (
+    "read_at", "outcome", "error", "ths_5s", "ths_avg", "ideal_ths", "watts", "max_temp_c", "fans", "uptime_s",
+    "pool_alive", "last_seen", "uptime_window", "window_hashing",
+)  # fmt: skip
+
 
 class MeasuredStore:
     """Reads and writes of measured data on a Store's connection (writes inside Store.write)."""
@@ -101,10 +106,10 @@ class MeasuredStore:
             "INSERT INTO miners (data_center_id, address, port, family, reported_type, model_id, firmware, found_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (data_center_id, address, port) DO UPDATE SET "
             # an answer that could not be read (no type, no firmware) keeps what an earlier scan read
-            "family = COALESCE(NULLIF(excluded.family, ''), family), "
-            "model_id = CASE WHEN excluded.reported_type = '' THEN model_id ELSE excluded.model_id END, "
-            "reported_type = COALESCE(NULLIF(excluded.reported_type, ''), reported_type), "
-            "firmware = COALESCE(NULLIF(excluded.firmware, ''), firmware)",
+            "family = COALESCE(NULLIF(excluded.family, ''), miners.family), "
+            "model_id = CASE WHEN excluded.reported_type = '' THEN miners.model_id ELSE excluded.model_id END, "
+            "reported_type = COALESCE(NULLIF(excluded.reported_type, ''), miners.reported_type), "
+            "firmware = COALESCE(NULLIF(excluded.firmware, ''), miners.firmware)",
             [(site_id, a, p, fam, rt, mid, fw, now) for a, p, fam, rt, mid, fw in miners],
         )
         return sum(1 for a, p, *_ in miners if (a, p) not in known)
@@ -173,9 +178,10 @@ class MeasuredStore:
                 )
             )  # fmt: skip
         self._write(
-            "INSERT OR REPLACE INTO miner_readings (miner_id, read_at, outcome, error, ths_5s, ths_avg, ideal_ths, "
-            "watts, max_temp_c, fans, uptime_s, pool_alive, last_seen, uptime_window, window_hashing) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO miner_readings (miner_id, {', '.join(_READING_COLUMNS)}) "
+            f"VALUES (?, {', '.join('?' * len(_READING_COLUMNS))}) "
+            # an upsert (not INSERT OR REPLACE): SQLite and PostgreSQL both have it
+            f"ON CONFLICT (miner_id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _READING_COLUMNS)}",
             out,
         )
         return closed
@@ -184,7 +190,7 @@ class MeasuredStore:
 
     def add_rollups(self, rows: Sequence[RollupRow], at: int) -> None:
         """Adds one poll per site into its 1-minute, 1-hour and 1-day buckets."""
-        sets = ", ".join(f"{c} = {c} + excluded.{c}" for c in ("polls", *_ROLLUP_SUMS))
+        sets = ", ".join(f"{c} = site_rollups.{c} + excluded.{c}" for c in ("polls", *_ROLLUP_SUMS))
         self._write(
             f"INSERT INTO site_rollups (data_center_id, step, bucket, polls, {', '.join(_ROLLUP_SUMS)}) "
             f"VALUES (?, ?, ?, 1, {', '.join('?' * len(_ROLLUP_SUMS))}) "

@@ -120,12 +120,12 @@ def deployment_slip(store: Store, at: date) -> list[tuple[str, int, int, float, 
     deployed again after ``at`` look their day up in their own events."""
     return _rows(
         store,
-        "SELECT supplier, site, COUNT(*), AVG(late), SUM(late > 0) FROM ("
+        "SELECT supplier, site, COUNT(*), AVG(late), SUM(CASE WHEN late > 0 THEN 1 ELSE 0 END) FROM ("
         " SELECT b.supplier AS supplier, b.data_center_id AS site, julianday(CASE WHEN c.deployed_on <= ?1"
         "  THEN c.deployed_on ELSE (SELECT MAX(e.occurred_on) FROM batch_events e WHERE e.batch_id = b.id"
         "  AND e.kind = 'deployed' AND e.occurred_on <= ?1) END) - julianday(b.expected_on) AS late"
         " FROM batch_stage_counts c JOIN batches b ON b.id = c.batch_id WHERE c.deployed_on IS NOT NULL"
-        ") WHERE late IS NOT NULL GROUP BY supplier, site ORDER BY supplier, site",
+        ") AS slip WHERE late IS NOT NULL GROUP BY supplier, site ORDER BY supplier, site",
         (at.isoformat(),),
     )
 

@@ -29,7 +29,12 @@ if TYPE_CHECKING:
 
 
 class Store(EventTargetWrites, LatenessReads, AuditReads):
-    """All SQL lives here. Mutations must run inside ``with store.write(action):``."""
+    """All SQL lives here. Mutations must run inside ``with store.write(action):``.
+
+    This class is the SQLite file; pg.pg_store.PgStore is the same over a PostgreSQL server
+    (``open`` picks it for a ``postgresql://`` URL)."""
+
+    dialect = "sqlite"
 
     def __init__(
         self, conn: sqlite3.Connection, path: Path, *, created: bool, readonly: bool, check_pending: bool = False
@@ -55,6 +60,12 @@ class Store(EventTargetWrites, LatenessReads, AuditReads):
         ``defer_check=True`` may leave the integrity check for ``finish_check`` (see
         deferred_check.py): the desktop shows its window first.
         """
+        from desktop.server_address import is_server_url
+
+        if is_server_url(path):  # a shared server database (imports psycopg only now)
+            from desktop.store.pg.pg_store import PgStore
+
+            return PgStore.open(path, readonly=readonly, verify=verify, defer_check=defer_check)
         path = Path(path).expanduser()
         check_db_path(path)  # a FIFO, device or unreadable path is refused before SQLite opens it
         conn, created, readonly, pending = connect(path, readonly=readonly, verify=verify, defer_check=defer_check)
@@ -143,8 +154,9 @@ class Store(EventTargetWrites, LatenessReads, AuditReads):
                 yield self
                 return
             try:
-                self.conn.execute("BEGIN IMMEDIATE")
+                self._begin_write()
             except sqlite3.Error as error:
+                self._rollback()
                 raise translate(error, self.path) from None
             self._action = action
             try:
@@ -162,6 +174,22 @@ class Store(EventTargetWrites, LatenessReads, AuditReads):
                 raise
             finally:
                 self._action = None
+
+    def _begin_write(self) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")  # the write lock now: waits (busy timeout) for another writer
+
+    def lift_row_triggers(self, names: tuple[str, ...]) -> None:
+        """For a bulk write (store.bulk): the aggregate row triggers are off until restored, in
+        this transaction only (SQLite's DDL is transactional: a rollback puts them back)."""
+        for name in names:
+            self.conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+    def restore_row_triggers(self, names: tuple[str, ...]) -> None:
+        from desktop.store import aggregates
+
+        # IF NOT EXISTS: after SQLite rolled the whole transaction back they are there already.
+        for name in names:
+            self.conn.execute(aggregates.trigger(name).replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1))
 
     def _rollback(self) -> None:
         if self.conn.in_transaction:

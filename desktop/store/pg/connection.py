@@ -1,0 +1,201 @@
+"""A psycopg 3 connection with the face of the sqlite3 one the store is written against.
+
+``execute`` / ``executemany`` take the store's SQL (sql_dialect.py rewrites it), return a
+cursor with ``fetchone``, ``fetchall``, ``description`` and iteration, and raise the
+sqlite3 exception classes the store already handles (IntegrityError for a constraint,
+OperationalError for a lost server or a cancel), so Store.write's all-or-nothing and its
+messages hold for both backends. Autocommit mode: the store's own BEGIN / COMMIT frame
+each action, as on SQLite with ``isolation_level=None``.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import psycopg
+from psycopg import errors as pg_errors
+from psycopg.adapt import Loader
+from psycopg.pq import TransactionStatus
+
+from desktop.store.pg.sql_dialect import parameters, translate
+
+_EXPLICIT_ID = re.compile(r"\s*INSERT\s+INTO\s+(\w+)\s*\(\s*id\s*,", re.I)
+
+
+class _NumericAsNumber(Loader):
+    """numeric (what SUM and AVG of integers give) as int when whole, else float: what SQLite returns."""
+
+    def load(self, data: Any) -> int | float:
+        text = bytes(data).decode()
+        if "." in text or "e" in text.lower() or text in ("NaN", "Infinity", "-Infinity"):
+            return float(text)
+        return int(text)
+
+
+def as_sqlite_error(error: psycopg.Error) -> sqlite3.Error:
+    """The psycopg error as the sqlite3 class the store catches, with the server's message."""
+    message = (error.diag.message_primary if getattr(error, "diag", None) else None) or str(error).strip()
+    if isinstance(error, pg_errors.QueryCanceled):
+        return sqlite3.OperationalError("interrupted")
+    if isinstance(error, pg_errors.InsufficientPrivilege):
+        return sqlite3.OperationalError(f"attempt to write a readonly database (the server said: {message})")
+    if isinstance(error, pg_errors.ReadOnlySqlTransaction):
+        return sqlite3.OperationalError(f"attempt to write a readonly database (the server said: {message})")
+    if isinstance(error, pg_errors.LockNotAvailable):
+        return sqlite3.OperationalError(f"database is locked ({message})")
+    if isinstance(error, pg_errors.DiskFull):
+        return sqlite3.OperationalError(f"database or disk is full ({message})")
+    if isinstance(error, psycopg.IntegrityError):
+        return sqlite3.IntegrityError(message)
+    if isinstance(error, psycopg.OperationalError):
+        return sqlite3.OperationalError(f"the server connection failed: {message}")
+    return sqlite3.DatabaseError(message)
+
+
+class PgCursor:
+    __slots__ = ("_cursor", "rowcount")
+
+    def __init__(self, cursor: psycopg.Cursor[Any] | None, rowcount: int = -1) -> None:
+        self._cursor = cursor
+        self.rowcount = rowcount if cursor is None else cursor.rowcount
+
+    @property
+    def description(self) -> Sequence[Any] | None:
+        return None if self._cursor is None else self._cursor.description
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        return None if self._cursor is None or self._cursor.description is None else self._cursor.fetchone()
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        return [] if self._cursor is None or self._cursor.description is None else self._cursor.fetchall()
+
+    def fetchmany(self, size: int) -> list[tuple[Any, ...]]:
+        return [] if self._cursor is None or self._cursor.description is None else self._cursor.fetchmany(size)
+
+    def close(self) -> None:
+        if self._cursor is not None:
+            self._cursor.close()
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        if self._cursor is None or self._cursor.description is None:
+            return iter(())
+        return iter(self._cursor)
+
+
+class PgConnection:
+    """The sqlite3.Connection subset the store uses, over one psycopg connection."""
+
+    def __init__(self, raw: psycopg.Connection[Any]) -> None:
+        self.raw = raw
+        self.raw.adapters.register_loader("numeric", _NumericAsNumber)
+        self._failure: sqlite3.Error | None = None  # the error that aborted the open transaction
+        self._explicit_ids: set[str] = set()  # tables given ids by hand: their sequence follows at commit
+        self._lock = threading.RLock()
+
+    # -- the sqlite3.Connection face ------------------------------------------------------
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.raw.info.transaction_status != TransactionStatus.IDLE
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> PgCursor:
+        with self._lock:
+            word = sql.lstrip()[:8].upper()
+            if word.startswith("PRAGMA"):
+                raise NotImplementedError(f"SQLite-only statement sent to PostgreSQL: {sql[:60]}")
+            self._refuse_in_failed_transaction(word)
+            if word.startswith("COMMIT"):
+                self._follow_sequences()
+            statement = translate(sql)
+            cursor = self.raw.cursor()
+            try:
+                cursor.execute(statement.text, parameters(statement, params) if params else None)
+            except psycopg.Error as error:
+                raise self._failed(error) from None
+            if word.startswith(("ROLLBACK", "COMMIT")) and not word.startswith("ROLLBACK T"):
+                self._failure = None
+                if word.startswith("ROLLBACK"):
+                    self._explicit_ids.clear()
+            self._note_explicit_ids(sql)
+            return PgCursor(cursor)
+
+    def executemany(self, sql: str, seq: Iterable[Sequence[Any]]) -> PgCursor:
+        with self._lock:
+            self._refuse_in_failed_transaction("")
+            statement = translate(sql)
+            rows = seq if isinstance(seq, list) else list(seq)
+            if not rows:
+                return PgCursor(None, 0)
+            if statement.named:
+                rows = [parameters(statement, r) for r in rows]
+            cursor = self.raw.cursor()
+            try:
+                cursor.executemany(statement.text, rows, returning=False)
+            except psycopg.Error as error:
+                raise self._failed(error) from None
+            self._note_explicit_ids(sql)
+            # psycopg's rowcount after executemany is the total of the statements' counts
+            return PgCursor(None, cursor.rowcount)
+
+    def close(self) -> None:
+        self.raw.close()
+
+    def interrupt(self) -> None:
+        """Cancels the statement running (from another thread), as sqlite3's interrupt does."""
+        self.raw.cancel_safe()
+
+    def create_function(self, *args: Any, **kwargs: Any) -> None:
+        """The server has these functions (schema.py): nothing to register per connection."""
+
+    # -- the differences -----------------------------------------------------------------
+
+    def _refuse_in_failed_transaction(self, word: str) -> None:
+        # A failed statement aborts a PostgreSQL transaction (SQLite goes on): until the
+        # rollback, every statement repeats the first error instead of "transaction aborted".
+        if (
+            self._failure is not None
+            and self.raw.info.transaction_status == TransactionStatus.INERROR
+            and not word.startswith("ROLLBACK")
+        ):
+            raise self._failure
+
+    def _failed(self, error: psycopg.Error) -> sqlite3.Error:
+        translated = as_sqlite_error(error)
+        if self.raw.info.transaction_status == TransactionStatus.INERROR and self._failure is None:
+            self._failure = translated
+        return translated
+
+    def _note_explicit_ids(self, sql: str) -> None:
+        match = _EXPLICIT_ID.match(sql)
+        if match and self.in_transaction:
+            self._explicit_ids.add(match.group(1).lower())
+        elif match:
+            self._explicit_ids.add(match.group(1).lower())
+            self._follow_sequences()
+
+    def _follow_sequences(self) -> None:
+        """An id given by hand (an import keeping a file's ids, a copy, an undo) does not move
+        the id column's sequence: move it past the largest id before the commit, so the next
+        row numbered by the server does not collide."""
+        tables, self._explicit_ids = self._explicit_ids, set()
+        for table in sorted(tables):
+            try:
+                sequence = _sequence_of(self.raw, table)
+                self.raw.execute(
+                    f"SELECT setval('{sequence}', m, true) FROM (SELECT MAX(id) AS m FROM {table}) AS top "
+                    "WHERE m IS NOT NULL AND m > "
+                    f"(SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM {sequence})"
+                )
+            except psycopg.Error as error:
+                raise self._failed(error) from None
+
+
+def _sequence_of(raw: psycopg.Connection[Any], table: str) -> str:
+    row = raw.execute("SELECT pg_get_serial_sequence(%s, 'id')", (table,)).fetchone()
+    if row is None or row[0] is None:
+        raise sqlite3.OperationalError(f"table {table} has no id sequence")
+    return str(row[0])
