@@ -30,7 +30,8 @@ def _status_sql() -> str:
     """StageCounts.status in SQL: the one stage holding units, 'empty', or 'partly ' + the
     stage most units are in (a tie goes to the later stage, as the domain's max does)."""
     counts = [f"c.{c}" for c in STAGE_COLUMNS]
-    nonzero = " + ".join(f"({c} <> 0)" for c in counts)
+    # (CASE, not a bare comparison: PostgreSQL has no arithmetic on booleans)
+    nonzero = " + ".join(f"(CASE WHEN {c} <> 0 THEN 1 ELSE 0 END)" for c in counts)
     single = " ".join(f"WHEN {c} <> 0 THEN '{name}'" for c, name in zip(counts, STAGE_COLUMNS, strict=True))
     partly = []
     for i in reversed(range(len(counts))):
@@ -131,7 +132,8 @@ def batch_ids(
     if overdue_on is not None:  # past its expected date with units not yet deployed (domain.lateness)
         conditions.append("b.expected_on < ? AND c.ordered + c.in_transit + c.on_site > 0")
         params.append(overdue_on)
-    conditions += ["instr(h, ?) > 0" for _ in words]
+    # the expression, not a select alias: PostgreSQL has no aliases in WHERE (SQLite re-evaluates one anyway)
+    conditions += [f"instr({_HAYSTACK}, ?) > 0" for _ in words]
     if sort_key is None:
         order = "b.ordered_on, b.id"
     else:
@@ -143,8 +145,7 @@ def batch_ids(
     if plain:  # the default order: an index walk over batches alone
         sql = f"SELECT b.id FROM batches b{where} ORDER BY {order}"
     else:
-        haystack = f", {_HAYSTACK} AS h" if words else ""
-        sql = f"SELECT b.id{haystack} {_JOINS}{where} ORDER BY {order}"
+        sql = f"SELECT b.id {_JOINS}{where} ORDER BY {order}"
     params += list(words)
     # One text of all the ids, parsed by numpy: the statement runs without the GIL, where a
     # Python object a row held it ~0.5 s for a million batches (and slowed the window's UI

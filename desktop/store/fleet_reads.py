@@ -23,6 +23,8 @@ _STAGE_LIST = ", ".join(STAGE_COLUMNS)
 # julianday('0001-01-01') is 1721425.5 and date(1, 1, 1).toordinal() is 1.
 _ORDINAL = "CAST(julianday(day) - 1721424.5 AS INTEGER)"
 
+_NO_LIMIT = 1 << 62  # "no limit" both engines take (SQLite also reads -1 so; PostgreSQL refuses it)
+
 
 def _rows(store: Store, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     with store._lock:  # the Store's connection is shared with worker threads
@@ -58,7 +60,7 @@ def stage_counts_at(store: Store, at: date) -> list[tuple[int, int, int, int, in
             SELECT data_center_id AS s, model_id AS m, {_STAGE_LIST} FROM fleet_year_deltas WHERE year < ?
             UNION ALL {_ranged("fleet_month_deltas", "month")}
             UNION ALL {_ranged("fleet_day_deltas", "day")}
-        ) AS x GROUP BY s, m""",
+        ) AS x GROUP BY s, m ORDER BY s, m""",
         (year, f"{year}-01", _previous_month(at), f"{month}-01", at.isoformat()),
     )
 
@@ -84,13 +86,14 @@ def curve_days(store: Store, data_center_id: int | None) -> np.ndarray:
     if data_center_id is None:
         found = _rows(
             store,
-            f"{select} FROM fleet_model_days a JOIN miner_models m ON m.id = a.model_id WHERE {step} GROUP BY a.day",
+            f"{select} FROM fleet_model_days a JOIN miner_models m ON m.id = a.model_id WHERE {step} "
+            "GROUP BY a.day ORDER BY a.day",
         )
     else:
         found = _rows(
             store,
             f"{select} FROM fleet_day_deltas a JOIN miner_models m ON m.id = a.model_id "
-            f"WHERE a.data_center_id = ? AND {step} GROUP BY a.day",
+            f"WHERE a.data_center_id = ? AND {step} GROUP BY a.day ORDER BY a.day",  # (PostgreSQL may hash)
             (data_center_id,),
         )
     return np.array(found, dtype=np.float64).reshape(-1, 5)
@@ -165,7 +168,7 @@ def batch_page(
     index entries, never a replay of events.
     """
     sql, params = _batch_select(data_center_id, _as_of(store, at))
-    return _rows(store, f"{sql} LIMIT ? OFFSET ?", (*params, -1 if limit is None else limit, offset))
+    return _rows(store, f"{sql} LIMIT ? OFFSET ?", (*params, _NO_LIMIT if limit is None else limit, offset))
 
 
 def batch_chunks(

@@ -14,7 +14,7 @@ from typing import Any
 
 from desktop.domain.entities import Batch, BatchEvent
 from desktop.errors import ConflictError
-from desktop.store import aggregates, rows
+from desktop.store import rows
 from desktop.store.bulk import OLD_BATCH_SQL, OLD_EVENTS_SQL, audit_bulk, bulk_insert
 from desktop.store.connection import select_in
 from desktop.store.store import Store
@@ -99,7 +99,7 @@ def _delete_created(store: Store, batch_ids: Sequence[int]) -> None:
     with bulk_insert(store) as writer:  # lifts the event and batch-change triggers; books at the end
         old_batches = select_in(conn, OLD_BATCH_SQL, batch_ids)
         old_events = select_in(conn, OLD_EVENTS_SQL, batch_ids)
-        conn.execute("DROP TRIGGER fleet_batch_removed")  # transactional, like bulk_insert's
+        store.lift_row_triggers(("fleet_batch_removed",))  # transactional, like bulk_insert's
         try:
             for start in range(0, len(batch_ids), 900):
                 part = list(batch_ids[start : start + 900])
@@ -109,6 +109,6 @@ def _delete_created(store: Store, batch_ids: Sequence[int]) -> None:
                     conn.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", part)
         finally:
             if conn.in_transaction:  # after SQLite rolled everything back, the trigger is there already
-                conn.execute(aggregates.trigger("fleet_batch_removed"))
+                store.restore_row_triggers(("fleet_batch_removed",))
         writer.removed_batch_rows.extend(old[:-1] for old in old_batches)  # (the version is not booked)
         writer.removed_event_rows.extend(old_events)

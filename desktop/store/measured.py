@@ -241,7 +241,7 @@ class MeasuredStore:
             where, params_of = where + " AND data_center_id = ?", (*params, site_id)
         days = self._rows(
             f"SELECT bucket, SUM(measured_ths / polls), SUM(windows), SUM(windows_hashing) FROM site_rollups "
-            f"WHERE {where} GROUP BY bucket",
+            f"WHERE {where} GROUP BY bucket ORDER BY bucket",
             params_of,
         )
         if not days:

@@ -108,7 +108,7 @@ def deployed_changes(store: Store, first: date, last: date) -> list[tuple[int, s
         "SUM(CASE e.kind WHEN 'deployed' THEN e.units ELSE -e.units END * m.ths) "
         "FROM batch_events e JOIN batches b ON b.id = e.batch_id JOIN miner_models m ON m.id = b.model_id "
         "WHERE e.occurred_on >= ? AND e.occurred_on <= ? AND e.kind IN ('deployed', 'retired') "
-        "GROUP BY b.data_center_id, e.occurred_on",
+        "GROUP BY b.data_center_id, e.occurred_on ORDER BY b.data_center_id, e.occurred_on",
         (first.isoformat(), last.isoformat()),
     )
 

@@ -10,9 +10,11 @@ from typing import Any
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QWidget
 
+from desktop.server_address import ServerAddress
 from desktop.services.reports import FleetQueries, summary_to_json
 from desktop.services.session import Session
 from desktop.store import Store
+from tests.pg_server import server_rows
 
 Dump = dict[str, list[tuple[Any, ...]]]
 
@@ -34,6 +36,8 @@ class SelectionHarness(QWidget):
 
 def dump_tables(path: Path, *, skip: tuple[str, ...] = (), drop_columns: tuple[str, ...] = ()) -> Dump:
     """Every row of every table (ids included), read through a second connection."""
+    if isinstance(path, ServerAddress):
+        return server_rows(path, skip=skip, drop_columns=drop_columns)
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         tables = [

@@ -10,11 +10,14 @@ from desktop.errors import ValidationError
 from desktop.services.history import export_csv, history, restore_deleted_batch
 from desktop.services.session import Session
 
+pytestmark = pytest.mark.both_backends  # store, services: on SQLite and on PostgreSQL
+
 
 def _delete_entry(session: Session, batch_id: int):  # type: ignore[no-untyped-def]
     return next(h for h in history(session, batch_id) if h.is_batch_delete)
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_a_deleted_batch_comes_back_with_its_events(demo_session: Session) -> None:
     fleet = demo_session.fleet
     last = demo_session.store.list_batches()[-1]

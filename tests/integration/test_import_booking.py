@@ -29,13 +29,16 @@ from hypothesis import strategies as st
 
 from desktop.domain.entities import Batch
 from desktop.domain.ledger import StageCounts
+from desktop.server_address import ServerAddress
 from desktop.services import importing
 from desktop.services.importing import ImportCancelled, import_file
 from desktop.services.session import Session, open_session
-from desktop.store import aggregates, bulk, bulk_booking
+from desktop.store import Store, aggregates, bulk, bulk_booking
 from tests.integration.test_import import GOOD, write_csv
 from tests.integration.transfer_helpers import table_fingerprint
 from tests.unit.test_fast_queries import assert_fast_equals_slow
+
+pytestmark = pytest.mark.both_backends  # store, services: on SQLite and on PostgreSQL
 
 _KEYS = {  # aggregate table -> how many leading key columns
     "batch_stage_counts": 1,
@@ -60,7 +63,8 @@ def _booked(conn: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
 
 def assert_booked_as_rebuilt(path: Path) -> None:
     """The aggregates equal the migration's backfill over the same rows (in a rolled-back transaction)."""
-    conn = sqlite3.connect(path, isolation_level=None)
+    server = Store.open(path, verify=False) if isinstance(path, ServerAddress) else None
+    conn: Any = server.conn if server else sqlite3.connect(path, isolation_level=None)  # (the same SQL on both)
     try:
         booked = _booked(conn)
         conn.execute("BEGIN")
@@ -72,6 +76,8 @@ def assert_booked_as_rebuilt(path: Path) -> None:
         conn.execute("ROLLBACK")
     finally:
         conn.close()
+        if server:
+            server.close()
     assert booked["batch_stage_counts"], "nothing was booked"
     for table in _KEYS:
         assert booked[table] == rebuilt[table], table
@@ -114,6 +120,11 @@ def rebuild_threshold(request: pytest.FixtureRequest, monkeypatch: pytest.Monkey
 
 
 def _schema(session: Session) -> list[tuple[str, str]]:
+    if session.store.dialect == "postgresql":  # triggers (enabled or not) and indexes, from the catalogs
+        return session.store.conn.execute(
+            "SELECT tgname, tgenabled::text FROM pg_trigger WHERE NOT tgisinternal UNION ALL "
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() ORDER BY 1"
+        ).fetchall()
     return session.store.conn.execute("SELECT name, sql FROM sqlite_master ORDER BY name").fetchall()
 
 
@@ -130,9 +141,11 @@ def test_an_import_in_chunks_books_what_a_rebuild_gives(
     rows += [_row(40, id="9200", status=s, deployed_units="", deployed_on="") for s in _STATUSES[:3]]  # parts
     rows += [_row(50 + i, id=str(b.id)) for i, b in enumerate(existing[:3])]  # updates of existing batches
     before = _counts(demo_session)
-    cache = demo_session.store.conn.execute("PRAGMA cache_size").fetchone()
+    sqlite = demo_session.store.dialect == "sqlite"  # (a server sizes its own cache)
+    cache = demo_session.store.conn.execute("PRAGMA cache_size").fetchone() if sqlite else None
     result = import_file(demo_session, write_csv(tmp_path / "mixed.csv", rows))
-    assert demo_session.store.conn.execute("PRAGMA cache_size").fetchone() == cache  # grown for the write only
+    if sqlite:
+        assert demo_session.store.conn.execute("PRAGMA cache_size").fetchone() == cache  # grown for the write only
     assert (result.batches_created, result.batches_updated, result.models_created) == (36, 3, 1)
     batches, _, audit = _counts(demo_session)
     assert batches == before[0] + 36
@@ -141,7 +154,8 @@ def test_an_import_in_chunks_books_what_a_rebuild_gives(
     assert_booked_as_rebuilt(demo_session.path)
     assert_fast_equals_slow(demo_session, [date(2019, 6, 1), date(2021, 1, 1), date(2030, 1, 1)])
     assert _schema(demo_session) == schema  # every index and trigger is back
-    assert demo_session.store.conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)  # indexes match rows
+    if sqlite:
+        assert demo_session.store.conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)  # indexes match rows
 
     again = import_file(demo_session, write_csv(tmp_path / "mixed.csv", rows))  # the kept ids now update
     assert again.batches_updated == 14 and again.batches_created == 25
@@ -169,6 +183,7 @@ def test_bulk_events_for_batches_that_were_there_before_are_booked(demo_session:
     assert_fast_equals_slow(demo_session, [date(2020, 1, 5), date(2030, 1, 1)])
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_what_landed_of_a_failed_bulk_insert_is_booked_if_the_caller_commits_it(demo_session: Session) -> None:
     store = demo_session.store
     site, model = store.list_sites()[0].id or 0, store.list_models()[0].id or 0

@@ -9,6 +9,8 @@ import pytest
 from desktop.errors import ConflictError
 from desktop.services.session import Session, open_session
 
+pytestmark = pytest.mark.both_backends  # store, services: on SQLite and on PostgreSQL
+
 
 def _edit(session: Session, batch_id: int, notes: str, version: int | None) -> None:
     b = session.store.get_batch(batch_id)

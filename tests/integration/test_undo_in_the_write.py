@@ -22,6 +22,8 @@ from desktop.services.session import Session, open_session
 from tests.gui.edit_harness import dump_tables
 from tests.integration.test_import_booking import assert_booked_as_rebuilt
 
+pytestmark = pytest.mark.both_backends  # store, services: on SQLite and on PostgreSQL
+
 
 def _just_before_the_write(
     session: Session, monkeypatch: pytest.MonkeyPatch, other: Callable[[Session], Any]

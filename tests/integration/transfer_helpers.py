@@ -9,12 +9,21 @@ from pathlib import Path
 from typing import Any
 
 from desktop.domain.ledger import replay
+from desktop.server_address import ServerAddress
 from desktop.services.reports import summary_to_json
 from desktop.services.session import Session
+from tests.pg_server import server_rows
 
 
 def table_fingerprint(db_path: Path) -> str:
     """A hash of every user table's rows: equal before and after means nothing was written."""
+    if isinstance(db_path, ServerAddress):
+        digest = hashlib.sha256()
+        for table, rows in server_rows(db_path).items():
+            digest.update(table.encode())
+            for row in rows:
+                digest.update(repr(row).encode())
+        return digest.hexdigest()
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         digest = hashlib.sha256()

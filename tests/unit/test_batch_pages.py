@@ -13,6 +13,8 @@ from desktop.services.generator import generate_fleet
 from desktop.services.reports import BatchRow
 from desktop.services.session import Session
 
+pytestmark = pytest.mark.both_backends  # store, services: on SQLite and on PostgreSQL
+
 TODAY = date(2026, 11, 25)
 
 

@@ -28,6 +28,8 @@ from desktop.services.generator import generate_fleet
 from desktop.services.session import Session, open_session
 from desktop.store import bulk, migrations
 
+pytestmark = pytest.mark.both_backends  # store, services: on SQLite and on PostgreSQL
+
 START = date(2020, 1, 1)
 SPAN_DAYS = 400
 
@@ -229,6 +231,7 @@ def test_a_v2_database_upgrades_with_exact_aggregates(tmp_path: Path) -> None:
         assert_fast_equals_slow(upgraded, [date(2018, 1, 1), date(2022, 5, 17), date(2026, 11, 25)])
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_a_failed_bulk_insert_leaves_no_trace_and_the_triggers_in_place(session: Session) -> None:
     site = session.fleet.add_site("Rockdale", "United States")
     model = session.store.find_model("Antminer S19")

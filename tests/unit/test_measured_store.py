@@ -10,6 +10,8 @@ from desktop.errors import ValidationError
 from desktop.services.session import Session
 from desktop.store.measured import MeasuredStore, ReadingRow
 
+pytestmark = pytest.mark.both_backends  # store, services: on SQLite and on PostgreSQL
+
 DAY = 86_400
 T0 = 1_800_000_000 - 1_800_000_000 % DAY  # a day's start
 

@@ -12,6 +12,8 @@ from desktop.services.demo import load_demo
 from desktop.services.session import Session, open_session
 from desktop.store import migrations
 
+pytestmark = pytest.mark.both_backends  # store, services: on SQLite and on PostgreSQL
+
 
 def test_names_are_unique_case_insensitive_and_trimmed(session: Session) -> None:
     session.fleet.add_site("Kazakhstan")
@@ -55,6 +57,7 @@ def test_deleted_batch_restores_with_its_id_and_events(demo_session: Session) ->
     assert [e.id for e in demo_session.store.events_for_batch(1)] == [e.id for e in snapshot.events]
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_schema_v1_file_opens_under_current_code_with_data_intact(db_path: Path) -> None:
     conn = sqlite3.connect(db_path, isolation_level=None)
     migrations.migrate(conn, "2021-01-01T00:00:00+00:00", up_to=1)
@@ -76,6 +79,7 @@ def test_schema_v1_file_opens_under_current_code_with_data_intact(db_path: Path)
         session.fleet.record_event(1, "delivered", 300, "2021-01-20")  # and it is writable
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_newer_schema_is_refused_and_not_altered(db_path: Path) -> None:
     with open_session(db_path) as session:
         load_demo(session)
@@ -96,6 +100,7 @@ def test_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:
         open_session(other)
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself
 def test_wal_and_full_sync_are_set(session: Session) -> None:
     conn = session.store.conn
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

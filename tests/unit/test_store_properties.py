@@ -7,6 +7,7 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -14,6 +15,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from desktop.domain.stages import EventKind, Stage
 from desktop.errors import ValidationError
 from desktop.services.session import open_session
+
+pytestmark = pytest.mark.both_backends  # store, services: on SQLite and on PostgreSQL
 
 START = date(2021, 5, 1)
 

@@ -195,12 +195,17 @@ class PgStore(Store):
             self._listener = None
 
     def _insert(self, table: str, row: dict[str, Any]) -> int:
-        names = [k for k in row if not (k == "id" and row[k] is None)]
-        sql = (
-            f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) RETURNING "
-            + ("id" if table != "site_investments" else "data_center_id")
-        )
-        found = self.conn.execute(sql, tuple(row[k] for k in names)).fetchone()
+        """A user action's new row, numbered as SQLite numbers it (the largest id + 1; the write
+        lock makes that safe): a deleted newest row's id is used again, as on the file, so an
+        undo and redo, or a copy between the two, give the same ids."""
+        names = [k for k in row if k != "id"]
+        values = tuple(row[k] for k in names)
+        if row.get("id") is not None:
+            number, values = "?", (row["id"], *values)
+        else:
+            number = f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table})"
+        sql = f"INSERT INTO {table} (id, {', '.join(names)}) VALUES ({number}, {', '.join('?' * len(names))}) RETURNING id"
+        found = self.conn.execute(sql, values).fetchone()
         return int(found[0]) if found else 0
 
     def _update(self, table: str, row: dict[str, Any]) -> None:
@@ -214,8 +219,10 @@ class PgStore(Store):
         self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
 
     def lift_row_triggers(self, names: tuple[str, ...]) -> None:
-        self.conn.execute("SET LOCAL hashplan.bulk = 'on'")  # the liftable triggers return at once
+        for name in names:  # the trigger function returns at once while its setting is on
+            self.conn.execute(f"SET LOCAL hashplan.lift_{name} = 'on'")
 
     def restore_row_triggers(self, names: tuple[str, ...]) -> None:
         if self.conn.in_transaction:
-            self.conn.execute("SET LOCAL hashplan.bulk = 'off'")
+            for name in names:
+                self.conn.execute(f"SET LOCAL hashplan.lift_{name} = 'off'")

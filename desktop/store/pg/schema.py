@@ -24,7 +24,6 @@ WATCHED_TABLES = (
     "audit", "data_centers", "miner_models", "batches", "batch_events", "targets",
     "site_networks", "miners", "miner_readings", "site_rollups", "site_investments", "electricity_prices",
 )  # fmt: skip
-_LIFTABLE = {"fleet_batch_added", "fleet_event_added", "fleet_event_removed", "fleet_batch_changed"}
 
 # The functions the store's SQL calls that PostgreSQL does not have, with SQLite's results.
 FUNCTIONS = [
@@ -33,19 +32,23 @@ FUNCTIONS = [
         AS $$ SELECT extract(epoch FROM day::timestamp) / 86400.0 + 2440587.5 $$""",
     """CREATE OR REPLACE FUNCTION instr(haystack text, needle text) RETURNS bigint
         LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT strpos(haystack, needle)::bigint $$""",
+    # Python's str.casefold (batch_selection._casefold): lower() in the database's own locale (the
+    # columns compare as "C", which would lower ASCII only), plus the folds lower() does not make.
     """CREATE OR REPLACE FUNCTION hp_casefold(t text) RETURNS text
-        LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT lower(t) $$""",
+        LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+        SELECT translate(replace(replace(replace(replace(replace(lower(t COLLATE "default"),
+            'ß', 'ss'), 'ﬀ', 'ff'), 'ﬁ', 'fi'), 'ﬂ', 'fl'), 'ﬆ', 'st'), 'ς', 'σ') $$""",
     # Digit runs written with their length first ("s9" sorts before "s21"): batch_selection._natural.
     """CREATE OR REPLACE FUNCTION hp_natural(t text) RETURNS text
         LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
         DECLARE
             result text := '';
-            rest text := lower(t);
+            rest text := hp_casefold(t);
             part text[];
             digits text;
         BEGIN
             LOOP
-                part := regexp_match(rest, '^([^0-9]*)([0-9]+)(.*)$', 's');
+                part := regexp_match(rest, '^([^0-9]*)([0-9]+)(.*)$', 's');  -- rest: already casefolded
                 EXIT WHEN part IS NULL;
                 digits := COALESCE(NULLIF(ltrim(part[2], '0'), ''), '0');
                 result := result || part[1] || lpad(length(digits)::text, 3, '0') || digits;
@@ -58,6 +61,12 @@ FUNCTIONS = [
         AS $$ SELECT CASE WHEN value IS NULL THEN acc WHEN acc IS NULL THEN value::text
                           ELSE acc || sep || value::text END $$""",
     "CREATE OR REPLACE AGGREGATE group_concat(anyelement, text) (SFUNC = hp_concat_step, STYPE = text)",
+    # The audit's JSON read as SQLite's json_extract reads it, for the numbers the store looks up
+    # ('$.batch_id': an event's batch); anything else is NULL.
+    """CREATE OR REPLACE FUNCTION json_extract(doc text, path text) RETURNS bigint
+        LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+        SELECT CASE WHEN jsonb_typeof(v) = 'number' THEN (v #>> '{}')::numeric::bigint END
+        FROM (SELECT doc::jsonb #> string_to_array(substr(path, 3), '.') AS v) AS found $$""",
     # SQLite's booleans are 0 and 1, so its SUM and MAX take comparisons: give the server the same.
     """CREATE OR REPLACE FUNCTION hp_bool_add(acc bigint, value boolean) RETURNS bigint
         LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT acc + CASE WHEN value THEN 1 ELSE 0 END $$""",
@@ -91,9 +100,9 @@ def trigger_function(spec: aggregates.TriggerSpec) -> list[str]:
     name, event, changed, statements = spec
     body = ";\n            ".join(statements)
     returned = "OLD" if event.upper().startswith("BEFORE DELETE") else "NULL"
-    lifted = (
-        "IF current_setting('hashplan.bulk', true) = 'on' THEN RETURN NULL; END IF;" if name in _LIFTABLE else ""
-    )
+    # Lifted for a bulk write by a transaction-local setting (PgStore.lift_row_triggers): no DDL,
+    # so no lock on the table and nothing another client could see.
+    lifted = f"IF current_setting('hashplan.lift_{name}', true) = 'on' THEN RETURN {returned}; END IF;"
     when = ""
     if changed:
         when = " WHEN (" + " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in changed) + ")"
