@@ -52,6 +52,8 @@ class ReportFiles:
 
 def _not_the_database(session: Session, field_name: str, path: Path) -> None:
     """Only SQLite opens the database file and its companions (issue #11): refused by name."""
+    if session.is_server:  # no file of ours to write over
+        return
     database = session.path.expanduser().absolute()
     target = path.expanduser().absolute()
     if target in {Path(f"{database}{s}") for s in ("", "-wal", "-shm", "-journal")} or (

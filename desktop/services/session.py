@@ -67,6 +67,11 @@ class Session:
         return self.store.path
 
     @property
+    def is_server(self) -> bool:
+        """A shared PostgreSQL database (``path`` is then a ServerAddress, not a file)."""
+        return self.store.dialect != "sqlite"
+
+    @property
     def warning(self) -> str | None:
         """What the user should know before working on this file (it is on a network share)."""
         return self.store.network_warning

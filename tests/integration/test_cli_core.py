@@ -10,17 +10,23 @@ from pathlib import Path
 
 import pytest
 
+from desktop.server_address import ServerAddress
 from tests.integration.cli_runner import run_cli
+from tests.pg_server import server_rows
+
+pytestmark = pytest.mark.both_backends  # the command line on SQLite and on PostgreSQL
 
 
 def content_digest(path: Path) -> str:
-    """Digest of the database's content (the file's bytes after a clean close)."""
+    """Digest of the database's content (the file's bytes after a clean close; a server's rows)."""
+    if isinstance(path, ServerAddress):
+        return hashlib.sha256(repr(server_rows(path)).encode()).hexdigest()
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture
-def demo_db(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    path = tmp_path / "x.db"
+def demo_db(db_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    path = db_path
     assert run_cli(capsys, "--db", str(path), "demo").code == 0
     return path
 

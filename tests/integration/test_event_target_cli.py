@@ -9,10 +9,12 @@ import pytest
 
 from tests.integration.cli_runner import CliResult, run_cli
 
+pytestmark = pytest.mark.both_backends  # the command line on SQLite and on PostgreSQL
+
 
 @pytest.fixture
-def db(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
-    path = tmp_path / "fleet.db"
+def db(db_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    path = db_path
     assert run_cli(capsys, "--db", str(path), "demo").code == 0
     return str(path)
 
@@ -92,7 +94,7 @@ def test_event_changes_are_in_the_audit_trail(capsys, db: str) -> None:
     last = events(capsys, db, 1)[-1]
     assert cli(capsys, db, "edit-event", str(last["id"]), "--note", "late").code == 0
     assert cli(capsys, db, "delete-event", str(last["id"])).code == 0
-    with open_session(Path(db)) as session:
+    with open_session(db) as session:
         trail = session.store.audit_entries("batch_event", last["id"])
     assert [(e.before is None, e.after is None) for e in trail[-2:]] == [(False, False), (False, True)]
     assert trail[-2].after["note"] == "late"

@@ -20,6 +20,8 @@ from desktop.services.reports import summary_to_json
 from desktop.services.session import Session, open_session
 from tests.integration.cli_runner import run_cli
 
+pytestmark = pytest.mark.both_backends  # services and the command line on SQLite and on PostgreSQL
+
 
 def _rows(path: Path) -> list[list[str]]:
     with open(path, encoding="utf-8", newline="") as handle:

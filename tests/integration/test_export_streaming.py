@@ -22,6 +22,8 @@ from desktop.services.exporting import ExportCancelled, _Pace, export
 from desktop.services.generator import generate_fleet
 from desktop.services.session import Session
 
+pytestmark = pytest.mark.both_backends  # services and the command line on SQLite and on PostgreSQL
+
 AT = date(2022, 3, 1)
 TRICKY = 'line one\nline two, "quoted" \\ back slash; é 中 \u2028 end'  # tabs and CRs are refused on entry
 

@@ -19,6 +19,8 @@ from desktop.services.session import Session
 from tests.integration.cli_runner import run_cli
 from tests.integration.transfer_helpers import fleet_state, summary_json, table_fingerprint
 
+pytestmark = pytest.mark.both_backends  # services and the command line on SQLite and on PostgreSQL
+
 GOOD: dict[str, Any] = {
     "id": "",
     "data_center": "Kazakhstan",

@@ -12,6 +12,8 @@ import pytest
 from desktop.miners.fake import FakeFleet, FleetThread, running_in_thread
 from tests.integration.cli_runner import run_cli
 
+pytestmark = pytest.mark.both_backends  # services and the command line on SQLite and on PostgreSQL
+
 PORT = 24300
 SITE_KEYS = [
     "name",
@@ -25,8 +27,8 @@ SITE_KEYS = [
 
 
 @pytest.fixture
-def demo_db(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    path = tmp_path / "x.db"
+def demo_db(db_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    path = db_path
     assert run_cli(capsys, "--db", str(path), "demo").code == 0
     return path
 

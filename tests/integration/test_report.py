@@ -16,6 +16,8 @@ from desktop.services.session import open_session
 from tests.integration.cli_runner import run_cli
 from tests.integration.report_fleet import CHINESE_SUPPLIER, CYRILLIC_SITE, build_small_fleet
 
+pytestmark = pytest.mark.both_backends  # services and the command line on SQLite and on PostgreSQL
+
 needs_poppler = pytest.mark.skipif(
     shutil.which("pdftotext") is None or shutil.which("pdftoppm") is None,
     reason="poppler-utils (pdftotext, pdftoppm) is not installed: .ci/run installs it",
@@ -51,8 +53,8 @@ def _one_qt_application(qapp) -> None:
 
 
 @pytest.fixture
-def small_db(tmp_path: Path) -> Path:
-    path = tmp_path / "small.db"
+def small_db(db_path: Path) -> Path:
+    path = db_path
     with open_session(path) as session:
         build_small_fleet(session)
     return path

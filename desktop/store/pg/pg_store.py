@@ -204,7 +204,8 @@ class PgStore(Store):
             number, values = "?", (row["id"], *values)
         else:
             number = f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table})"
-        sql = f"INSERT INTO {table} (id, {', '.join(names)}) VALUES ({number}, {', '.join('?' * len(names))}) RETURNING id"
+        marks = ", ".join("?" * len(names))
+        sql = f"INSERT INTO {table} (id, {', '.join(names)}) VALUES ({number}, {marks}) RETURNING id"
         found = self.conn.execute(sql, values).fetchone()
         return int(found[0]) if found else 0
 
