@@ -43,6 +43,8 @@ MODULES: dict[str, str] = {
     "backups": "backup",
     "restore": "backup",
     "generate": "generate",
+    "server-setup": "server",
+    "copy": "server",
     "scan": "miners",
     "poll": "miners",
     "miners": "miners",

@@ -93,7 +93,6 @@ class PgConnection:
         self.raw = raw
         self.raw.adapters.register_loader("numeric", _NumericAsNumber)
         self._failure: sqlite3.Error | None = None  # the error that aborted the open transaction
-        self._explicit_ids: set[str] = set()  # tables given ids by hand: their sequence follows at commit
         self._lock = threading.RLock()
 
     # -- the sqlite3.Connection face ------------------------------------------------------
@@ -108,8 +107,6 @@ class PgConnection:
             if word.startswith("PRAGMA"):
                 raise NotImplementedError(f"SQLite-only statement sent to PostgreSQL: {sql[:60]}")
             self._refuse_in_failed_transaction(word)
-            if word.startswith("COMMIT"):
-                self._follow_sequences()
             statement = translate(sql)
             cursor = self.raw.cursor()
             try:
@@ -118,8 +115,6 @@ class PgConnection:
                 raise self._failed(error) from None
             if word.startswith(("ROLLBACK", "COMMIT")) and not word.startswith("ROLLBACK T"):
                 self._failure = None
-                if word.startswith("ROLLBACK"):
-                    self._explicit_ids.clear()
             self._note_explicit_ids(sql)
             return PgCursor(cursor)
 
@@ -171,27 +166,22 @@ class PgConnection:
 
     def _note_explicit_ids(self, sql: str) -> None:
         match = _EXPLICIT_ID.match(sql)
-        if match and self.in_transaction:
-            self._explicit_ids.add(match.group(1).lower())
-        elif match:
-            self._explicit_ids.add(match.group(1).lower())
-            self._follow_sequences()
+        if match:
+            self._follow_sequence(match.group(1).lower())
 
-    def _follow_sequences(self) -> None:
-        """An id given by hand (an import keeping a file's ids, a copy, an undo) does not move
-        the id column's sequence: move it past the largest id before the commit, so the next
-        row numbered by the server does not collide."""
-        tables, self._explicit_ids = self._explicit_ids, set()
-        for table in sorted(tables):
-            try:
-                sequence = _sequence_of(self.raw, table)
-                self.raw.execute(
-                    f"SELECT setval('{sequence}', m, true) FROM (SELECT MAX(id) AS m FROM {table}) AS top "
-                    "WHERE m IS NOT NULL AND m > "
-                    f"(SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM {sequence})"
-                )
-            except psycopg.Error as error:
-                raise self._failed(error) from None
+    def _follow_sequence(self, table: str) -> None:
+        """An id given by hand (a new record numbered as on SQLite, an import keeping a file's
+        ids, a copy, an undo) does not move the id column's sequence: move it past the largest
+        id at once (in the same transaction), so the next row the server numbers cannot collide."""
+        try:
+            sequence = _sequence_of(self.raw, table)
+            self.raw.execute(
+                f"SELECT setval('{sequence}', m, true) FROM (SELECT MAX(id) AS m FROM {table}) AS top "
+                "WHERE m IS NOT NULL AND m > "
+                f"(SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM {sequence})"
+            )
+        except psycopg.Error as error:
+            raise self._failed(error) from None
 
 
 def _sequence_of(raw: psycopg.Connection[Any], table: str) -> str:

@@ -126,6 +126,17 @@ class PgStore(Store):
         return store
 
     @staticmethod
+    def probe_version(path: Any) -> int:
+        """The schema version of the server database (0: none yet), without changing anything."""
+        from desktop.store.pg.connection import PgConnection
+
+        conn = PgConnection(connect_raw(as_address(path)))
+        try:
+            return schema_version(conn)
+        finally:
+            conn.close()
+
+    @staticmethod
     def _prepare(conn: PgConnection, address: ServerAddress, *, readonly: bool) -> tuple[bool, bool]:
         version = schema_version(conn)
         if version == 0 and user_table_count(conn):
@@ -151,6 +162,15 @@ class PgStore(Store):
                 raise
         row = conn.execute("SELECT has_table_privilege('batches', 'INSERT')").fetchone()
         return created, bool(row and row[0])
+
+    def current_version(self) -> int:
+        return schema_version(cast("PgConnection", self.conn))
+
+    def set_up_roles(self) -> list[str]:
+        """hashplan_viewer and hashplan_editor with their grants (roles.py); what changed."""
+        from desktop.store.pg import roles
+
+        return roles.set_up(cast("PgConnection", self.conn))
 
     # -- what the server does differently ----------------------------------------------
 
