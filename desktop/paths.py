@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from desktop.server_address import ServerAddress, is_server_url
@@ -51,5 +52,9 @@ def resolve_db_path(cli_value: str | None) -> Path:
 
 
 def backups_dir(db_path: Path) -> Path:
-    """Backups sit beside the data, in a folder named after the file."""
+    """Backups sit beside the data, in a folder named after the file; a server database's in
+    the user's data folder, named after its host and database."""
+    if isinstance(db_path, ServerAddress):
+        name = re.sub(r"[^A-Za-z0-9._-]+", "_", f"{db_path.host}-{db_path.name}").strip("_")
+        return data_dir() / "backups" / f"server-{name}"
     return db_path.parent / "backups" / db_path.stem

@@ -139,6 +139,8 @@ class BackupService:
         The time of the last passed check is the mtime of backups/<stem>/.full-check (0600).
         """
         when = now or datetime.now(timezone.utc)
+        if self.store.dialect != "sqlite":  # a server checks its own pages
+            return False
         marker = backups.private_backups_folder(self.store.path) / FULL_CHECK_MARKER
         with suppress(OSError):
             if when.timestamp() - marker.stat().st_mtime < FULL_CHECK_EVERY.total_seconds():

@@ -139,6 +139,11 @@ def full_check(db_path: Path) -> None:
 def private_backups_folder(db_path: Path) -> Path:
     """backups/<stem>/ beside the database, 0700, and refused if another user owns it or a link in it."""
     folder = backups_dir(db_path)
+    if not isinstance(db_path, Path):  # a server database's backups: in the user's data folder
+        try:
+            folder.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise DatabaseError(f"cannot create the folder {folder.parent}: {error.strerror}") from None
     return private_folder(folder, top=folder.parent)
 
 
@@ -173,10 +178,13 @@ def create_backup(store: Store, *, tag: str = "", now: datetime | None = None, r
     final = _target_name(folder, store.path.stem, when, tag)
     partial = folder / f".{final.name}.{os.getpid()}.partial"  # two windows may back up at once
     try:
-        # 0600 from the first byte: VACUUM INTO writes into an existing empty file and keeps its mode.
-        create_private_file(partial)
-        with store._lock:  # the store's connection is shared with the UI thread
-            store.conn.execute("VACUUM INTO ?", (str(partial),))
+        if store.dialect == "sqlite":
+            # 0600 from the first byte: VACUUM INTO writes into an existing empty file and keeps its mode.
+            create_private_file(partial)
+            with store._lock:  # the store's connection is shared with the UI thread
+                store.conn.execute("VACUUM INTO ?", (str(partial),))
+        else:
+            _portable_copy(store, partial)
         try:  # damage quick_check misses (an index page) is copied by VACUUM INTO: never kept
             verify_backup(partial, full=True)
         except BackupDamagedError as damage:
@@ -204,6 +212,20 @@ def create_backup(store: Store, *, tag: str = "", now: datetime | None = None, r
     info = parse_backup(final, store.path.stem)
     assert info is not None
     return info
+
+
+def _portable_copy(store: Store, target: Path) -> None:
+    """A server database's backup: the same Hashplan SQLite file a file's backup is (every
+    table, ids and aggregates included, read in one snapshot), so ``restore`` takes it on
+    either backend and the window can open it as it is."""
+    from desktop.store.whole_copy import copy_rows
+
+    copy = Store.open(target)  # created 0600 (connection.connect's umask)
+    try:
+        with copy.write(f"backup of {store.path}"):
+            copy_rows(store, copy)
+    finally:
+        copy.close()
 
 
 def backups_to_keep(backups: Iterable[BackupInfo], now: datetime) -> set[Path]:
@@ -273,6 +295,12 @@ def restore_into(store: Store, backup: Path) -> None:
     restored file is migrated if the backup is older, then integrity-checked.
     """
     verify_backup(backup)
+    if store.dialect != "sqlite":  # a server database: its rows replaced by the backup's, in one write
+        from desktop.store.whole_copy import copy_rows
+
+        with Store.open(backup, readonly=True) as source_store, store.write(f"restore from {backup.name}"):
+            copy_rows(source_store, store)
+        return
     source = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
     try:
         with store._lock:

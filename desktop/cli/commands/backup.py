@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from desktop.cli.command import Command
 from desktop.errors import NewerSchemaError, NotHashplanFileError, ValidationError
 from desktop.paths import backups_dir, resolve_db_path
+from desktop.server_address import is_server_url as session_is_server
 from desktop.services.backups import (
     BackupInfo,
     RestoreResult,
@@ -29,6 +31,12 @@ def _run_backup(args: argparse.Namespace, session: Session) -> int:
         raise ValidationError("database", f"{session.path} does not exist; there is nothing to back up")
     info = session.backups().backup_now()
     print(info.path)
+    if session.is_server:  # say which kind of backup a server database gets
+        print(
+            f"hashplan: {session.path} was backed up as a Hashplan SQLite file (every table, in one snapshot): "
+            "`hashplan restore` puts it back on the server, and the window opens it as it is",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -81,6 +89,8 @@ def _run_restore(args: argparse.Namespace, _session: None) -> int:
     except NewerSchemaError:
         raise  # never replace a newer Hashplan's file from here
     except NotHashplanFileError:
+        if session_is_server(db_path):
+            raise  # a server database is not a file to set aside
         session = None  # damaged: set it aside and put the backup in its place
     if session is None:
         result = restore_unopenable(db_path, ref)
