@@ -6,7 +6,7 @@ import os
 import re
 from pathlib import Path
 
-from desktop.server_address import ServerAddress, is_server_url
+from desktop.server_address import ServerAddress, location
 
 APP_NAME = "Hashplan"
 DB_ENV = "HASHPLAN_DB"
@@ -40,9 +40,7 @@ def default_db_path() -> Path:
 
 
 def _location(text: str) -> Path | ServerAddress:
-    if is_server_url(text):  # postgresql://...: a shared server database (store/pg)
-        return ServerAddress(text)
-    return Path(text).expanduser()
+    return location(text)  # postgresql://...: a shared server database (store/pg); else a file
 
 
 def resolve_db_path(cli_value: str | None) -> Path:

@@ -6,6 +6,7 @@ Plain Python with no SQL: the CLI, the window and the store all name a server da
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 _SCHEMES = ("postgresql://", "postgres://")
@@ -75,9 +76,38 @@ class ServerAddress:
         parts = urlsplit(self.url)
         return dict(parse_qsl(parts.query)).get("host") or parts.hostname or "localhost"
 
+    # A few of pathlib.Path's answers, so code that shows or compares "the database" works on
+    # either (nothing here touches a file): no parent folder of its own (file dialogs start at
+    # home), it resolves to itself, it is there until connecting says otherwise.
     def expanduser(self) -> ServerAddress:
         return self
+
+    def resolve(self) -> ServerAddress:
+        return self
+
+    def exists(self) -> bool:
+        return True
+
+    def is_relative_to(self, *_: object) -> bool:
+        return False
+
+    @property
+    def parent(self) -> Path:
+        return Path.home()
+
+    @property
+    def suffix(self) -> str:
+        return ""
+
+    def without_password(self) -> str:
+        """The URL as it may be kept (recent databases, settings): no password in it."""
+        return redacted(self.url).replace(":***@", "@")
 
 
 def as_address(target: object) -> ServerAddress:
     return target if isinstance(target, ServerAddress) else ServerAddress(str(target))
+
+
+def location(text: str) -> Path | ServerAddress:
+    """A ``--db`` value, a setting or a recent entry: a server URL, else a file path."""
+    return ServerAddress(text) if is_server_url(text) else Path(text).expanduser()

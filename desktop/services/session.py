@@ -66,6 +66,12 @@ class Session:
     def path(self) -> Path:
         return self.store.path
 
+    def change_socket(self) -> int | None:
+        """A server database's change signal (LISTEN): a socket that turns readable when any
+        client commits; None for a file (the window polls SQLite's data_version instead)."""
+        listener = getattr(self.store, "listener", None)
+        return None if listener is None else int(listener().fileno())
+
     @property
     def is_server(self) -> bool:
         """A shared PostgreSQL database (``path`` is then a ServerAddress, not a file)."""

@@ -14,10 +14,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from desktop import __version__
 from desktop.errors import HashplanError, NotHashplanFileError
 from desktop.paths import APP_NAME, resolve_db_path
+from desktop.server_address import ServerAddress
 from desktop.services.demo import load_demo
 from desktop.services.session import Session, open_session
 from desktop.ui import ui_thread_gc
 from desktop.ui.dialogs.open_failure_dialog import handle_open_failure
+from desktop.ui.dialogs.server_dialog import ServerDatabaseDialog
 from desktop.ui.first_run import ask_first_run, is_empty
 from desktop.ui.icons import app_icon
 from desktop.ui.look import apply_look
@@ -66,7 +68,9 @@ def open_window(
     try:
         session = open_session(path, defer_check=True)  # checked on a worker once the window shows
     except HashplanError as error:  # names the file and the problem; offers a backup or another file
-        retry = handle_open_failure(path, error, parent)
+        retry = ask_server_again(path, error, parent) if isinstance(path, ServerAddress) else None
+        if not isinstance(path, ServerAddress):
+            retry = handle_open_failure(path, error, parent)
         return None if retry is None else open_window(retry, demo=demo, parent=parent, settings=settings, ask=ask)
     try:
         _prepare(session, demo=demo, ask=ask, parent=parent)
@@ -85,6 +89,17 @@ def open_window(
     window.show()
     window.reliability.check_then_back_up()  # worker thread: the file check, then at most one backup a day
     return window
+
+
+def ask_server_again(address: ServerAddress, error: HashplanError, parent: QWidget | None) -> ServerAddress | None:
+    """A server database that did not open (no password, a wrong one, the server away): the
+    URL again with the server's reason, and a password field; None when the user gives up."""
+    dialog = ServerDatabaseDialog(parent, address.without_password(), password_needed="password" in str(error))
+    dialog.problem.setText(str(error))
+    dialog.problem.setVisible(True)
+    if dialog.exec() != ServerDatabaseDialog.DialogCode.Accepted:
+        return None
+    return dialog.address()
 
 
 def _offer_a_way_on(window: MainWindow, problem: str) -> MainWindow | None:

@@ -4,7 +4,8 @@ Two sources of change:
 - this process: FleetService calls us after each commit -> refresh at once;
 - other processes (another window, the command line): a QTimer polls SQLite's
   ``PRAGMA data_version`` on the window's connection (cheap, no table read) and
-  refreshes only when it moved.
+  refreshes only when it moved. On a server database (PostgreSQL) a QSocketNotifier on the
+  LISTEN connection's socket wakes it when any client commits (NOTIFY): no polling.
 Reads run on a one-thread QThreadPool (workers/task.py) through the read model's own
 read-only connection (services/snapshot.py: SnapshotReader);
 requests that arrive while a read runs are folded into one follow-up read, and a new
@@ -16,7 +17,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QSocketNotifier, QThreadPool, QTimer, Signal
 
 from desktop.errors import HashplanError
 from desktop.services.session import Session
@@ -55,7 +56,13 @@ class DataRefresher(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(poll_ms)
         self._timer.timeout.connect(self._poll)
-        self._timer.start()
+        self._notifier: QSocketNotifier | None = None
+        socket = session.change_socket()
+        if socket is not None:  # a server database: its LISTEN socket says when, no polling
+            self._notifier = QSocketNotifier(socket, QSocketNotifier.Type.Read, self)
+            self._notifier.activated.connect(self._poll)
+        else:
+            self._timer.start()
 
     # -- triggers ------------------------------------------------------------------------
 
@@ -157,6 +164,8 @@ class DataRefresher(QObject):
             return
         self._closed = True
         self._timer.stop()
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
         self.session.fleet.unsubscribe(self._on_commit)
         if self._running is not None:
             self._connection.cancel()  # no need to finish a read nobody will see

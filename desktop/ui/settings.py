@@ -6,6 +6,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from desktop.server_address import ServerAddress, location
+
 MAX_RECENT = 8
 
 
@@ -66,12 +68,15 @@ class WindowSettings:
     def recent_files(self) -> list[Path]:
         value = self.qsettings.value("files/recent", [])
         items = [value] if isinstance(value, str) else list(value or [])
-        return [Path(item) for item in items if item][:MAX_RECENT]
+        return [location(str(item)) for item in items if item][:MAX_RECENT]  # type: ignore[misc]
 
     def add_recent_file(self, path: Path) -> None:
-        path = Path(path).expanduser().resolve()
-        recent = [p for p in self.recent_files() if p != path]
-        self.qsettings.setValue("files/recent", [str(p) for p in [path, *recent][:MAX_RECENT]])
+        if isinstance(path, ServerAddress):  # kept without its password (asked again when needed)
+            entry = ServerAddress(path.without_password())
+        else:
+            entry = Path(path).expanduser().resolve()  # type: ignore[assignment]
+        recent = [p for p in self.recent_files() if str(p) != str(entry)]
+        self.qsettings.setValue("files/recent", [str(p) for p in [entry, *recent][:MAX_RECENT]])
 
     def clear_recent_files(self) -> None:
         self.qsettings.setValue("files/recent", [])

@@ -150,13 +150,15 @@ class PgConnection:
 
     def _refuse_in_failed_transaction(self, word: str) -> None:
         # A failed statement aborts a PostgreSQL transaction (SQLite goes on): until the
-        # rollback, every statement repeats the first error instead of "transaction aborted".
-        if (
-            self._failure is not None
-            and self.raw.info.transaction_status == TransactionStatus.INERROR
-            and not word.startswith("ROLLBACK")
-        ):
-            raise self._failure
+        # rollback, every statement repeats the first error instead of "transaction aborted",
+        # and a COMMIT rolls back (what the server would do) and says why nothing was saved.
+        if self.raw.info.transaction_status != TransactionStatus.INERROR or word.startswith("ROLLBACK"):
+            return
+        failure = self._failure or sqlite3.OperationalError("the transaction was aborted by an earlier error")
+        if word.startswith("COMMIT"):
+            self.raw.execute("ROLLBACK")
+            self._failure = None
+        raise failure
 
     def _failed(self, error: psycopg.Error) -> sqlite3.Error:
         translated = as_sqlite_error(error)

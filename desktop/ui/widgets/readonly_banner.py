@@ -7,6 +7,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QStyle, QWidget
 
+from desktop.server_address import ServerAddress
+
 _STYLE = """
 QFrame#readOnlyBanner { background: #fff3bf; border: 1px solid #f08c00; border-radius: 6px; }
 QFrame#readOnlyBanner QLabel { color: #5c3c00; }
@@ -15,6 +17,8 @@ QFrame#readOnlyBanner QLabel { color: #5c3c00; }
 
 def read_only_reason(path: Path) -> str:
     """Why the file is read-only, in the operator's words."""
+    if isinstance(path, ServerAddress):
+        return "your login may read and export only (the server's hashplan_viewer role)"
     folder = path.parent
     if path.exists() and not os.access(path, os.W_OK):
         return "the file is read-only"
@@ -40,6 +44,14 @@ class ReadOnlyBanner(QFrame):
         self.set_path(path)
 
     def set_path(self, path: Path) -> None:
+        if isinstance(path, ServerAddress):
+            self.label.setText(
+                f"<b>Read-only:</b> {path} cannot be changed here ({read_only_reason(path)}). "
+                "You can look, search, chart and export; an administrator can give you "
+                "hashplan_editor to make changes."
+            )
+            self.setToolTip(str(path))
+            return
         self.label.setText(
             f"<b>Read-only:</b> {path} cannot be changed ({read_only_reason(path)}). "
             "You can look, search, chart and export; to make changes, copy the file somewhere "
