@@ -111,3 +111,24 @@ def server_rows(address: object, *, skip: tuple[str, ...] = (), drop_columns: tu
             rows = con.execute(f"SELECT {', '.join(columns)} FROM {table}").fetchall()  # type: ignore[arg-type]
             result[table] = sorted(rows, key=repr)
     return result
+
+
+def main() -> None:
+    """``python -m tests.pg_server``: a local cluster as the tests start it, for trying the team
+    store by hand; prints an administrator's URL and stops (removing everything) on Ctrl-C."""
+    import signal
+
+    cluster = PgCluster().start()
+    cluster.admin("CREATE DATABASE fleet")
+    print(cluster.url("fleet"), flush=True)
+    try:
+        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+    finally:
+        cluster.stop()
+
+
+if __name__ == "__main__":
+    import signal
+
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    main()

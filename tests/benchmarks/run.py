@@ -34,6 +34,7 @@ def _register() -> None:
         polling_figures,
         process_figures,
         report_figures,
+        server_figures,
         table_figures,
         ui_figures,
     )
@@ -52,6 +53,7 @@ def _register() -> None:
             "polling": polling_figures.polling_figures,
             "cli": cli_figures.cli_figures,
             "report": report_figures.report_figures,
+            "server": server_figures.server_figures,
         }
     )
     HUGE["huge"] = huge_figures.huge_figures
