@@ -72,6 +72,12 @@ class Session:
         listener = getattr(self.store, "listener", None)
         return None if listener is None else int(listener().fileno())
 
+    def change_listener(self) -> object | None:
+        """Which listening connection change_socket() is (a lost one is replaced by a new one,
+        which may reuse the socket's number): compare with ``is``."""
+        listener = getattr(self.store, "listener", None)
+        return None if listener is None else listener()
+
     @property
     def is_server(self) -> bool:
         """A shared PostgreSQL database (``path`` is then a ServerAddress, not a file)."""

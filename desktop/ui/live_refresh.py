@@ -58,6 +58,7 @@ class DataRefresher(QObject):
         self._timer.timeout.connect(self._poll)
         self._notifier: QSocketNotifier | None = None
         socket = session.change_socket()
+        self._listener = session.change_listener()
         if socket is not None:  # a server database: its LISTEN socket says when, no polling
             self._notifier = QSocketNotifier(socket, QSocketNotifier.Type.Read, self)
             self._notifier.activated.connect(self._poll)
@@ -115,10 +116,32 @@ class DataRefresher(QObject):
 
     def _poll(self) -> None:
         version = self._data_version()
+        if self._notifier is not None:
+            self._follow_listener()
         if version != self._last_version:
             self._last_version = version
             log.debug("data_version moved to %s: another process wrote", version)
             self.refresh()
+
+    def _follow_listener(self) -> None:
+        """A server's listening connection that was lost is replaced (data_version): watch the
+        new socket; while none can be made, poll like a file until it can."""
+        try:
+            socket, listener = self.session.change_socket(), self.session.change_listener()
+        except HashplanError:
+            socket = listener = None
+        assert self._notifier is not None
+        if listener is self._listener:
+            return
+        self._listener = listener
+        self._notifier.setEnabled(False)
+        self._notifier.deleteLater()
+        self._notifier = None
+        if socket is None:
+            self._timer.start()
+            return
+        self._notifier = QSocketNotifier(socket, QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._poll)
 
     def _data_version(self) -> int:
         try:

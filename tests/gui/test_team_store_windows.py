@@ -97,3 +97,19 @@ def test_open_server_database_from_the_file_menu(qtbot, main_window: MainWindow,
     recent = [str(p) for p in window.settings.recent_files()]
     assert server_demo.url in recent and not any("never-kept" in r for r in recent)
     assert not isinstance(dialog, ServerDatabaseDialog) or not dialog.isVisible()
+
+
+def test_a_lost_listening_connection_is_replaced_and_changes_still_arrive(
+    qtbot, open_main_window, pg_cluster: PgCluster, server_demo: ServerAddress
+) -> None:
+    window: MainWindow = open_main_window(server_demo)
+    old_listener = window.session.change_listener()
+    import psycopg
+
+    with psycopg.connect(server_demo.url, autocommit=True) as admin:  # the network drops that connection
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%'")
+    qtbot.waitUntil(lambda: window.refresher._listener is not old_listener, timeout=5000)
+    with open_session(server_demo) as other:
+        other.fleet.add_site("Iceland")
+    qtbot.waitUntil(lambda: "Iceland" in window.site_list.model.names(), timeout=2000)
+    assert not window.refresher._timer.isActive()  # listening again, not polling

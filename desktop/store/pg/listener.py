@@ -22,6 +22,7 @@ class ChangeListener:
         self._raw: Any = connect_raw(address)
         self._raw.execute(f"LISTEN {CHANGES_CHANNEL}")
         self._count = 0
+        self.broken = False  # the connection dropped (server restart, network): make a new listener
         self._lock = threading.Lock()
 
     def fileno(self) -> int:
@@ -32,11 +33,12 @@ class ChangeListener:
         import psycopg
 
         with self._lock:
-            if self._raw.closed:
+            if self._raw.closed or self.broken:
                 return 0
             try:
                 arrived = sum(1 for _ in self._raw.notifies(timeout=0))
             except psycopg.Error:
+                self.broken = True  # a readable socket at EOF: stop reading it
                 return 0
             self._count += arrived
             return arrived

@@ -103,6 +103,7 @@ class PgStore(Store):
     def __init__(self, conn: Any, path: Any, *, created: bool, readonly: bool, check_pending: bool = False):
         super().__init__(conn, path, created=created, readonly=readonly, check_pending=False)
         self._listener: ChangeListener | None = None
+        self._versions_before = 0  # what earlier (lost) listeners counted
 
     @classmethod
     def open(
@@ -175,8 +176,16 @@ class PgStore(Store):
     # -- what the server does differently ----------------------------------------------
 
     def data_version(self) -> int:
-        """Moves when a commit notified the change channel (any client, this one too)."""
-        return self.listener().version()
+        """Moves when a commit notified the change channel (any client, this one too). A lost
+        listening connection moves it too (whatever was missed is read again) and is replaced."""
+        listener = self.listener()
+        version = self._versions_before + listener.version()
+        if listener.broken:
+            self._versions_before = version + 1
+            listener.close()
+            self._listener = None
+            return self._versions_before
+        return version
 
     def listener(self) -> ChangeListener:
         """The LISTEN connection (made on first use): its socket tells the window of commits."""
