@@ -7,10 +7,12 @@ gathered; plan_import reads the file again when the evidence settles on the othe
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from desktop.domain.short_dates import DateOrder, ShortDateEvidence, read_short
 from desktop.errors import ValidationError
+from desktop.services.import_plan import ImportOptions, ImportPlan
 
 DATE_COLUMNS = ("ordered_on", "expected_on", "deployed_on")
 
@@ -54,3 +56,23 @@ class ShortDateCells:
             f"row {row}, column {column}: '{text}' could be day/month or month/day, and no date in the file "
             "settles it: say which (in the import dialog, or --date-order dmy|mdy)"
         )
+
+    def outcome(self, plan: ImportPlan) -> ImportOptions | None:
+        """After a pass: the options to read the file again with, or None when this pass stands
+        (its short dates, if any, were read in their order, or the plan says why they cannot be)."""
+        if not self.evidence.seen:
+            return None
+        conflict, question = self.evidence.conflict(), self.question()
+        if conflict or question:  # read in a guessed order: only this problem is true
+            plan.release()
+            plan.groups, plan.new_sites, plan.new_models = [], {}, {}
+            plan.problems[:] = [conflict or question or ""]
+            plan.date_question = self.evidence.ambiguous if question else None
+            return None
+        order = self.settled()
+        if order is None:  # no short date was a date at all: each is named in the problems
+            return None
+        if order is not self.reading:
+            return replace(plan.options, date_order=order)
+        plan.date_order = order
+        return None

@@ -76,7 +76,7 @@ def plan_import(
         _validate(store, plan, table, columns, progress, cancel, dates)
     finally:
         table.close()
-    again = _short_dates_outcome(plan, dates)
+    again = dates.outcome(plan)
     if again is not None:  # the dates settled on the other order: read the file in it
         plan.release()
         return plan_import(store, path, sheet, progress=progress, cancel=cancel, options=again)
@@ -87,27 +87,6 @@ def plan_import(
     plan.rows = sum(len(g) for g in plan.groups)
     plan.stamp = stamp
     return plan
-
-
-def _short_dates_outcome(plan: ImportPlan, dates: ShortDateCells) -> ImportOptions | None:
-    """After a pass: the options to read the file again with, or None when this pass stands
-    (its short dates, if any, were read in their order, or the plan says why they cannot be)."""
-    if not dates.evidence.seen:
-        return None
-    conflict, question = dates.evidence.conflict(), dates.question()
-    if conflict or question:  # read in a guessed order: only this problem is true
-        plan.release()
-        plan.groups, plan.new_sites, plan.new_models = [], {}, {}
-        plan.problems[:] = [conflict or question or ""]
-        plan.date_question = dates.evidence.ambiguous if question else None
-        return None
-    order = dates.settled()
-    if order is None:  # no short date was a date at all: each is named in the problems
-        return None
-    if order is not dates.reading:
-        return replace(plan.options, date_order=order)
-    plan.date_order = order
-    return None
 
 
 def preview_import(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QLocale, QThreadPool, Signal
@@ -57,8 +58,8 @@ def locale_date_order() -> DateOrder | None:
     return order_of_format(locale.dateFormat(QLocale.FormatType.ShortFormat))
 
 
-def _spelled(day: object) -> str:
-    return f"{day.day} {day:%B %Y}"  # type: ignore[attr-defined]
+def _spelled(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"  # 5 January 2021
 
 
 class ImportDialog(QDialog):
