@@ -38,6 +38,7 @@ class Table:
     header: tuple[str, ...]
     rows: Iterable[dict[str, Any]]  # may be a generator: iterated once, by the writer
     widths: dict[str, int] | None = None
+    titles: dict[str, str] | None = None  # XLSX header titles where human_title does not say it
 
 
 def atomic_write(path: str | Path, write: Callable[[Path], None], *, suffix: str = ".part") -> Path:

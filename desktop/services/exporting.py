@@ -6,7 +6,8 @@
 * series: long format, one row per (date, data_center) with the cumulative deployed and
   planned TH/s on a date index common to every site, plus rows named "Total".
   measured_ths is what the miners reported that day (the day's polls averaged; empty
-  where none was polled); the days measured join the index.
+  where none was polled); the days measured join the index. The XLSX sheet is wide
+  instead: a row per date, the Total in its own columns (series_export.py).
 * miners: every known miner with its last reading (``miners --json``'s rows).
 * XLSX: one workbook always carries the three sheets (batches, summary, series), the one
   asked for by ``what`` first, so import (which reads the first sheet) takes the batches
@@ -22,13 +23,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from desktop.domain.hashrate import Step
 from desktop.domain.stages import Stage
 from desktop.errors import HashplanError, ValidationError
 from desktop.services.batch_format import EXPORT_HEADER, export_rows, site_row
 from desktop.services.export_writers import Table, atomic_write, write_csv, write_json, write_json_rows
 from desktop.services.measured import miner_to_json
-from desktop.services.reports import ChartSeries, summary_to_json
+from desktop.services.reports import summary_to_json
+from desktop.services.series_export import SERIES_HEADER as SERIES_HEADER  # the long format's columns
+from desktop.services.series_export import TOTAL, series_sheet, series_table
 from desktop.services.session import Session
 from desktop.services.xlsx_writer import write_xlsx
 
@@ -44,7 +46,6 @@ SUMMARY_HEADER = (
     "deployed_power_mw",
     "capacity_mw",
 )
-SERIES_HEADER = ("date", "data_center", "deployed_ths", "planned_ths", "measured_ths")
 MINERS_HEADER = (
     "data_center",
     "address",
@@ -62,7 +63,6 @@ MINERS_HEADER = (
     "last_seen",
     "error",
 )
-TOTAL = "Total"
 _BATCH_WIDTHS = {"data_center": 22, "miner_model": 22, "supplier": 18, "notes": 40, "ordered_on": 12}
 T = TypeVar("T")
 # paced(items, expected) yields the items, reporting progress and checking cancel on the way.
@@ -138,52 +138,6 @@ def _paced_summary(session: Session, site_id: int | None, at: date, paced: Paced
     return Table(table.title, table.header, paced(rows, len(rows)), table.widths)
 
 
-def _steps_on(index: list[date], steps: list[Step]) -> list[float]:
-    """A step curve's value on each date of a sorted index (0 before its first step)."""
-    values, value, i = [], 0.0, 0
-    for day in index:
-        while i < len(steps) and steps[i][0] <= day:
-            value = steps[i][1]
-            i += 1
-        values.append(value)
-    return values
-
-
-def series_table(session: Session, site_id: int | None, paced: Paced | None = None) -> Table:
-    """The series as a stream of rows (the curves are read when the writer asks for the first)."""
-    return Table("series", SERIES_HEADER, _series_rows(session, site_id, paced or _unpaced), {"data_center": 22})
-
-
-def _series_rows(session: Session, site_id: int | None, paced: Paced) -> Iterator[dict[str, Any]]:
-    by_site: dict[str, ChartSeries] = {}
-    for site in session.store.list_sites():
-        if site_id is None or site.id == site_id:
-            by_site[site.name] = session.queries.series(site.id)
-    if site_id is None:
-        by_site[TOTAL] = session.queries.series(None)
-    daily = session.measured.daily_measured()
-    ids = {site.name: site.id for site in session.store.list_sites()} | {TOTAL: None}
-    measured = {name: daily.get(ids.get(name), {}) for name in by_site}
-    index = sorted(
-        {day for s in by_site.values() for day, _ in (*s.deployed, *s.planned)}
-        | {day for days in measured.values() for day in days}
-    )
-    columns: dict[str, tuple[list[float], list[float]]] = {}
-    while by_site:  # each site's steps are freed once used: never ~1M objects freed in one C call
-        name, series = by_site.popitem()
-        columns[name] = (_steps_on(index, series.deployed), _steps_on(index, series.planned))
-    columns = dict(reversed(columns.items()))  # popitem takes the last first
-    for position, day in paced(enumerate(index), len(index)):
-        for name, (deployed, planned) in columns.items():
-            yield {
-                "date": day,
-                "data_center": name,
-                "deployed_ths": deployed[position],
-                "planned_ths": planned[position],
-                "measured_ths": measured[name].get(day),
-            }
-
-
 def miners_table(session: Session, site_id: int | None, paced: Paced | None = None) -> Table:
     rows = [{"data_center": r.pop("site"), **r} for r in (miner_to_json(m) for m in session.measured.miners(site_id))]
     return Table("miners", MINERS_HEADER, (paced or _unpaced)(rows, len(rows)), {"model": 22, "firmware": 30})
@@ -249,7 +203,7 @@ def export(
     builders: dict[str, Callable[[Paced], Table]] = {
         "batches": lambda paced: batch_table(session, site_id, at, paced),
         "summary": lambda paced: _paced_summary(session, site_id, at, paced),
-        "series": lambda paced: series_table(session, site_id, paced),
+        "series": lambda paced: (series_sheet if fmt == "xlsx" else series_table)(session, site_id, paced),
         "miners": lambda paced: miners_table(session, site_id, paced),
     }
     # The tables are streams: rows are built as the writer takes them (see export_writers).

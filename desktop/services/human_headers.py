@@ -27,10 +27,12 @@ _TITLES = {
     "deployed_on": "Deployed on",
     "notes": "Notes",
     "data_center_capacity_mw": "Data center capacity (MW)",
-    "deployed_ths": "Deployed (TH/s)",
-    "planned_ths": "Planned (TH/s)",
-    "deployed_power_mw": "Deployed power (MW)",
-    "capacity_mw": "Capacity (MW)",
+    # The cells show their unit (PH/s, MW: xlsx_writer's number formats), so the titles do not.
+    "deployed_ths": "Deployed hash rate",
+    "planned_ths": "Planned hash rate",
+    "measured_ths": "Measured hash rate",
+    "deployed_power_mw": "Deployed power",
+    "capacity_mw": "Capacity",
 }
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.domain.entities import Batch
+from desktop.domain.short_dates import DateOrder
 from desktop.domain.units import plural
 from desktop.errors import HashplanError, ImportFileError
 from desktop.freeing import free_in_slices
@@ -16,6 +17,15 @@ from desktop.services.batch_format import BatchRecord, SiteRow
 class ImportCancelled(HashplanError):
     def __init__(self, path: str) -> None:
         super().__init__(f"import of {path} was cancelled: nothing was written")
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """How to read a file whose header or dates are not Hashplan's own (issue #14 item 10)."""
+
+    mapping: tuple[str, ...] | None = None  # a field (or "" to ignore) per column; None: the names say
+    date_order: DateOrder | None = None  # the order of short dates (05/01/2021), when the user gave it
+    locale_order: DateOrder | None = None  # the user's locale's, used when the file's dates leave it open
 
 
 @dataclass
@@ -40,6 +50,12 @@ class ImportPlan:
     # What the plan was made from: the file's size and time, the database's last change
     # (Store.change_mark). The same stamp later means the plan can be written as it is.
     stamp: tuple[Any, ...] = ()
+    options: ImportOptions = field(default_factory=ImportOptions)
+    # The header is not Hashplan's: the dialog shows the mapping step, pre-filled with this one.
+    mapping: list[str] | None = None
+    date_order: DateOrder | None = None  # the order the file's short dates were read in
+    # (row, column, text) of a short date that could be read either way, when no date settles it
+    date_question: tuple[int, str, str] | None = None
 
     def release(self) -> None:
         """Frees the checked records a slice at a time (desktop.freeing); nothing is left to write."""

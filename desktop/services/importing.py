@@ -23,19 +23,11 @@ from typing import Any
 
 from desktop.domain.entities import MinerModel
 from desktop.domain.values import name_key
-from desktop.services.batch_format import (
-    HEADER,
-    KNOWN_COLUMNS,
-    REQUIRED_COLUMNS,
-    TOTAL_COLUMN,
-    BatchRecord,
-    RowProblems,
-    SiteRow,
-    parse_row,
-)
-from desktop.services.human_headers import machine_name
+from desktop.services.batch_format import BatchRecord, RowProblems, SiteRow, parse_row
+from desktop.services.import_dates import ShortDateCells
 from desktop.services.import_limits import MAX_PROBLEMS
-from desktop.services.import_plan import ImportCancelled, ImportPlan, ImportResult
+from desktop.services.import_mapping import header_columns, is_hashplan_header, mapping_hint, suggest
+from desktop.services.import_plan import ImportCancelled, ImportOptions, ImportPlan, ImportResult
 from desktop.services.import_readers import RawTable, read_table
 from desktop.services.import_write import result_of, write_plan
 from desktop.services.json_reader import NotARow, is_not_object
@@ -54,25 +46,6 @@ def _check(cancel: threading.Event | None, path: Path) -> None:
         raise ImportCancelled(str(path))
 
 
-def _map_header(header: list[str]) -> tuple[dict[str, int], list[str]]:
-    columns: dict[str, int] = {}
-    problems: list[str] = []
-    for index, raw in enumerate(header):
-        name = machine_name(str(raw))  # "Miner model" (an XLSX export's title) is miner_model
-        if not name:
-            continue
-        if name not in KNOWN_COLUMNS:
-            problems.append(f"row 1, column {raw}: unknown column (the columns are {', '.join(HEADER)})")
-        elif name in columns:
-            problems.append(f"row 1, column {name}: appears twice")
-        else:
-            columns[name] = index
-    for name in REQUIRED_COLUMNS:
-        if name not in columns and not (name == "unit_price_usd" and TOTAL_COLUMN in columns):
-            problems.append(f"row 1, column {name}: the column is missing")
-    return columns, problems
-
-
 def plan_import(
     store: Store,
     path: str | Path,
@@ -80,21 +53,33 @@ def plan_import(
     *,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    options: ImportOptions | None = None,
 ) -> ImportPlan:
     """Reads and validates every row as it streams in; the plan lists every problem (nothing is written)."""
     path = Path(path)
+    options = options or ImportOptions()
     stamp = source_stamp(store, path, sheet)  # before reading: a change while reading shows later
     table = read_table(path, sheet)
     try:
         _check(cancel, path)
-        columns, problems = _map_header(table.header)
-        plan = ImportPlan(path, [str(h) for h in table.header], [], 0, problems, sheet=sheet)
+        columns, problems = header_columns(table.header, options.mapping)
+        plan = ImportPlan(path, [str(h) for h in table.header], [], 0, problems, sheet=sheet, options=options)
+        if options.mapping is not None:
+            plan.mapping = list(options.mapping)
+        elif not is_hashplan_header(plan.header):  # the mapping step (issue #14 item 10)
+            plan.mapping = suggest(plan.header)
+            problems.append(mapping_hint(plan.header, plan.mapping))
         if problems:
             _count_only(plan, table.rows, cancel)
             return plan
-        _validate(store, plan, table, columns, progress, cancel)
+        dates = ShortDateCells(columns, options.date_order, options.locale_order)
+        _validate(store, plan, table, columns, progress, cancel, dates)
     finally:
         table.close()
+    again = dates.outcome(plan)
+    if again is not None:  # the dates settled on the other order: read the file in it
+        plan.release()
+        return plan_import(store, path, sheet, progress=progress, cancel=cancel, options=again)
     if not plan.problems and not plan.groups and not plan.new_sites:
         plan.problems.append("row 2: the file has a header but no rows to import")
     plan.updates = sum(1 for g in plan.groups if g[0].batch_id in plan.existing)
@@ -111,10 +96,11 @@ def preview_import(
     *,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    options: ImportOptions | None = None,
 ) -> ImportPlan:
     """plan_import on a read-only connection of its own (the preview runs on a worker thread)."""
     with Store.open(db_path, readonly=True) as store:
-        return plan_import(store, path, sheet, progress=progress, cancel=cancel)
+        return plan_import(store, path, sheet, progress=progress, cancel=cancel, options=options)
 
 
 def _preview(plan: ImportPlan, number: int, cells: list[Any]) -> None:
@@ -158,6 +144,7 @@ def _validate(
     columns: dict[str, int],
     progress: Progress | None,
     cancel: threading.Event | None,
+    dates: ShortDateCells,
 ) -> None:
     """Checks each row as the reader hands it on. Progress: the share of the file read, as
     (done, 2 * PROGRESS_SCALE); writing reports the second half in rows (write_plan)."""
@@ -203,6 +190,11 @@ def _validate(
         if len(cells) > width and any(v not in (None, "") for v in cells[width:]):
             problems.append(f"row {number}: has {len(cells)} cells but the header names {width} columns")
             continue
+        if dates.columns:
+            bad = dates.convert(number, cells_by_column)
+            if bad:
+                problems.extend(f"row {number}, column {c}: {m}" for c, m in bad)
+                continue
         try:
             record = parse_row(number, cells_by_column, unescape=table.unescape)
         except RowProblems as error:
@@ -339,9 +331,10 @@ def import_file(
     dry_run: bool = False,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    options: ImportOptions | None = None,
 ) -> ImportResult:
     """Validates ``path`` and (unless ``dry_run``) imports it all; raises ImportFileError."""
-    plan = plan_import(session.store, path, sheet, progress=progress, cancel=cancel)
+    plan = plan_import(session.store, path, sheet, progress=progress, cancel=cancel, options=options)
     plan.raise_problems()
     if dry_run:
         return result_of(plan, dry_run=True)
@@ -369,7 +362,7 @@ def import_previewed(
         unchanged = bool(plan.stamp) and plan.stamp == source_stamp(store, plan.path, plan.sheet)
         result = write_plan(store, plan, progress=progress, cancel=cancel) if unchanged else None
     if result is None:
-        result = import_file(session, plan.path, plan.sheet, progress=progress, cancel=cancel)
+        result = import_file(session, plan.path, plan.sheet, progress=progress, cancel=cancel, options=plan.options)
     else:
         session.fleet.notify("import")
     plan.release()

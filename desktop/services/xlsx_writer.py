@@ -75,7 +75,11 @@ def write_xlsx(path: Path, tables: Sequence[Table]) -> list[int]:
         "date": book.add_format({"num_format": "yyyy-mm-dd"})._get_xf_index(),
         "money": book.add_format({"num_format": "#,##0.00"})._get_xf_index(),
         "count": book.add_format({"num_format": "#,##0"})._get_xf_index(),  # 2,500 units
-        "figure": book.add_format({"num_format": "#,##0.0##"})._get_xf_index(),  # 457,055.5 TH/s
+        "figure": book.add_format({"num_format": "#,##0.0##"})._get_xf_index(),  # 13.5 TH/s per unit
+        # Fleet hash rate is kept in TH/s and shown in PH/s: the trailing comma divides by 1,000
+        # for display only (457,055.5 TH/s reads "457.06 PH/s"); power reads "1.23 MW".
+        "phs": book.add_format({"num_format": '#,##0.00," PH/s"'})._get_xf_index(),
+        "mw": book.add_format({"num_format": '#,##0.00" MW"'})._get_xf_index(),
         "quote": book.add_format({"quote_prefix": True})._get_xf_index(),  # text, never a formula
     }
     counts = []
@@ -86,7 +90,8 @@ def write_xlsx(path: Path, tables: Sequence[Table]) -> list[int]:
             for index, column in enumerate(table.header):
                 width = (table.widths or {}).get(column) or max(10, min(40, len(column) + 2))
                 ws.set_column(index, index, width)
-                ws.write_string(0, index, human_title(column), bold)  # "Miner model", not miner_model
+                title = (table.titles or {}).get(column) or human_title(column)  # "Miner model", not miner_model
+                ws.write_string(0, index, title, bold)
             ws._write_single_row(1)  # the header row goes to the row file now; ours follow it
             count = 0
             write = ws.row_data_fh.write
@@ -106,14 +111,18 @@ def write_xlsx(path: Path, tables: Sequence[Table]) -> list[int]:
     return counts
 
 
-_LETTERS = [_column_letters(i) for i in range(64)]
+_LETTERS = [_column_letters(i) for i in range(1024)]  # the wide series sheet: 3 columns a site
 _MONEY = ("_usd",)
 
 
 def _number_style(column: str, value: object) -> str:
-    """Thousands separators for people; the cell keeps the exact number."""
+    """Thousands separators for people, fleet figures in PH/s and MW; the cell keeps the exact number."""
     if column.endswith(_MONEY):
         return "money"
+    if column.endswith("_ths"):  # deployed_ths, planned_ths, measured_ths (ths_per_unit stays TH/s)
+        return "phs"
+    if column.endswith("_mw"):
+        return "mw"
     return "count" if isinstance(value, int) else "figure"
 
 

@@ -86,7 +86,7 @@ class FileTransferActions(QObject):
     def open_import(self) -> ImportDialog:
         from desktop.ui.dialogs.import_dialog import ImportDialog
 
-        dialog = ImportDialog(self.parent_widget, self.session)
+        dialog = ImportDialog(self.parent_widget, self.session, settings=self.settings)
         dialog.imported.connect(self.imported.emit)
         self.dialog = dialog
         dialog.open()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -89,6 +90,37 @@ class WindowSettings:
     def set_export_choices(self, what: str, fmt: str, folder: str) -> None:
         for key, value in (("what", what), ("format", fmt), ("folder", folder)):
             self.qsettings.setValue(f"export/{key}", value)
+
+    # -- import (issue #14 items 10 and 13) ----------------------------------------------------
+
+    def import_folder(self) -> str:
+        """Where the last imported file was: the next Choose… starts there."""
+        return str(self.qsettings.value("import/folder", "") or "")
+
+    def set_import_folder(self, folder: str) -> None:
+        self.qsettings.setValue("import/folder", folder)
+
+    def _import_json(self, key: str) -> object:
+        try:
+            return json.loads(str(self.qsettings.value(key, "") or "null"))
+        except ValueError:  # a hand-edited settings file: as if nothing was remembered
+            return None
+
+    def import_mapping(self, header_key: str) -> list[str] | None:
+        """The column mapping last used for a file with this header set (services.import_mapping)."""
+        value = self._import_json(f"import/mapping/{header_key}")
+        return [str(v) for v in value] if isinstance(value, list) else None
+
+    def set_import_mapping(self, header_key: str, mapping: list[str]) -> None:
+        self.qsettings.setValue(f"import/mapping/{header_key}", json.dumps(mapping))
+
+    def import_date_order(self, header_key: str) -> str | None:
+        """The answer to "day/month or month/day?" for files with this header set ('dmy' or 'mdy')."""
+        value = self.qsettings.value(f"import/date_order/{header_key}")
+        return str(value) if value in ("dmy", "mdy") else None
+
+    def set_import_date_order(self, header_key: str, order: str) -> None:
+        self.qsettings.setValue(f"import/date_order/{header_key}", order)
 
     def sync(self) -> None:
         self.qsettings.sync()

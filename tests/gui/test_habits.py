@@ -125,3 +125,43 @@ def test_export_says_where_the_file_went_and_remembers_the_choices(
 def test_the_batch_table_shows_the_notes(main_window: MainWindow) -> None:
     assert main_window.batch_panel.cell_text(1, "Notes") == "First machines for Kazakhstan"
     assert main_window.batch_panel.cell_text(7, "Notes") == "Agreed 2021-07-28: 2,500 miners for USD 6.6 million"
+
+
+def test_import_remembers_its_folder_in_the_next_session(
+    qtbot, main_window: MainWindow, open_main_window, demo_db, tmp_path, monkeypatch
+) -> None:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QPushButton
+
+    from desktop.ui import file_dialogs
+    from desktop.ui.settings import WindowSettings
+
+    folder = tmp_path / "purchase orders"
+    folder.mkdir()
+    (folder / "may.csv").write_text("data_center,miner_model\n", encoding="utf-8")
+    opened_in: list[str] = []
+
+    def file_dialog(parent, caption, directory="", name_filter=""):  # the user picks may.csv
+        opened_in.append(directory)
+        return str(folder / "may.csv"), name_filter
+
+    monkeypatch.setattr(file_dialogs, "open_file_name", file_dialog)
+
+    def choose_in(window: MainWindow):
+        active(qtbot, window)
+        QTest.keySequence(window, "Ctrl+I")
+        dialog = active(qtbot, window.file_transfer.dialog)
+        click(next(b for b in dialog.findChildren(QPushButton) if b.text() == "Choose…"))
+        qtbot.waitUntil(lambda: dialog.plan is not None or not dialog.is_busy())
+        qtbot.waitUntil(lambda: not dialog.is_busy())
+        dialog.reject()
+
+    choose_in(main_window)
+    main_window.close()
+    from desktop.ui.dialogs.import_dialog import ImportDialog
+
+    ImportDialog.last_folder = ""  # a new process: only the settings file remembers
+    settings_file = main_window.settings.qsettings.fileName()
+    choose_in(open_main_window(demo_db, settings=WindowSettings(QSettings(settings_file, QSettings.Format.IniFormat))))
+    assert opened_in == [opened_in[0], str(folder)]
+    assert opened_in[0] != str(folder)

@@ -238,7 +238,10 @@ def test_plan_lists_preview_rows_for_the_dialog(session: Session, tmp_path: Path
         ({"expected_on": "2021-01-01"}, "row 3, column expected_on: 2021-01-01 is before the order date 2021-07-28"),
         ({"deployed_on": "2021-07-01"}, "row 3, column deployed_on: 2021-07-01 is before the order date"),
         ({"status": "shipping"}, "row 3, column status: 'shipping' is not a status"),
-        ({"ordered_on": "28/07/2021"}, "row 3, column ordered_on: '28/07/2021' is not a date as YYYY-MM-DD"),
+        (  # short dates are read (issue #14 item 10); this one is no date in either order
+            {"ordered_on": "28/13/2021"},
+            "row 3, column ordered_on: '28/13/2021' is not a date as day/month/year: there is no month 13",
+        ),
         ({"unit_price_usd": "EUR 5"}, "row 3, column unit_price_usd: 'EUR 5' is not a number"),  # USD and $ are read
         ({"unit_price_usd": "-1"}, "row 3, column unit_price_usd: cannot be negative"),
         ({"ths_per_unit": "fast"}, "row 3, column ths_per_unit: 'fast' is not a number"),

@@ -146,6 +146,15 @@ def test_export_series_carries_the_measured_days_and_miners_export_lists_the_min
     today = [r for r in measured if r["data_center"] == "Total"][-1]
     assert float(today["measured_ths"]) == pytest.approx(expected, abs=0.01)
     assert float(today["deployed_ths"]) == pytest.approx(145556.5)  # the books' curve carried to the day
+    book = tmp_path / "series.xlsx"  # the wide sheet: measured columns only where miners were polled
+    assert run_cli(capsys, *db, "export", "--what", "series", "--out", str(book)).code == 0
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(book)["series"]
+    titles = [c.value for c in sheet[1]]
+    assert "Texas: measured" in titles and "Total: measured" in titles and "Kazakhstan: measured" not in titles
+    measured_total = [r[titles.index("Total: measured")].value for r in sheet.iter_rows(min_row=2)]
+    assert [v for v in measured_total if v is not None][-1] == pytest.approx(expected, abs=0.01)
 
     miners = tmp_path / "miners.json"
     assert run_cli(capsys, *db, "export", "--what", "miners", "--out", str(miners)).code == 0

@@ -114,6 +114,7 @@ class KpiTiles(QWidget):
             for label in self.findChildren(QLabel):
                 label.style().unpolish(label)
                 label.style().polish(label)
+            self.updateGeometry()  # the compact font makes the row shorter: the window's layout must know
 
     def show_overdue(self, count: int) -> None:
         detail = "past their expected date" if count else "none past its expected date"

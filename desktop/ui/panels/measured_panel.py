@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSpinBox,
     QTableWidget,
@@ -125,7 +126,16 @@ class MeasuredPanel(QWidget):
         layout.addLayout(bar)
         body = QHBoxLayout()
         body.setSpacing(10)
-        body.addWidget(tiles)
+        # The two tiles scroll when the panel is short: their 180 pixels set the window's
+        # minimum height, and at QT_SCALE_FACTOR=2 a 1080-pixel screen has 540 (issue #14 item 6).
+        self.tiles_scroll = QScrollArea(self)
+        self.tiles_scroll.setWidget(tiles)
+        self.tiles_scroll.setWidgetResizable(True)
+        self.tiles_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.tiles_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.tiles_scroll.setMinimumWidth(tiles.minimumSizeHint().width())
+        self.tiles_scroll.setMinimumHeight(self.table.minimumSizeHint().height())
+        body.addWidget(self.tiles_scroll)
         body.addWidget(self.table, 1)
         layout.addLayout(body, 1)
 
