@@ -133,11 +133,8 @@ class MeasuredStore:
             "ON CONFLICT (type_key) DO UPDATE SET model_id = excluded.model_id, reported_type = excluded.reported_type",
             [(key, reported_type, model_id)],
         )
-        ids = [
-            i
-            for i, t in self._rows("SELECT id, reported_type FROM miners WHERE model_id IS NOT ?", (model_id,))
-            if name_key(t) == key
-        ]
+        others = self._rows("SELECT id, reported_type FROM miners WHERE model_id IS NULL OR model_id <> ?", (model_id,))
+        ids = [i for i, t in others if name_key(t) == key]
         self._write("UPDATE miners SET model_id = ? WHERE id = ?", [(model_id, i) for i in ids])
         self.store._audit("miner_type_model", model_id, None, {"reported_type": reported_type, "model_id": model_id})
         return len(ids)

@@ -9,6 +9,8 @@ import pytest
 
 from tests.integration.cli_runner import run_cli
 
+pytestmark = pytest.mark.both_backends  # services and the command line on SQLite and on PostgreSQL
+
 
 def test_generate_builds_a_fleet_the_summary_reads(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
     result = run_cli(capsys, "--db", str(db_path), "generate", "--batches", "300", "--events", "2000", "--seed", "3")

@@ -11,6 +11,8 @@ from desktop.miners.fake import FakeFleet, FleetThread, running_in_thread
 from desktop.services.polling import PollOptions
 from desktop.services.session import Session
 
+pytestmark = pytest.mark.both_backends  # services and the command line on SQLite and on PostgreSQL
+
 PORT = 24200
 
 

@@ -20,6 +20,8 @@ from desktop.services.session import Session, open_session
 from tests.integration.cli_runner import run_cli
 from tests.integration.transfer_helpers import fleet_state, sites_state, summary_json
 
+pytestmark = pytest.mark.both_backends  # services and the command line on SQLite and on PostgreSQL
+
 FORMATS = ("csv", "xlsx", "json")
 _counter = itertools.count()
 
