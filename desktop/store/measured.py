@@ -261,8 +261,10 @@ class MeasuredStore:
         return {
             site: (int(found), int(hashing or 0), int(offline or 0), float(ths or 0.0))
             for site, found, hashing, offline, ths in self._rows(
-                "SELECT m.data_center_id, COUNT(*), SUM(r.outcome = 'read' AND r.ths_5s > 0), "
-                "SUM(r.outcome = 'offline'), SUM(CASE WHEN r.outcome = 'read' AND r.ths_5s > 0 THEN r.ths_5s END) "
+                "SELECT m.data_center_id, COUNT(*), "
+                "SUM(CASE WHEN r.outcome = 'read' AND r.ths_5s > 0 THEN 1 ELSE 0 END), "
+                "SUM(CASE WHEN r.outcome = 'offline' THEN 1 ELSE 0 END), "
+                "SUM(CASE WHEN r.outcome = 'read' AND r.ths_5s > 0 THEN r.ths_5s END) "
                 "FROM miners m LEFT JOIN miner_readings r ON r.miner_id = m.id GROUP BY m.data_center_id"
             )
         }

@@ -24,6 +24,12 @@ from psycopg.pq import TransactionStatus
 from desktop.store.pg.sql_dialect import parameters, translate
 
 _EXPLICIT_ID = re.compile(r"\s*INSERT\s+INTO\s+(\w+)\s*\(\s*id\s*,", re.I)
+# An upsert of many rows: COPY into a scratch table, then one INSERT ... SELECT ... ON CONFLICT.
+_UPSERT = re.compile(
+    r"\s*INSERT\s+INTO\s+(\w+)\s*\(([\w\s,]+)\)\s*VALUES\s*\(\s*\?(?:\s*,\s*\?)*\s*\)\s*"
+    r"(ON\s+CONFLICT\s*\(([\w\s,]+)\).*)$",
+    re.I | re.S,
+)
 # A plain multi-row insert (no upsert, no RETURNING): many rows go as one COPY.
 _PLAIN_INSERT = re.compile(r"\s*INSERT\s+INTO\s+(\w+)\s*\(([\w\s,]+)\)\s*VALUES\s*\(\s*\?(?:\s*,\s*\?)*\s*\)\s*$", re.I)
 COPY_FROM_ROWS = 200  # fewer rows: executemany (a COPY's set-up costs about as much as 200 inserts)
@@ -105,6 +111,13 @@ class PgConnection:
         self.raw = raw
         self.raw.adapters.register_loader("numeric", _NumericAsNumber)
         self.raw.adapters.register_dumper(bool, _BoolAsInt)
+        # Hashplan's reads are short (a page, a summary from the aggregates): starting parallel
+        # workers cost more than they saved (a 500-row page: 260 ms with two workers, 130 without).
+        self.raw.execute("SET max_parallel_workers_per_gather = 0")
+        # Its rows are read by key from a cached working set: a random read costs about what a
+        # sequential one does (the default 4.0 is a spinning disk's), so 500 index lookups beat a
+        # scan of 100,000 rows.
+        self.raw.execute("SET random_page_cost = 1.1")
         self._failure: sqlite3.Error | None = None  # the error that aborted the open transaction
         self._lock = threading.RLock()
 
@@ -141,6 +154,11 @@ class PgConnection:
             plain = _PLAIN_INSERT.match(sql)
             if plain and len(rows) >= COPY_FROM_ROWS:
                 return self._copy_in(plain.group(1), plain.group(2), rows, sql)
+            upsert = _UPSERT.match(sql)
+            if upsert and len(rows) >= COPY_FROM_ROWS and not statement.named:
+                done = self._upsert_via_copy(upsert, rows)
+                if done is not None:
+                    return done
             if statement.named:
                 rows = [parameters(statement, r) for r in rows]
             cursor = self.raw.cursor()
@@ -164,6 +182,33 @@ class PgConnection:
         except psycopg.Error as error:
             raise self._failed(error) from None
         self._note_explicit_ids(sql)
+        return PgCursor(None, len(rows))
+
+    def _upsert_via_copy(self, match: re.Match[str], rows: list[Sequence[Any]]) -> PgCursor | None:
+        """Many upsert rows (the bulk booking's aggregate rows) as COPY into a scratch table and
+        one INSERT ... SELECT with the same ON CONFLICT clause: one statement, not one per row
+        (100,000 imported rows booked in 60 s through executemany). None when two rows share a
+        key (one statement may not update a row twice): executemany takes them in order."""
+        table, columns, conflict, keys = match.group(1), match.group(2), match.group(3), match.group(4)
+        names = [c.strip() for c in columns.split(",")]
+        key_at = [names.index(k.strip()) for k in keys.split(",")]
+        if len({tuple(row[i] for i in key_at) for row in rows}) != len(rows):
+            return None
+        scratch = f"pg_temp.hp_upsert_{table}"
+        listed = ", ".join(names)
+        try:
+            self.raw.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS hp_upsert_{table} AS SELECT {listed} FROM {table} WITH NO DATA"
+            )
+            self.raw.execute(f"TRUNCATE {scratch}")
+            with self.raw.cursor().copy(f"COPY {scratch} ({listed}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            translated = translate(f"INSERT INTO {table} ({listed}) SELECT {listed} FROM {scratch} {conflict}")
+            self.raw.execute(translated.text)
+            self.raw.execute(f"TRUNCATE {scratch}")
+        except psycopg.Error as error:
+            raise self._failed(error) from None
         return PgCursor(None, len(rows))
 
     def close(self) -> None:

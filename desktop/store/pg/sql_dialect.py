@@ -23,6 +23,9 @@ _DDL_TYPES = [
 ]
 _TEMP = re.compile(r"\btemp\.", re.I)
 _CAST_REAL = re.compile(r"\bAS\s+REAL\b", re.I)
+# group_concat(x, 'sep') as the server's own string_agg: linear, where an aggregate written in
+# SQL copies its growing text at every row (100,000 ids: 8.6 s against 0.05 s).
+_GROUP_CONCAT = re.compile(r"\bgroup_concat\(\s*([\w.]+)\s*,\s*('(?:[^']|'')*')\s*\)", re.I)
 
 
 class Statement:
@@ -51,6 +54,7 @@ def translate(sql: str) -> Statement:
 
     text = _TOKENS.sub(token, sql)
     text = _TEMP.sub("pg_temp.", text)
+    text = _GROUP_CONCAT.sub(r"string_agg(CAST(\1 AS text), \2)", text)
     text = _CAST_REAL.sub("AS DOUBLE PRECISION", text)
     if re.match(r"\s*CREATE\s+(TEMP|TEMPORARY)\s+TABLE", text, re.I):  # the bulk booking's scratch table
         text = ddl_types(text)
