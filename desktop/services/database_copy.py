@@ -74,6 +74,9 @@ def copy_database(source: str | Path, target: str | Path, progress: Any = None) 
                 raise DatabaseError(
                     f"the copy in {dst.path} does not give the summary of {src.path}; nothing was written"
                 )
+        after_load = getattr(dst, "after_bulk_load", None)
+        if after_load is not None:  # a server database: its statistics for the rows just loaded
+            after_load()
         return CopyResult(str(src.path), str(dst.path), rows)
     except BaseException:
         dst.close()
