@@ -96,12 +96,15 @@ def _run_command(command: Command, args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     args = build_parser(_commands_for(words)).parse_args(words)
-    from desktop.logging_setup import setup_logging  # after the parse: --version and --help log nothing
+    command: Command | None = getattr(args, "_command", None)
+    # after the parse: --version and --help log nothing; a command's log is set up by the
+    # first module that logs (most commands log nothing and never import logging)
+    from desktop import logs
 
-    setup_logging(debug=args.debug)
+    logs.set_up_when_used(debug=args.debug)
     try:
-        command: Command | None = getattr(args, "_command", None)
         if args.self_test or command is None:
+            logs.logger(__name__)  # the window logs from the start
             from desktop.ui import launch  # the CLI's one (lazy) way into Qt
 
             return launch.run_self_test() if args.self_test else launch.run_gui(args)
@@ -119,9 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("hashplan: interrupted", file=sys.stderr)
         return 130
     except Exception as error:  # the last line of defence: no traceback for users
-        import logging
-
-        logging.getLogger(__name__).exception("unexpected error")
+        logs.logger(__name__).exception("unexpected error")
         if args.debug:
             raise
         print(
