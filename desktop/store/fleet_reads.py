@@ -10,12 +10,14 @@ import contextlib
 import sqlite3
 from collections.abc import Iterator
 from datetime import date
-from typing import TYPE_CHECKING, Any
 
 from desktop.store.aggregates import STAGE_COLUMNS, event_delta
 from desktop.store.store import Store
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
 if TYPE_CHECKING:  # numpy is imported where curves are computed: the command line starts faster
+    from typing import Any
+
     import numpy as np
 
 _STAGES = ", ".join(f"SUM({c})" for c in STAGE_COLUMNS)

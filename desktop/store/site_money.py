@@ -6,9 +6,12 @@ Writes run inside ``Store.write`` and are audited like every other change.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from desktop.store.store import Store
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _rows(store: Store, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
