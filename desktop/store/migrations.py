@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from desktop.store.aggregates import V3_FLEET_AGGREGATES
 from desktop.store.measured_schema import V4_MEASURED
+from desktop.store.report_totals import V6_REPORT_TOTALS
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
 if TYPE_CHECKING:
@@ -116,7 +117,10 @@ _V4_SITE_MONEY = [
 # Running aggregates kept by triggers (see aggregates.py): summary and charts at fleet scale.
 # v4: measured hash rate (site networks, miners, latest readings, rollups; measured_schema.py).
 # v5: the report's site money (facility investment, electricity prices).
-MIGRATIONS: list[Migration] = [_V1_BASE, _V2_TARGETS_AND_ROW_VERSIONS, V3_FLEET_AGGREGATES, V4_MEASURED, _V4_SITE_MONEY]
+# v6: the report's totals per supplier and site, kept by triggers (report_totals.py).
+MIGRATIONS: list[Migration] = [
+    _V1_BASE, _V2_TARGETS_AND_ROW_VERSIONS, V3_FLEET_AGGREGATES, V4_MEASURED, _V4_SITE_MONEY, V6_REPORT_TOTALS
+]  # fmt: skip
 CURRENT_VERSION = len(MIGRATIONS)
 
 
