@@ -105,15 +105,16 @@ def miner_capex_by_site(store: Store, dates: list[date]) -> list[dict[int, int]]
 
 def deployed_changes(store: Store, first: date, last: date) -> list[tuple[int, str, float, float]]:
     """(site, day, change of deployed W, change of deployed TH/s) for each day from first to last
-    with a deployment or retirement (the events-by-date index: the month's events only)."""
+    with a deployment or retirement, from the day table (the net change in deployed units per
+    site, model and day; a retirement also shows in its own column): one primary-key range per
+    (site, model), so the month so far costs what it costs on any fleet. (From the month's
+    events by date it grew with the fleet: 17 ms for 6,000 events on 100,000 batches.)"""
     return _rows(
         store,
-        "SELECT b.data_center_id, e.occurred_on, "
-        "SUM(CASE e.kind WHEN 'deployed' THEN e.units ELSE -e.units END * m.watts), "
-        "SUM(CASE e.kind WHEN 'deployed' THEN e.units ELSE -e.units END * m.ths) "
-        "FROM batch_events e JOIN batches b ON b.id = e.batch_id JOIN miner_models m ON m.id = b.model_id "
-        "WHERE e.occurred_on >= ? AND e.occurred_on <= ? AND e.kind IN ('deployed', 'retired') "
-        "GROUP BY b.data_center_id, e.occurred_on",
+        "SELECT a.data_center_id, a.day, SUM(a.deployed * m.watts), SUM(a.deployed * m.ths) "
+        "FROM data_centers AS dc CROSS JOIN miner_models AS m CROSS JOIN fleet_day_deltas AS a "
+        "WHERE a.data_center_id = dc.id AND a.model_id = m.id AND a.day >= ? AND a.day <= ? "
+        "GROUP BY a.data_center_id, a.day HAVING MAX(a.deployed <> 0 OR a.retired <> 0)",
         (first.isoformat(), last.isoformat()),
     )
 

@@ -15,6 +15,7 @@ from contextlib import suppress
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -27,7 +28,7 @@ from desktop.domain.stages import EventKind
 from desktop.errors import ValidationError
 from desktop.services.generator import generate_fleet
 from desktop.services.session import Session, open_session
-from desktop.store import bulk, migrations, site_money
+from desktop.store import bulk, fleet_reads, migrations, site_money
 
 START = date(2020, 1, 1)
 SPAN_DAYS = 400
@@ -117,19 +118,51 @@ def _slip_rebuilt(session: Session, at: date) -> list[tuple[Any, ...]]:
     ).fetchall()
 
 
+def _deployed_changes_from_events(session: Session, first: date, last: date) -> list[tuple[Any, ...]]:
+    """The power bill's daily changes summed over the deployments and retirements themselves."""
+    return session.store.conn.execute(
+        "SELECT b.data_center_id, e.occurred_on, "
+        "SUM(CASE e.kind WHEN 'deployed' THEN e.units ELSE -e.units END * m.watts), "
+        "SUM(CASE e.kind WHEN 'deployed' THEN e.units ELSE -e.units END * m.ths) "
+        "FROM batch_events e JOIN batches b ON b.id = e.batch_id JOIN miner_models m ON m.id = b.model_id "
+        "WHERE e.occurred_on >= ? AND e.occurred_on <= ? AND e.kind IN ('deployed', 'retired') "
+        "GROUP BY b.data_center_id, e.occurred_on",
+        (first.isoformat(), last.isoformat()),
+    ).fetchall()
+
+
 def assert_same_report_totals(session: Session, dates: list[date]) -> None:
     """The report's capex and delivery slip from the kept totals (report_totals.py) equal a
-    sum over every batch and event, at each date and for all the dates at once."""
+    sum over every batch and event, at each date and for all the dates at once; the power
+    bill's daily changes from the day table equal those of the events."""
     at_once = site_money.miner_capex_by_site(session.store, dates)
     for at, capex in zip(dates, at_once, strict=True):
         assert {site: cents for site, cents in capex.items() if cents} == _capex_rebuilt(session, at), at
         assert site_money.miner_capex_by_site(session.store, [at]) == [capex]
         assert site_money.deployment_slip(session.store, at) == _slip_rebuilt(session, at), at
+        first = at.replace(day=1)
+        changes = sorted(site_money.deployed_changes(session.store, first, at))
+        expected = sorted(_deployed_changes_from_events(session, first, at))
+        assert [row[:2] for row in changes] == [row[:2] for row in expected], at
+        assert [v for row in changes for v in row[2:]] == pytest.approx([v for row in expected for v in row[2:]])
+
+
+def assert_same_stage_counts(session: Session, at: date) -> None:
+    """Counts as of ``at`` read from the year table alone (nothing moved after ``at``) equal
+    those read from the years, months and days before it (pairs with nothing left aside)."""
+
+    def nonzero(found: list[tuple[int, ...]]) -> list[tuple[int, ...]]:
+        return sorted(row for row in found if any(row[2:]))
+
+    fast = fleet_reads.stage_counts_at(session.store, at)
+    with mock.patch.object(fleet_reads, "_moved_after", return_value=True):
+        assert nonzero(fast) == nonzero(fleet_reads.stage_counts_at(session.store, at)), at
 
 
 def assert_fast_equals_slow(session: Session, dates: list[date]) -> None:
     for at in dates:
         assert_same_summary(session, at)
+        assert_same_stage_counts(session, at)
     assert_same_series(session)
     assert_same_batch_rows(session, dates)
     assert_same_report_totals(session, dates)
