@@ -117,7 +117,7 @@ _V4_SITE_MONEY = [
 # Running aggregates kept by triggers (see aggregates.py): summary and charts at fleet scale.
 # v4: measured hash rate (site networks, miners, latest readings, rollups; measured_schema.py).
 # v5: the report's site money (facility investment, electricity prices).
-# v6: the report's totals per supplier and site, kept by triggers (report_totals.py).
+# v6: the report's totals per supplier and site, kept by triggers; drops batches_capex (report_totals.py).
 MIGRATIONS: list[Migration] = [
     _V1_BASE, _V2_TARGETS_AND_ROW_VERSIONS, V3_FLEET_AGGREGATES, V4_MEASURED, _V4_SITE_MONEY, V6_REPORT_TOTALS
 ]  # fmt: skip
