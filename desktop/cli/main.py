@@ -14,8 +14,35 @@ from desktop.cli.commands import all_commands, command_named
 from desktop.errors import HashplanError
 
 
+def _terminal_columns() -> int:
+    """shutil.get_terminal_size().columns, without importing shutil (see _HelpFormatter)."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):  # no stdout, or not a terminal
+            columns = 0
+    return columns or 80
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's, given the width it would find: argparse makes a formatter for every argument
+    added, and finding the width imports shutil (with the bz2, lzma and zlib modules), ~2 ms of
+    every command-line call."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None):
+        super().__init__(prog, indent_increment, max_help_position, _terminal_columns() - 2 if width is None else width)
+
+
 class _Parser(argparse.ArgumentParser):
     """Usage errors as one line on stderr, exit 2."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"{self.prog}: {message} (see --help)\n")
@@ -96,12 +123,15 @@ def _run_command(command: Command, args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     args = build_parser(_commands_for(words)).parse_args(words)
-    from desktop.logging_setup import setup_logging  # after the parse: --version and --help log nothing
+    command: Command | None = getattr(args, "_command", None)
+    # after the parse: --version and --help log nothing; a command's log is set up by the
+    # first module that logs (most commands log nothing and never import logging)
+    from desktop import logs
 
-    setup_logging(debug=args.debug)
+    logs.set_up_when_used(debug=args.debug)
     try:
-        command: Command | None = getattr(args, "_command", None)
         if args.self_test or command is None:
+            logs.logger(__name__)  # the window logs from the start
             from desktop.ui import launch  # the CLI's one (lazy) way into Qt
 
             return launch.run_self_test() if args.self_test else launch.run_gui(args)
@@ -119,9 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("hashplan: interrupted", file=sys.stderr)
         return 130
     except Exception as error:  # the last line of defence: no traceback for users
-        import logging
-
-        logging.getLogger(__name__).exception("unexpected error")
+        logs.logger(__name__).exception("unexpected error")
         if args.debug:
             raise
         print(

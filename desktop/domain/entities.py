@@ -1,13 +1,13 @@
-"""The operator's records as frozen dataclasses; each checks its own invariants."""
+"""The operator's records as frozen records (dataclasses to the rest of Python); each checks its own invariants."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from datetime import date
 
 from desktop.domain.stages import EventKind
 from desktop.domain.values import MAX_NAME_LENGTH, name_key
 from desktop.errors import ValidationError
+from desktop.frozen import field, frozen, replace
 
 
 def _check_name(field_name: str, name: str) -> None:
@@ -17,7 +17,7 @@ def _check_name(field_name: str, name: str) -> None:
         raise ValidationError(field_name, f"is longer than {MAX_NAME_LENGTH} characters")
 
 
-@dataclass(frozen=True)
+@frozen
 class DataCenter:
     name: str
     country: str = ""
@@ -39,7 +39,7 @@ class DataCenter:
         return replace(self, id=id)
 
 
-@dataclass(frozen=True)
+@frozen
 class MinerModel:
     name: str
     vendor: str
@@ -68,7 +68,7 @@ class MinerModel:
         return f"{self.vendor} {self.name}".strip()
 
 
-@dataclass(frozen=True)
+@frozen
 class Batch:
     data_center_id: int
     model_id: int
@@ -97,7 +97,7 @@ class Batch:
         return self.units * self.unit_price_cents
 
 
-@dataclass(frozen=True)
+@frozen
 class BatchEvent:
     batch_id: int
     kind: EventKind
@@ -115,7 +115,7 @@ class BatchEvent:
         return (self.occurred_on, self.kind.order, self.id or 0)
 
 
-@dataclass(frozen=True)
+@frozen
 class Target:
     """A goal: ``ths`` of hash rate by ``due_on``, for one site or (site None) the company."""
 
@@ -130,7 +130,7 @@ class Target:
             raise ValidationError("target", f"must be more than 0 TH/s, not {self.ths}")
 
 
-@dataclass(frozen=True)
+@frozen
 class BatchSnapshot:
     """A batch with all its events: what a delete removes and an undo puts back."""
 

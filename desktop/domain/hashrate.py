@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from desktop.domain.entities import Batch, BatchEvent, DataCenter, MinerModel
 from desktop.domain.ledger import StageCounts, replay
 from desktop.domain.stages import EventKind
+from desktop.frozen import frozen
 
 Step = tuple[date, float]
 
@@ -93,7 +93,7 @@ def _cumulate(deltas: Mapping[date, float]) -> list[Step]:
     return steps
 
 
-@dataclass(frozen=True)
+@frozen
 class SiteFigures:
     name: str
     units: StageCounts
@@ -113,7 +113,7 @@ class SiteFigures:
         return self.capacity_mw is not None and self.planned_power_mw > self.capacity_mw
 
 
-@dataclass(frozen=True)
+@frozen
 class FleetSummary:
     as_of: date
     sites: tuple[SiteFigures, ...]

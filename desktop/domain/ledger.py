@@ -7,15 +7,15 @@ back-dated events honest: a deployment dated before the delivery it needs is ref
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 
 from desktop.domain.entities import Batch, BatchEvent
 from desktop.domain.stages import EventKind, Stage
 from desktop.errors import ValidationError
+from desktop.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class StageCounts:
     ordered: int = 0
     in_transit: int = 0

@@ -5,13 +5,12 @@ Plain Python over numbers and dates (services/report_figures.py reads the data).
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from desktop.errors import ValidationError
+from desktop.frozen import frozen
 
 # J/TH bands of the fleet mix (the share of deployed units and hash rate in each).
 EFFICIENCY_BANDS: tuple[tuple[str, float, float], ...] = (
@@ -39,7 +38,11 @@ def parse_month(field: str, text: str | None) -> date:
 
 
 def month_end(first: date) -> date:
-    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    """The last day of ``first``'s month (the day before the next month's first: no calendar
+    module, a start-up cost of the command line)."""
+    if first.month == 12:
+        return first.replace(day=31)
+    return date(first.year, first.month + 1, 1) - timedelta(days=1)
 
 
 def add_months(first: date, months: int) -> date:
@@ -58,7 +61,7 @@ def efficiency(watts: float, ths: float) -> float | None:
     return watts / ths if ths else None
 
 
-@dataclass(frozen=True)
+@frozen
 class TargetTrack:
     target_ths: float
     due_on: date
@@ -89,7 +92,7 @@ def price_on(prices: Sequence[tuple[date, float]], day: date) -> float | None:
     return found
 
 
-@dataclass(frozen=True)
+@frozen
 class PowerBill:
     energy_mwh: float
     cost_usd: float

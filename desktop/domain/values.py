@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import math
 import re
 import unicodedata
@@ -121,6 +120,8 @@ def _why_not_a_date(text: str) -> str:
         year, month, _day = (int(p) for p in parts)
         if not 1 <= month <= 12:
             return f"'{text}' is not a date as YYYY-MM-DD: there is no month {month}"
+        import calendar  # only to explain a refused date
+
         days = calendar.monthrange(max(year, 1), month)[1]
         return f"'{text}' is not a date as YYYY-MM-DD: {year:04d}-{month:02d} has {days} days"
     return f"'{shown(text)}' is not a date as YYYY-MM-DD"

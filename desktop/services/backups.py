@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 from contextlib import suppress
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from desktop.errors import DatabaseError, NotHashplanFileError, ValidationError
+from desktop.logs import logger
 from desktop.paths import backups_dir
 from desktop.private_files import create_private_file
 from desktop.services.fleet import FleetService
@@ -19,7 +19,7 @@ from desktop.store import backup as backups
 from desktop.store.backup import BackupInfo
 
 __all__ = ["BackupInfo", "BackupService", "RestoreResult", "list_backups_of", "newest_good_backup_of"]
-log = logging.getLogger(__name__)
+log = logger(__name__)
 FULL_CHECK_EVERY = timedelta(days=7)
 FULL_CHECK_MARKER = ".full-check"
 CONTENT_MARKER = ".newest-content"  # JSON: the newest backup's name and the content it holds

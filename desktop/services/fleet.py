@@ -8,7 +8,6 @@ are ValidationError naming the field, raised before anything is written.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -18,6 +17,7 @@ from desktop.domain.values import (
     clean_name,
 )
 from desktop.errors import ValidationError
+from desktop.logs import logger
 from desktop.services.conflicts import expect_unchanged
 from desktop.services.fleet_batches import BatchOperations
 from desktop.services.fleet_targets import TargetOperations
@@ -25,7 +25,7 @@ from desktop.services.inputs import ModelInput, SiteInput
 from desktop.services.lateness import LatenessOperations
 from desktop.store import Store
 
-log = logging.getLogger(__name__)
+log = logger(__name__)
 Listener = Callable[[str], None]
 T = TypeVar("T")
 

@@ -9,7 +9,6 @@ thread of the window (never the UI thread).
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -17,13 +16,14 @@ from datetime import datetime, timezone
 
 from desktop.domain.measured import UPTIME_WINDOW_S, KnownMiner, RollupRow
 from desktop.errors import ValidationError
+from desktop.logs import logger
 from desktop.miners.client import DEFAULT_PORT, AddressNotAllowedError, CgminerClient, check_address
 from desktop.miners.reading import OFFLINE, READ, MinerReading
 from desktop.miners.source import MinerSource
 from desktop.services.measured import MeasuredService, ModelMatcher, Reconciliation
 from desktop.store.measured import ReadingRow
 
-log = logging.getLogger(__name__)
+log = logger(__name__)
 
 
 @dataclass(frozen=True)

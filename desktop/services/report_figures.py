@@ -7,7 +7,6 @@ small reads of site_money.py: a report costs a handful of queries whatever the f
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
 from desktop.domain.entities import MinerModel
@@ -26,11 +25,12 @@ from desktop.domain.report_math import (
     track_target,
 )
 from desktop.domain.stages import Stage
+from desktop.frozen import field, frozen
 from desktop.store import Store, fleet_reads, site_money
-from desktop.store.measured import MeasuredStore
+from desktop.store.rollup_reads import month_measured
 
 
-@dataclass(frozen=True)
+@frozen
 class SiteMonth:
     """One site (or the total) at a month's end, with the month's power bill."""
 
@@ -60,7 +60,7 @@ class SiteMonth:
         return self.capex_cents / 100 / self.figures.planned_ths if self.figures.planned_ths else None
 
 
-@dataclass(frozen=True)
+@frozen
 class ModelMix:
     label: str
     deployed_units: int
@@ -68,14 +68,14 @@ class ModelMix:
     j_per_th: float
 
 
-@dataclass(frozen=True)
+@frozen
 class BandShare:
     label: str
     deployed_units: int
     deployed_ths: float
 
 
-@dataclass(frozen=True)
+@frozen
 class MonthFigures:
     month: date  # its first day
     as_of: date  # its last day
@@ -181,7 +181,7 @@ class ReportFigures:
         """(operating TH/s averaged over the days polled, % of 5-minute windows hashing) in [first, last]."""
         start = int(datetime(first.year, first.month, first.day, tzinfo=timezone.utc).timestamp())
         end = int(datetime(last.year, last.month, last.day, tzinfo=timezone.utc).timestamp()) + 86_400
-        days, ths, windows, hashing = MeasuredStore(self.store).month_measured(start, end, site_id)
+        days, ths, windows, hashing = month_measured(self.store, start, end, site_id)
         if not days:
             return None, None
         return ths, (100.0 * hashing / windows if windows else None)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from desktop.services.report_figures import MonthFigures, ReportFigures, SiteMonth
 from desktop.store import Store
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _r(value: float | None, digits: int = 2) -> float | None:

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
 
 from desktop.domain.entities import Batch, MinerModel
 from desktop.domain.hashrate import FleetSummary, SiteFigures, Step, deployed_power_mw, total_of
 from desktop.domain.ledger import StageCounts
 from desktop.domain.stages import Stage
+from desktop.frozen import frozen
 from desktop.store import Store, fleet_reads
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
 if TYPE_CHECKING:  # numpy is imported where curves are computed: the command line starts faster
+    from typing import Any
+
     import numpy as np
 
 
-@dataclass(frozen=True)
+@frozen
 class ChartSeries:
     """Step curves in TH/s: cumulative deployed by event date, planned by expected date."""
 
@@ -25,7 +27,7 @@ class ChartSeries:
     planned: list[Step]
 
 
-@dataclass(frozen=True)
+@frozen
 class BatchRow:
     batch: Batch
     site_name: str
@@ -54,7 +56,7 @@ class BatchRow:
         return self.counts.status
 
 
-@dataclass(frozen=True)
+@frozen
 class CurveArrays:
     """A step curve as numpy arrays: day ordinals (date.toordinal()) and cumulative TH/s."""
 
@@ -70,7 +72,7 @@ class CurveArrays:
         return (self.days - _EPOCH_ORDINAL).astype(np.float64) * 86_400.0
 
 
-@dataclass(frozen=True)
+@frozen
 class ChartArrays:
     deployed: CurveArrays
     planned: CurveArrays

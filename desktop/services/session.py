@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from desktop.server_address import is_server_url
 from desktop.store import Store
 from desktop.store.db_file import check_db_path
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
 if TYPE_CHECKING:  # imported when used: a command that reads starts faster
     from desktop.services.backups import BackupService
     from desktop.services.fleet import FleetService

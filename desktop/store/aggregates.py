@@ -241,7 +241,7 @@ TRIGGER_SPECS: list[TriggerSpec] = [
 ]  # fmt: skip
 
 
-def _sqlite_trigger(spec: TriggerSpec) -> str:
+def sqlite_trigger(spec: TriggerSpec) -> str:
     name, event, changed, statements = spec
     when = ""
     if changed:
@@ -249,7 +249,7 @@ def _sqlite_trigger(spec: TriggerSpec) -> str:
     return f"CREATE TRIGGER {name} {event}{when}\n    BEGIN\n{_body(statements)}\n    END"
 
 
-TRIGGERS = [_sqlite_trigger(spec) for spec in TRIGGER_SPECS]
+TRIGGERS = [sqlite_trigger(spec) for spec in TRIGGER_SPECS]
 
 
 def trigger(name: str) -> str:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any, cast
+
+from desktop.frozen import frozen
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
+if TYPE_CHECKING:
+    from typing import Any
 
 
-@dataclass(frozen=True)
+@frozen
 class AuditEntry:
     id: int
     at: str
@@ -26,7 +30,8 @@ class AuditReads:
         self, entity: str | None = None, entity_id: int | None = None, *, newest: int | None = None
     ) -> list[AuditEntry]:
         """Oldest first; ``newest``: only that many of the latest (a fleet's audit is big)."""
-        sql, params = "SELECT * FROM audit", cast(tuple[Any, ...], ())
+        sql = "SELECT * FROM audit"
+        params: tuple[Any, ...] = ()
         if entity is not None:
             sql, params = sql + " WHERE entity = ? AND entity_id = ?", (entity, entity_id)
         if newest is not None:

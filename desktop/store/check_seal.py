@@ -25,10 +25,14 @@ import os
 import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
+if TYPE_CHECKING:
+    from typing import Any
+
+    Mark = tuple[Any, ...]
 
 TRUSTED_FOR = timedelta(days=7)
-Mark = tuple[Any, ...]
 
 
 def current_mark(conn: sqlite3.Connection) -> Mark:

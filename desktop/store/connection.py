@@ -7,13 +7,11 @@ is refused before anything is written to it.
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 from collections.abc import Sequence
 from contextlib import suppress
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
 from desktop.errors import (
     DatabaseBusyError,
@@ -23,6 +21,10 @@ from desktop.errors import (
     ReadOnlyError,
 )
 from desktop.store import db_file, migrations
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
+if TYPE_CHECKING:
+    from typing import Any
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -233,6 +235,8 @@ NEARLY_FULL_BYTES = 1024 * 1024  # less free space than a page cache spill: "ful
 
 
 def _disk_nearly_full(path: Path | str) -> bool:
+    import shutil  # only to explain a failed write
+
     folder = Path(path).parent
     try:
         return shutil.disk_usage(folder if str(folder) else ".").free < NEARLY_FULL_BYTES

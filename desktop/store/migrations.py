@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Union
-
-if TYPE_CHECKING:
-    import sqlite_utils
 
 from desktop.store.aggregates import V3_FLEET_AGGREGATES
 from desktop.store.measured_schema import V4_MEASURED
+from desktop.store.report_totals import V6_REPORT_TOTALS
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
+if TYPE_CHECKING:
+    import sqlite_utils
+
+    Migration = list[str] | Callable[[sqlite_utils.Database], None]
 
 APPLICATION_ID = 0x48415348  # "HASH": marks a file as Hashplan's
 
@@ -113,9 +116,11 @@ _V4_SITE_MONEY = [
 
 # Running aggregates kept by triggers (see aggregates.py): summary and charts at fleet scale.
 # v4: measured hash rate (site networks, miners, latest readings, rollups; measured_schema.py).
-Migration = Union[list[str], "Callable[[sqlite_utils.Database], None]"]
 # v5: the report's site money (facility investment, electricity prices).
-MIGRATIONS: list[Migration] = [_V1_BASE, _V2_TARGETS_AND_ROW_VERSIONS, V3_FLEET_AGGREGATES, V4_MEASURED, _V4_SITE_MONEY]
+# v6: the report's totals per supplier and site, kept by triggers; drops batches_capex (report_totals.py).
+MIGRATIONS: list[Migration] = [
+    _V1_BASE, _V2_TARGETS_AND_ROW_VERSIONS, V3_FLEET_AGGREGATES, V4_MEASURED, _V4_SITE_MONEY, V6_REPORT_TOTALS
+]  # fmt: skip
 CURRENT_VERSION = len(MIGRATIONS)
 
 

@@ -8,14 +8,13 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from desktop.domain.entities import Batch, BatchEvent, DataCenter, MinerModel, Target
 from desktop.domain.values import MAX_ID, name_key
 from desktop.errors import ConflictError, NotFoundError, ReadOnlyError, ValidationError
+from desktop.frozen import replace
 from desktop.store import check_seal, db_file, rows
 from desktop.store.audit_reads import AuditReads
 from desktop.store.connection import connect, translate, utc_now
@@ -24,7 +23,10 @@ from desktop.store.deferred_check import DeferredCheck
 from desktop.store.event_target_writes import EventTargetWrites
 from desktop.store.lateness_reads import LatenessReads
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
 if TYPE_CHECKING:
+    from typing import Any
+
     import sqlite_utils
 
 

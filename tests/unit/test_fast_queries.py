@@ -14,6 +14,8 @@ import tempfile
 from contextlib import suppress
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -26,12 +28,14 @@ from desktop.domain.stages import EventKind
 from desktop.errors import ValidationError
 from desktop.services.generator import generate_fleet
 from desktop.services.session import Session, open_session
-from desktop.store import bulk, migrations
+from desktop.store import bulk, fleet_reads, migrations, site_money
 
 pytestmark = pytest.mark.both_backends  # store, services: on SQLite and on PostgreSQL
 
 START = date(2020, 1, 1)
 SPAN_DAYS = 400
+SUPPLIERS = ("", "Bitmain", "MicroBT")
+PRICES = (0, 1_999.5, 3_250, 12_000)  # USD a unit
 
 
 def _replayed_summary(session: Session, at: date) -> FleetSummary:
@@ -89,11 +93,81 @@ def assert_same_batch_rows(session: Session, dates: list[date]) -> None:
                 assert row.deployed_on == (max(deploys) if deploys else None)
 
 
+def _capex_rebuilt(session: Session, at: date) -> dict[int, int]:
+    """Miner capex per site as of ``at`` summed over every batch and cancellation (no totals)."""
+    conn, day = session.store.conn, at.isoformat()
+    capex: dict[int, int] = dict(conn.execute(
+        "SELECT data_center_id, SUM(units * unit_price_cents) FROM batches WHERE ordered_on <= ? GROUP BY 1", (day,)
+    ).fetchall())  # fmt: skip
+    for site, cents in conn.execute(
+        "SELECT b.data_center_id, SUM(e.units * b.unit_price_cents) FROM batch_events e JOIN batches b "
+        "ON b.id = e.batch_id WHERE e.kind = 'cancelled' AND e.occurred_on <= ? GROUP BY 1",
+        (day,),
+    ):
+        capex[site] = capex.get(site, 0) - cents
+    return {site: cents for site, cents in capex.items() if cents}
+
+
+def _slip_rebuilt(session: Session, at: date) -> list[tuple[Any, ...]]:
+    """The delivery slip as of ``at`` from every deployed batch's events (no totals)."""
+    return session.store.conn.execute(
+        "SELECT supplier, site, COUNT(*), AVG(late), SUM(CASE WHEN late > 0 THEN 1 ELSE 0 END) FROM ("
+        " SELECT b.supplier AS supplier, b.data_center_id AS site, julianday((SELECT MAX(e.occurred_on)"
+        "  FROM batch_events e WHERE e.batch_id = b.id AND e.kind = 'deployed' AND e.occurred_on <= ?1))"
+        "  - julianday(b.expected_on) AS late FROM batches b"
+        ") AS slip WHERE late IS NOT NULL GROUP BY supplier, site ORDER BY supplier, site",
+        (at.isoformat(),),
+    ).fetchall()
+
+
+def _deployed_changes_from_events(session: Session, first: date, last: date) -> list[tuple[Any, ...]]:
+    """The power bill's daily changes summed over the deployments and retirements themselves."""
+    return session.store.conn.execute(
+        "SELECT b.data_center_id, e.occurred_on, "
+        "SUM(CASE e.kind WHEN 'deployed' THEN e.units ELSE -e.units END * m.watts), "
+        "SUM(CASE e.kind WHEN 'deployed' THEN e.units ELSE -e.units END * m.ths) "
+        "FROM batch_events e JOIN batches b ON b.id = e.batch_id JOIN miner_models m ON m.id = b.model_id "
+        "WHERE e.occurred_on >= ? AND e.occurred_on <= ? AND e.kind IN ('deployed', 'retired') "
+        "GROUP BY b.data_center_id, e.occurred_on ORDER BY b.data_center_id, e.occurred_on",
+        (first.isoformat(), last.isoformat()),
+    ).fetchall()
+
+
+def assert_same_report_totals(session: Session, dates: list[date]) -> None:
+    """The report's capex and delivery slip from the kept totals (report_totals.py) equal a
+    sum over every batch and event, at each date and for all the dates at once; the power
+    bill's daily changes from the day table equal those of the events."""
+    at_once = site_money.miner_capex_by_site(session.store, dates)
+    for at, capex in zip(dates, at_once, strict=True):
+        assert {site: cents for site, cents in capex.items() if cents} == _capex_rebuilt(session, at), at
+        assert site_money.miner_capex_by_site(session.store, [at]) == [capex]
+        assert site_money.deployment_slip(session.store, at) == _slip_rebuilt(session, at), at
+        first = at.replace(day=1)
+        changes = sorted(site_money.deployed_changes(session.store, first, at))
+        expected = sorted(_deployed_changes_from_events(session, first, at))
+        assert [row[:2] for row in changes] == [row[:2] for row in expected], at
+        assert [v for row in changes for v in row[2:]] == pytest.approx([v for row in expected for v in row[2:]])
+
+
+def assert_same_stage_counts(session: Session, at: date) -> None:
+    """Counts as of ``at`` read from the year table alone (nothing moved after ``at``) equal
+    those read from the years, months and days before it (pairs with nothing left aside)."""
+
+    def nonzero(found: list[tuple[int, ...]]) -> list[tuple[int, ...]]:
+        return sorted(row for row in found if any(row[2:]))
+
+    fast = fleet_reads.stage_counts_at(session.store, at)
+    with mock.patch.object(fleet_reads, "_moved_after", return_value=True):
+        assert nonzero(fast) == nonzero(fleet_reads.stage_counts_at(session.store, at)), at
+
+
 def assert_fast_equals_slow(session: Session, dates: list[date]) -> None:
     for at in dates:
         assert_same_summary(session, at)
+        assert_same_stage_counts(session, at)
     assert_same_series(session)
     assert_same_batch_rows(session, dates)
+    assert_same_report_totals(session, dates)
 
 
 # -- random fleets through the services ---------------------------------------------------
@@ -103,14 +177,16 @@ share = st.floats(0.01, 1.0)  # of the units the event's source stage holds
 lag = st.integers(-5, 40)  # days after the batch's latest event (or order); may be before it
 _OPERATIONS = {
     "batch": st.tuples(
-        st.just("batch"), st.integers(0, 2), st.integers(0, 3), st.integers(1, 60), day, st.integers(0, 90)
+        st.just("batch"), st.integers(0, 2), st.integers(0, 3), st.integers(1, 60), day, st.integers(0, 90),
+        st.integers(0, 2), st.integers(0, 3),
     ),
     "event": st.tuples(st.just("event"), st.integers(0, 50), st.sampled_from(list(EventKind)), share, lag),
     "delete_event": st.tuples(st.just("delete_event"), st.integers(0, 200)),
     "delete_batch": st.tuples(st.just("delete_batch"), st.integers(0, 50)),
     "restore_batch": st.tuples(st.just("restore_batch")),
     "edit_batch": st.tuples(
-        st.just("edit_batch"), st.integers(0, 50), st.integers(0, 2), st.integers(0, 3), st.integers(1, 80), day
+        st.just("edit_batch"), st.integers(0, 50), st.integers(0, 2), st.integers(0, 3), st.integers(1, 80), day,
+        st.integers(0, 2), st.integers(0, 3),
     ),
     "edit_model": st.tuples(st.just("edit_model"), st.integers(0, 3), st.floats(1, 300, allow_nan=False)),
     "bulk": st.tuples(st.just("bulk"), st.integers(0, 2), st.integers(0, 3), st.integers(2, 60), day),
@@ -128,8 +204,11 @@ def _apply(session: Session, op: tuple, deleted: list) -> None:  # type: ignore[
     sites, models, batches = store.list_sites(), store.list_models(), store.list_batches()
     kind = op[0]
     if kind == "batch":
-        _, s, m, units, ordered, lag = op
-        fleet.add_batch(sites[s].id, models[m].id, units, START + timedelta(ordered), START + timedelta(ordered + lag))
+        _, s, m, units, ordered, lag, supplier, price = op
+        fleet.add_batch(
+            sites[s].id, models[m].id, units, START + timedelta(ordered), START + timedelta(ordered + lag),
+            PRICES[price], SUPPLIERS[supplier],
+        )  # fmt: skip
     elif kind == "event" and batches:
         _, b, event_kind, part, days_after = op
         batch = batches[b % len(batches)]
@@ -146,11 +225,13 @@ def _apply(session: Session, op: tuple, deleted: list) -> None:  # type: ignore[
     elif kind == "restore_batch" and deleted:
         fleet.restore_batch(deleted.pop())
     elif kind == "edit_batch" and batches:
-        _, b, s, m, units, ordered = op
+        _, b, s, m, units, ordered, supplier, price = op
         batch = batches[b % len(batches)]
+        placed = START + timedelta(ordered)
         fleet.edit_batch(
-            batch.id or 0, sites[s].id, models[m].id, units, START + timedelta(ordered), START + timedelta(ordered + 30)
-        )
+            batch.id or 0, sites[s].id, models[m].id, units, placed, placed + timedelta(30), PRICES[price],
+            SUPPLIERS[supplier],
+        )  # fmt: skip
     elif kind == "edit_model":
         model = models[op[1]]
         fleet.edit_model(model.id or 0, model.name, model.vendor, round(op[2], 3), model.watts)

@@ -142,6 +142,17 @@ def _v3() -> list[str]:
     return statements
 
 
+def _v6() -> list[str]:
+    """The report's totals (report_totals.py): the table, its backfill (a server database at v5
+    may hold batches), its triggers as functions, and v6's dropped index."""
+    from desktop.store import report_totals
+
+    statements = [_table_ddl(report_totals.TABLE), report_totals.BACKFILL, "DROP INDEX IF EXISTS batches_capex"]
+    for spec in report_totals.TRIGGER_SPECS:
+        statements += trigger_function(spec)
+    return statements
+
+
 def _plain(number: int) -> Callable[[], list[str]]:
     def build() -> list[str]:
         migration = migrations.MIGRATIONS[number - 1]
@@ -162,15 +173,12 @@ def _notify_triggers() -> list[str]:
 
 # Version n here is version n of SQLite's list (migrations.MIGRATIONS): the same schema, so a
 # copy between the two is table for table.
-_BUILDERS: dict[int, Callable[[], list[str]]] = {1: _v1, 3: _v3}
+_BUILDERS: dict[int, Callable[[], list[str]]] = {1: _v1, 3: _v3, 6: _v6}
 
 
 def migration(number: int) -> list[str]:
     """The statements that bring a server database from version ``number - 1`` to ``number``."""
-    statements = _BUILDERS.get(number, _plain(number))()
-    if number == migrations.CURRENT_VERSION:
-        pass  # the change signal is (re)attached after every upgrade: see signal_statements()
-    return statements
+    return _BUILDERS.get(number, _plain(number))()
 
 
 def signal_statements() -> list[str]:
