@@ -253,8 +253,11 @@ TRIGGERS = [sqlite_trigger(spec) for spec in TRIGGER_SPECS]
 
 
 def trigger(name: str) -> str:
-    """The CREATE TRIGGER statement of one trigger (store.bulk lifts and restores them)."""
-    return next(t for t in TRIGGERS if t.split()[2] == name)
+    """The CREATE TRIGGER statement of one trigger (store.bulk lifts and restores them): the
+    aggregates' or the report totals'."""
+    from desktop.store import report_totals
+
+    return next(t for t in (*TRIGGERS, *report_totals.TRIGGERS) if t.split()[2] == name)
 
 
 _BOOKING = "temp.fleet_booking"

@@ -16,7 +16,7 @@ from desktop.domain.entities import Batch, BatchEvent
 from desktop.errors import ConflictError
 from desktop.freeing import free_in_slices
 from desktop.runtime import gc_paused
-from desktop.store import bulk_booking, rows
+from desktop.store import bulk_booking, report_totals, rows
 from desktop.store.connection import select_in, utc_now
 from desktop.store.store import Store
 
@@ -215,11 +215,14 @@ def bulk_insert(store: Store, expected_batches: int = 0) -> Iterator[BulkInsert]
     if store.conn in _ACTIVE:  # an inner block would put the triggers back under the outer one
         raise RuntimeError("bulk_insert blocks do not nest")
     writer = BulkInsert(store)
+    # On PostgreSQL the report totals are lifted too and rebuilt at the end (report_totals.REBUILD);
+    # SQLite keeps them row by row (one small upsert a batch written).
+    lifted = _LIFTED if store.dialect == "sqlite" else (*_LIFTED, *report_totals.TRIGGER_NAMES)
     _ACTIVE.add(store.conn)
     try:
         with gc_paused(), _big_page_cache(store), _indexes_rebuilt(store, expected_batches):
             # (gc paused: millions of tuples, none cyclic, so no collections meanwhile)
-            store.lift_row_triggers(_LIFTED)
+            store.lift_row_triggers(lifted)
             try:
                 yield writer
             finally:
@@ -227,8 +230,11 @@ def bulk_insert(store: Store, expected_batches: int = 0) -> Iterator[BulkInsert]
                     if store.conn.in_transaction:  # not after SQLite rolled back (disk full...): nothing landed
                         bulk_booking.book(store, writer.removed_batch_rows, writer.removed_event_rows, sign=-1)
                         bulk_booking.book_in_slices(store, writer.batch_rows, writer.event_rows)
+                        if lifted != _LIFTED:
+                            for statement in report_totals.REBUILD:
+                                store.conn.execute(statement)
                 finally:
-                    store.restore_row_triggers(_LIFTED)
+                    store.restore_row_triggers(lifted)
                     for booked in (writer.batch_rows, writer.event_rows, writer.removed_batch_rows,
                                    writer.removed_event_rows):  # fmt: skip
                         free_in_slices(booked)  # (the import dialog's UI thread waits on the GIL)

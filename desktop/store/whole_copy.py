@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from desktop.store import report_totals
 from desktop.store.store import Store
 
 # Parents before children (foreign keys); derived tables last. schema_version is each side's own.
@@ -25,9 +26,6 @@ ALL_TRIGGERS = (
     "fleet_event_added", "fleet_event_removed", "fleet_event_changed",
     "fleet_batch_added", "fleet_batch_removed", "fleet_batch_changed",
 )  # fmt: skip
-# Kept by triggers the copy does not lift (report_totals.py): emptied first, then rebuilt by
-# them as the batches' counts arrive.
-REBUILT_BY_TRIGGERS = ("supplier_site_totals",)
 CHUNK = 5000
 
 
@@ -67,11 +65,10 @@ def copy_rows(source: Store, target: Store, progress: Any = None) -> dict[str, i
     change committed meanwhile on the source is in the copy whole or not at all.
     """
     counts: dict[str, int] = {}
-    target.lift_row_triggers(ALL_TRIGGERS)
+    lifted = (*ALL_TRIGGERS, *report_totals.TRIGGER_NAMES)  # the report totals are rebuilt at the end
+    target.lift_row_triggers(lifted)
     try:
         for table in reversed(TABLES):  # children first: no foreign key is left pointing nowhere
-            target.conn.execute(f"DELETE FROM {table}")
-        for table in REBUILT_BY_TRIGGERS:
             target.conn.execute(f"DELETE FROM {table}")
         with source.reading():
             for table in TABLES:
@@ -83,7 +80,9 @@ def copy_rows(source: Store, target: Store, progress: Any = None) -> dict[str, i
                     counts[table] += len(rows)
                     if progress is not None:
                         progress(table, counts[table])
+        for statement in report_totals.REBUILD:
+            target.conn.execute(statement)
     finally:
         if target.conn.in_transaction:
-            target.restore_row_triggers(ALL_TRIGGERS)
+            target.restore_row_triggers(lifted)
     return counts
