@@ -171,6 +171,9 @@ def check_db_path(path: Path, *, must_exist: bool = False) -> bool:
     ``must_exist`` is False). Anything else (a folder, FIFO, device, socket, a path we may
     not look into) is refused with a sentence naming the path. ``stat`` only: an open of a
     FIFO would block for ever, and an open of a live database would drop its locks."""
+    if str(path).lower().startswith(("postgresql:", "postgres:")):
+        # a server URL made into a path (its // folded to /) would become a SQLite file named like it
+        raise DatabaseError(f"{path}: a server URL taken as a file path; give it as postgresql://... to --db")
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:

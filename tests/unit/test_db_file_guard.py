@@ -110,3 +110,18 @@ def test_an_export_over_the_open_database_is_refused_and_the_fleet_kept(
     assert result.code == 2 and "it is the database Hashplan has open" in result.err
     with open_session(db) as reopened:
         assert reopened.store.count_batches() > 0
+
+
+def test_a_server_url_made_into_a_path_is_refused_not_made_a_file(tmp_path, monkeypatch) -> None:
+    """Path('postgresql://...') folds its // into / : it must not become a SQLite file of that name."""
+    from pathlib import Path
+
+    import pytest
+
+    from desktop.errors import DatabaseError
+    from desktop.services.session import open_session
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(DatabaseError, match="server URL taken as a file path"):
+        open_session(Path("postgresql://alice@/fleet?host=/tmp"))
+    assert list(tmp_path.iterdir()) == []
