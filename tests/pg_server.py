@@ -78,6 +78,14 @@ class PgCluster:
         with psycopg.connect(self.url(database), autocommit=True) as conn:
             conn.execute(sql)  # type: ignore[arg-type]
 
+    def login(self, url: str, role: str, user: str) -> str:
+        """``url`` as the login ``user`` (made if missing) holding ``role``, as an administrator
+        would set a colleague up: ``GRANT role TO user``."""
+        self.admin(f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{user}') "
+                   f"THEN CREATE ROLE {user} LOGIN; END IF; END $$")  # fmt: skip
+        self.admin(f"GRANT {role} TO {user}")
+        return url.replace("postgresql://postgres@", f"postgresql://{user}@")
+
     def new_database(self) -> str:
         """A fresh empty database; returns its URL."""
         name = f"t{os.getpid()}_{next(self._counter)}"

@@ -60,10 +60,7 @@ def test_a_viewer_login_opens_the_window_read_only_with_its_banner(
     from desktop.services.database_copy import set_up_server
 
     set_up_server(server_demo.url)
-    pg_cluster.admin("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'val') "
-                     "THEN CREATE ROLE val LOGIN; END IF; END $$")  # fmt: skip
-    pg_cluster.admin("GRANT hashplan_viewer TO val")
-    viewer = ServerAddress(server_demo.url.replace("postgresql://postgres@", "postgresql://val@"))
+    viewer = ServerAddress(pg_cluster.login(server_demo.url, "hashplan_viewer", "val"))
     window: MainWindow = open_main_window(viewer)
     assert window.session.readonly
     assert window.readonly_banner.isVisible()

@@ -37,13 +37,6 @@ def demo_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     return path
 
 
-def _login(pg_cluster: PgCluster, url: str, role: str, user: str) -> str:
-    pg_cluster.admin(f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{user}') "
-                     f"THEN CREATE ROLE {user} LOGIN; END IF; END $$")  # fmt: skip
-    pg_cluster.admin(f"GRANT {role} TO {user}")
-    return url.replace("postgresql://postgres@", f"postgresql://{user}@")
-
-
 def test_server_setup_then_copy_gives_the_same_summary_and_a_second_setup_changes_nothing(
     capsys: pytest.CaptureFixture[str], server_db: str, demo_file: Path
 ) -> None:
@@ -87,8 +80,8 @@ def test_a_viewer_reads_but_cannot_write_and_an_editor_can(
 ) -> None:
     assert run_cli(capsys, "server-setup", server_db).code == 0
     assert run_cli(capsys, "copy", "--from", str(demo_file), "--to", server_db).code == 0
-    viewer = _login(pg_cluster, server_db, "hashplan_viewer", "vera")
-    editor = _login(pg_cluster, server_db, "hashplan_editor", "eddie")
+    viewer = pg_cluster.login(server_db, "hashplan_viewer", "vera")
+    editor = pg_cluster.login(server_db, "hashplan_editor", "eddie")
 
     assert cli(capsys, viewer, "summary", "--json").code == 0
     refused = cli(capsys, viewer, "add-site", "Norway")

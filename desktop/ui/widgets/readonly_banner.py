@@ -18,7 +18,7 @@ QFrame#readOnlyBanner QLabel { color: #5c3c00; }
 def read_only_reason(path: Path) -> str:
     """Why the file is read-only, in the operator's words."""
     if isinstance(path, ServerAddress):
-        return "your login may read and export only (the server's hashplan_viewer role)"
+        return "your login has the server's hashplan_viewer role: it may read and export only"
     folder = path.parent
     if path.exists() and not os.access(path, os.W_OK):
         return "the file is read-only"
