@@ -350,6 +350,9 @@ class HashrateChart(QWidget):
         return "   ".join(parts)
 
     def clear_readout(self) -> None:
+        # A move the rate-limiting proxy still holds would otherwise land after the clear (a
+        # site switched, the data changed) and put back the old read-out: deliver it first.
+        self._mouse.flush()  # (it empties its queue before delivering: no second round)
         self.cursor_line.setVisible(False)
         self.readout.setText("")
 
