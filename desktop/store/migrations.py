@@ -118,8 +118,13 @@ _V4_SITE_MONEY = [
 # v4: measured hash rate (site networks, miners, latest readings, rollups; measured_schema.py).
 # v5: the report's site money (facility investment, electricity prices).
 # v6: the report's totals per supplier and site, kept by triggers; drops batches_capex (report_totals.py).
+# v7: the schema version in the file's header too (PRAGMA user_version, which migrate() sets
+# with every version from now on): opening a file reads it from the header (header_version),
+# not from the schema_version table, whose first read makes SQLite parse the whole schema.
+_V7_VERSION_IN_HEADER: list[str] = []
 MIGRATIONS: list[Migration] = [
-    _V1_BASE, _V2_TARGETS_AND_ROW_VERSIONS, V3_FLEET_AGGREGATES, V4_MEASURED, _V4_SITE_MONEY, V6_REPORT_TOTALS
+    _V1_BASE, _V2_TARGETS_AND_ROW_VERSIONS, V3_FLEET_AGGREGATES, V4_MEASURED, _V4_SITE_MONEY, V6_REPORT_TOTALS,
+    _V7_VERSION_IN_HEADER,
 ]  # fmt: skip
 CURRENT_VERSION = len(MIGRATIONS)
 
@@ -139,6 +144,15 @@ def schema_version(conn: sqlite3.Connection) -> int:
         return 0
     row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
     return int(row[0] or 0)
+
+
+def header_version(conn: sqlite3.Connection) -> int:
+    """The schema version the file's header records (``PRAGMA user_version``, which every
+    migration sets since v7); 0 for a header that is not Hashplan's or predates v7. Reads the
+    header only, not the schema (SQLite parses all of it for the first SELECT)."""
+    if application_id(conn) != APPLICATION_ID:
+        return 0
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
 def user_table_count(conn: sqlite3.Connection) -> int:
@@ -170,6 +184,7 @@ def migrate(conn: sqlite3.Connection, now: str, up_to: int = CURRENT_VERSION) ->
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             _apply(db, MIGRATIONS[number - 1])
             db.table("schema_version").insert({"version": number, "applied_at": now})
+            conn.execute(f"PRAGMA user_version = {number}")  # the header says it too: header_version
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")

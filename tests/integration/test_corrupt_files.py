@@ -54,6 +54,14 @@ def _newer_schema(path: Path) -> None:
     conn.close()
 
 
+def _newer_header(path: Path) -> None:
+    """A newer Hashplan's file as its header tells (read without parsing the schema)."""
+    _demo_file(path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA user_version = 99")
+    conn.close()
+
+
 def _foreign(path: Path) -> None:
     with sqlite3.connect(path) as conn:
         conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
@@ -67,6 +75,7 @@ CASES: dict[str, tuple[Callable[[Path], None], type[DatabaseError], str]] = {
     "zero-length": (lambda p: p.write_bytes(b""), NotHashplanFileError, "empty (0 bytes)"),
     "text file": (lambda p: p.write_text("site,units\nKazakhstan,1000\n"), NotHashplanFileError, "not a SQLite"),
     "newer schema": (_newer_schema, NewerSchemaError, "newer Hashplan"),
+    "newer schema in the header": (_newer_header, NewerSchemaError, "newer Hashplan"),
     "another program's database": (_foreign, NotHashplanFileError, "another program"),
 }
 

@@ -28,6 +28,23 @@ def test_a_new_file_reaches_the_current_version_with_its_version_rows(tmp_path: 
     assert {"batches", "batch_events", "data_centers", "miner_models", "targets", "audit"} <= set(db.table_names())
 
 
+def test_the_header_carries_the_version_and_a_v6_file_gets_it_on_upgrade(tmp_path: Path) -> None:
+    conn = _new(tmp_path / "fleet.db")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.CURRENT_VERSION
+    assert migrations.header_version(conn) == migrations.CURRENT_VERSION
+
+    old = sqlite3.connect(tmp_path / "v6.db", isolation_level=None)
+    migrations.migrate(old, utc_now(), up_to=6)
+    old.execute("PRAGMA user_version = 0")  # as v6 left files: the version in its table only
+    assert migrations.header_version(old) == 0 and migrations.schema_version(old) == 6
+    migrations.migrate(old, utc_now())
+    assert migrations.header_version(old) == migrations.schema_version(old) == migrations.CURRENT_VERSION
+
+    foreign = sqlite3.connect(tmp_path / "other.db", isolation_level=None)
+    foreign.execute("PRAGMA user_version = 7")  # another program's own numbering
+    assert migrations.header_version(foreign) == 0
+
+
 def test_a_function_migration_can_transform_a_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     conn = _new(tmp_path / "fleet.db")
     conn.execute("INSERT INTO targets (ths, due_on, note) VALUES (5, '2030-01-01', 'keep me')")
