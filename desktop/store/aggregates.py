@@ -22,6 +22,10 @@ rewrite.
 
 from __future__ import annotations
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
+if TYPE_CHECKING:
+    from typing import Any
+
 STAGE_COLUMNS = ("ordered", "in_transit", "on_site", "deployed", "retired", "cancelled")
 PLAN_COLUMNS = ("planned_units", "planned_batches")
 _ALL = (*STAGE_COLUMNS, *PLAN_COLUMNS)
@@ -141,43 +145,44 @@ def _int_columns(columns: tuple[str, ...]) -> str:
     return ", ".join(f"{c} INTEGER NOT NULL DEFAULT 0" for c in columns)
 
 
-TABLES = [
-    f"""CREATE TABLE batch_stage_counts (
-        batch_id INTEGER PRIMARY KEY,
-        {_int_columns(STAGE_COLUMNS)},
-        deployed_on TEXT
-    )""",
-    f"""CREATE TABLE fleet_day_deltas (
-        data_center_id INTEGER NOT NULL,
-        model_id INTEGER NOT NULL,
-        day TEXT NOT NULL,
-        {_int_columns(_ALL)},
-        PRIMARY KEY (data_center_id, model_id, day)
-    ) WITHOUT ROWID""",
-    f"""CREATE TABLE fleet_model_days (
-        model_id INTEGER NOT NULL,
-        day TEXT NOT NULL,
-        {_int_columns(_ALL)},
-        PRIMARY KEY (day, model_id)
-    ) WITHOUT ROWID""",
-    f"""CREATE TABLE fleet_month_deltas (
-        data_center_id INTEGER NOT NULL,
-        model_id INTEGER NOT NULL,
-        month TEXT NOT NULL,
-        {_int_columns(STAGE_COLUMNS)},
-        PRIMARY KEY (data_center_id, model_id, month)
-    ) WITHOUT ROWID""",
-    f"""CREATE TABLE fleet_year_deltas (
-        data_center_id INTEGER NOT NULL,
-        model_id INTEGER NOT NULL,
-        year TEXT NOT NULL,
-        {_int_columns(STAGE_COLUMNS)},
-        PRIMARY KEY (data_center_id, model_id, year)
-    ) WITHOUT ROWID""",
-    # The batch table pages through batches in order-date order (all sites, or one).
-    "CREATE INDEX batches_by_order ON batches(ordered_on, id)",
-    "CREATE INDEX batches_by_site_order ON batches(data_center_id, ordered_on, id)",
-]
+def _tables() -> list[str]:
+    return [
+        f"""CREATE TABLE batch_stage_counts (
+            batch_id INTEGER PRIMARY KEY,
+            {_int_columns(STAGE_COLUMNS)},
+            deployed_on TEXT
+        )""",
+        f"""CREATE TABLE fleet_day_deltas (
+            data_center_id INTEGER NOT NULL,
+            model_id INTEGER NOT NULL,
+            day TEXT NOT NULL,
+            {_int_columns(_ALL)},
+            PRIMARY KEY (data_center_id, model_id, day)
+        ) WITHOUT ROWID""",
+        f"""CREATE TABLE fleet_model_days (
+            model_id INTEGER NOT NULL,
+            day TEXT NOT NULL,
+            {_int_columns(_ALL)},
+            PRIMARY KEY (day, model_id)
+        ) WITHOUT ROWID""",
+        f"""CREATE TABLE fleet_month_deltas (
+            data_center_id INTEGER NOT NULL,
+            model_id INTEGER NOT NULL,
+            month TEXT NOT NULL,
+            {_int_columns(STAGE_COLUMNS)},
+            PRIMARY KEY (data_center_id, model_id, month)
+        ) WITHOUT ROWID""",
+        f"""CREATE TABLE fleet_year_deltas (
+            data_center_id INTEGER NOT NULL,
+            model_id INTEGER NOT NULL,
+            year TEXT NOT NULL,
+            {_int_columns(STAGE_COLUMNS)},
+            PRIMARY KEY (data_center_id, model_id, year)
+        ) WITHOUT ROWID""",
+        # The batch table pages through batches in order-date order (all sites, or one).
+        "CREATE INDEX batches_by_order ON batches(ordered_on, id)",
+        "CREATE INDEX batches_by_site_order ON batches(data_center_id, ordered_on, id)",
+    ]
 
 
 def _moved_events(ref: str, sign: str) -> str:
@@ -194,51 +199,54 @@ def _left_plan(ref: str) -> str:
 # SQLite's CREATE TRIGGER and PostgreSQL's trigger functions (store/pg/schema.py) are both made from these.
 TriggerSpec = tuple[str, str, tuple[str, ...], list[str]]
 _MOVE_COLUMNS = ("data_center_id", "model_id", "units", "ordered_on", "expected_on")
-TRIGGER_SPECS: list[TriggerSpec] = [
-    ("fleet_event_added", "AFTER INSERT ON batch_events", (), [
-        *_upserts(_event_source("NEW")),
-        f"""{_counts_update("NEW", "")},
-            deployed_on = CASE WHEN NEW.kind = 'deployed' AND (deployed_on IS NULL OR NEW.occurred_on > deployed_on)
-                THEN NEW.occurred_on ELSE deployed_on END
-            WHERE batch_id = NEW.batch_id""",
-    ]),
-    ("fleet_event_removed", "AFTER DELETE ON batch_events", (), [
-        *_upserts(_event_source("OLD", "-")),
-        f"""{_counts_update("OLD", "-")},
-            deployed_on = CASE WHEN OLD.kind = 'deployed' THEN (SELECT MAX(occurred_on) FROM batch_events
-                WHERE batch_id = OLD.batch_id AND kind = 'deployed') ELSE deployed_on END
-            WHERE batch_id = OLD.batch_id""",
-    ]),
-    # An event's fields never change in place (edits are delete + insert); be exact if one does.
-    ("fleet_event_changed", "AFTER UPDATE OF batch_id, kind, units, occurred_on ON batch_events", (), [
-        *_upserts(_event_source("OLD", "-")),
-        f"{_counts_update('OLD', '-')} WHERE batch_id = OLD.batch_id",
-        *_upserts(_event_source("NEW")),
-        f"{_counts_update('NEW', '')} WHERE batch_id = NEW.batch_id",
-        """UPDATE batch_stage_counts SET deployed_on = (SELECT MAX(occurred_on) FROM batch_events
-            WHERE batch_id = batch_stage_counts.batch_id AND kind = 'deployed')
-            WHERE batch_id IN (OLD.batch_id, NEW.batch_id)""",
-    ]),
-    ("fleet_batch_added", "AFTER INSERT ON batches", (), [
-        "INSERT INTO batch_stage_counts (batch_id, ordered) VALUES (NEW.id, NEW.units)",
-        *_upserts(_batch_source("NEW")),
-    ]),
-    # BEFORE: the events go first (their trigger books them out while the batch still says
-    # where they count); then the batch's order and its whole plan step come out.
-    ("fleet_batch_removed", "BEFORE DELETE ON batches", (), [
-        "DELETE FROM batch_events WHERE batch_id = OLD.id",
-        *_upserts(_batch_source("OLD", "-")),
-        "DELETE FROM batch_stage_counts WHERE batch_id = OLD.id",
-    ]),
-    # A batch edit that moves it (site, model, units, dates): book all of it out and back in.
-    ("fleet_batch_changed", f"AFTER UPDATE OF {', '.join(_MOVE_COLUMNS)} ON batches", _MOVE_COLUMNS, [
-        *_upserts(_batch_source("OLD", "-", active=f"OLD.units - {_left_plan('OLD')}")),
-        *_upserts(_moved_events("OLD", "-")),
-        *_upserts(_batch_source("NEW", "", active=f"NEW.units - {_left_plan('NEW')}")),
-        *_upserts(_moved_events("NEW", "")),
-        "UPDATE batch_stage_counts SET ordered = ordered + NEW.units - OLD.units WHERE batch_id = NEW.id",
-    ]),
-]  # fmt: skip
+
+
+def _trigger_specs() -> list[TriggerSpec]:
+    return [
+        ("fleet_event_added", "AFTER INSERT ON batch_events", (), [
+            *_upserts(_event_source("NEW")),
+            f"""{_counts_update("NEW", "")},
+                deployed_on = CASE WHEN NEW.kind = 'deployed' AND (deployed_on IS NULL OR NEW.occurred_on > deployed_on)
+                    THEN NEW.occurred_on ELSE deployed_on END
+                WHERE batch_id = NEW.batch_id""",
+        ]),
+        ("fleet_event_removed", "AFTER DELETE ON batch_events", (), [
+            *_upserts(_event_source("OLD", "-")),
+            f"""{_counts_update("OLD", "-")},
+                deployed_on = CASE WHEN OLD.kind = 'deployed' THEN (SELECT MAX(occurred_on) FROM batch_events
+                    WHERE batch_id = OLD.batch_id AND kind = 'deployed') ELSE deployed_on END
+                WHERE batch_id = OLD.batch_id""",
+        ]),
+        # An event's fields never change in place (edits are delete + insert); be exact if one does.
+        ("fleet_event_changed", "AFTER UPDATE OF batch_id, kind, units, occurred_on ON batch_events", (), [
+            *_upserts(_event_source("OLD", "-")),
+            f"{_counts_update('OLD', '-')} WHERE batch_id = OLD.batch_id",
+            *_upserts(_event_source("NEW")),
+            f"{_counts_update('NEW', '')} WHERE batch_id = NEW.batch_id",
+            """UPDATE batch_stage_counts SET deployed_on = (SELECT MAX(occurred_on) FROM batch_events
+                WHERE batch_id = batch_stage_counts.batch_id AND kind = 'deployed')
+                WHERE batch_id IN (OLD.batch_id, NEW.batch_id)""",
+        ]),
+        ("fleet_batch_added", "AFTER INSERT ON batches", (), [
+            "INSERT INTO batch_stage_counts (batch_id, ordered) VALUES (NEW.id, NEW.units)",
+            *_upserts(_batch_source("NEW")),
+        ]),
+        # BEFORE: the events go first (their trigger books them out while the batch still says
+        # where they count); then the batch's order and its whole plan step come out.
+        ("fleet_batch_removed", "BEFORE DELETE ON batches", (), [
+            "DELETE FROM batch_events WHERE batch_id = OLD.id",
+            *_upserts(_batch_source("OLD", "-")),
+            "DELETE FROM batch_stage_counts WHERE batch_id = OLD.id",
+        ]),
+        # A batch edit that moves it (site, model, units, dates): book all of it out and back in.
+        ("fleet_batch_changed", f"AFTER UPDATE OF {', '.join(_MOVE_COLUMNS)} ON batches", _MOVE_COLUMNS, [
+            *_upserts(_batch_source("OLD", "-", active=f"OLD.units - {_left_plan('OLD')}")),
+            *_upserts(_moved_events("OLD", "-")),
+            *_upserts(_batch_source("NEW", "", active=f"NEW.units - {_left_plan('NEW')}")),
+            *_upserts(_moved_events("NEW", "")),
+            "UPDATE batch_stage_counts SET ordered = ordered + NEW.units - OLD.units WHERE batch_id = NEW.id",
+        ]),
+    ]  # fmt: skip
 
 
 def sqlite_trigger(spec: TriggerSpec) -> str:
@@ -249,15 +257,12 @@ def sqlite_trigger(spec: TriggerSpec) -> str:
     return f"CREATE TRIGGER {name} {event}{when}\n    BEGIN\n{_body(statements)}\n    END"
 
 
-TRIGGERS = [sqlite_trigger(spec) for spec in TRIGGER_SPECS]
-
-
 def trigger(name: str) -> str:
     """The CREATE TRIGGER statement of one trigger (store.bulk lifts and restores them): the
     aggregates' or the report totals'."""
     from desktop.store import report_totals
 
-    return next(t for t in (*TRIGGERS, *report_totals.TRIGGERS) if t.split()[2] == name)
+    return next(t for t in (*_schema()["TRIGGERS"], *report_totals.TRIGGERS) if t.split()[2] == name)
 
 
 _BOOKING = "temp.fleet_booking"
@@ -306,4 +311,29 @@ def _backfill() -> list[str]:
     ]
 
 
-V3_FLEET_AGGREGATES: list[str] = [*TABLES, *_backfill(), *TRIGGERS]
+# The schema's statements are made from the specs above on first use (~100 KB of SQL text,
+# ~1 ms): the command line imports this module for the stage columns and event_delta, and a
+# call that migrates nothing and lifts no trigger never needs them.
+_made: dict[str, list[Any]] = {}
+
+
+def _schema() -> dict[str, list[Any]]:
+    if not _made:
+        specs, tables = _trigger_specs(), _tables()
+        triggers = [sqlite_trigger(spec) for spec in specs]
+        v3 = [*tables, *_backfill(), *triggers]
+        _made.update(TABLES=tables, TRIGGER_SPECS=specs, TRIGGERS=triggers, V3_FLEET_AGGREGATES=v3)
+    return _made
+
+
+def __getattr__(name: str) -> list[Any]:
+    if name in ("TABLES", "TRIGGER_SPECS", "TRIGGERS", "V3_FLEET_AGGREGATES"):
+        return _schema()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+if TYPE_CHECKING:
+    TABLES: list[str]
+    TRIGGER_SPECS: list[TriggerSpec]
+    TRIGGERS: list[str]
+    V3_FLEET_AGGREGATES: list[str]

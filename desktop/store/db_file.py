@@ -29,8 +29,8 @@ import os
 import sqlite3
 import stat
 import sys
-import threading
-import weakref
+from _thread import allocate_lock  # threading's Lock, without importing threading (a start-up cost)
+from _weakref import ref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -48,7 +48,7 @@ class RawOpenError(RuntimeError):
     """Code of this process tried to open an open database file outside SQLite (a bug)."""
 
 
-_lock = threading.Lock()
+_lock = allocate_lock()
 _open_counts: dict[str, int] = {}  # realpath of a database file -> its connections open in this process
 _guard_installed = False
 _allowed = 0  # > 0 inside raw_access_allowed()
@@ -73,16 +73,37 @@ def _forget(key: str) -> None:
         _open_counts.pop(key, None)
 
 
+class _Release:
+    """Forgets a connection once: when it closes, or when it is collected unclosed (what
+    weakref.finalize does; the weakref and threading modules cost ~2 ms of a command's start)."""
+
+    __slots__ = ("key", "watch")
+
+    def __init__(self, conn: TrackedConnection, key: str) -> None:
+        self.key: str | None = key
+        self.watch = ref(conn, self)
+        _watching.add(self)
+
+    def __call__(self, _collected: object = None) -> None:
+        key, self.key = self.key, None
+        if key is not None:
+            _watching.discard(self)
+            _forget(key)
+
+
+_watching: set[_Release] = set()  # keeps each watch (a weak reference with its callback) alive
+
+
 class TrackedConnection(sqlite3.Connection):
     """A sqlite3 connection whose file is known to be open until it is closed (or collected)."""
 
     _tracked_key: str | None = None
-    _finalizer: Any = None
+    _release: _Release | None = None
 
     def close(self) -> None:
         super().close()
-        if self._finalizer is not None:
-            self._finalizer()  # runs _forget once
+        if self._release is not None:
+            self._release()
 
 
 def track(conn: TrackedConnection, path: str | os.PathLike[str]) -> None:
@@ -91,7 +112,7 @@ def track(conn: TrackedConnection, path: str | os.PathLike[str]) -> None:
     with _lock:
         _open_counts[key] = _open_counts.get(key, 0) + 1
     conn._tracked_key = key
-    conn._finalizer = weakref.finalize(conn, _forget, key)
+    conn._release = _Release(conn, key)
 
 
 def _database_of(target: str) -> str | None:

@@ -8,7 +8,7 @@ refused if the file turned out damaged, so nothing is ever written into a damage
 
 from __future__ import annotations
 
-import threading
+from _thread import allocate_lock  # threading's Lock, without importing threading (a start-up cost)
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -25,7 +25,7 @@ class DeferredCheck:
         self._path = path
         self._mark = mark  # the file's mark now: a sealed file needs no check (check_seal.py)
         self.passed_at: datetime | None = None  # when the check ran and passed (None: sealed or not yet)
-        self._lock = threading.Lock()
+        self._lock = allocate_lock()
         self._done = False
         self._damage: str | None = None
 

@@ -13,10 +13,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from desktop.store.aggregates import V3_FLEET_AGGREGATES
-from desktop.store.measured_schema import V4_MEASURED
-from desktop.store.report_totals import V6_REPORT_TOTALS
-
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
 if TYPE_CHECKING:
     import sqlite_utils
@@ -122,11 +118,39 @@ _V4_SITE_MONEY = [
 # with every version from now on): opening a file reads it from the header (header_version),
 # not from the schema_version table, whose first read makes SQLite parse the whole schema.
 _V7_VERSION_IN_HEADER: list[str] = []
-MIGRATIONS: list[Migration] = [
-    _V1_BASE, _V2_TARGETS_AND_ROW_VERSIONS, V3_FLEET_AGGREGATES, V4_MEASURED, _V4_SITE_MONEY, V6_REPORT_TOTALS,
-    _V7_VERSION_IN_HEADER,
-]  # fmt: skip
-CURRENT_VERSION = len(MIGRATIONS)
+
+
+def _all_migrations() -> list[Migration]:
+    from desktop.store.aggregates import V3_FLEET_AGGREGATES
+    from desktop.store.measured_schema import V4_MEASURED
+    from desktop.store.report_totals import V6_REPORT_TOTALS
+
+    return [
+        _V1_BASE, _V2_TARGETS_AND_ROW_VERSIONS, V3_FLEET_AGGREGATES, V4_MEASURED, _V4_SITE_MONEY, V6_REPORT_TOTALS,
+        _V7_VERSION_IN_HEADER,
+    ]  # fmt: skip
+
+
+CURRENT_VERSION = 7  # len(MIGRATIONS) (tests/unit/test_migrations.py), known without building them
+
+
+def __getattr__(name: str) -> list[Migration]:
+    # MIGRATIONS is built on first use: v3 and v6 are SQL made from specs (aggregates.py,
+    # report_totals.py), which an open that migrates nothing need not make.
+    if name == "MIGRATIONS":
+        made = globals()["MIGRATIONS"] = _all_migrations()
+        return made
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _migrations() -> list[Migration]:
+    """MIGRATIONS (as a test may have replaced it)."""
+    found: list[Migration] = globals().get("MIGRATIONS") or __getattr__("MIGRATIONS")
+    return found
+
+
+if TYPE_CHECKING:
+    MIGRATIONS: list[Migration]
 
 
 def _apply(db: sqlite_utils.Database, migration: Migration) -> None:
@@ -182,7 +206,7 @@ def migrate(conn: sqlite3.Connection, now: str, up_to: int = CURRENT_VERSION) ->
             if number == 1:
                 db.table("schema_version").create({"version": int, "applied_at": str}, pk="version")
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            _apply(db, MIGRATIONS[number - 1])
+            _apply(db, _migrations()[number - 1])
             db.table("schema_version").insert({"version": number, "applied_at": now})
             conn.execute(f"PRAGMA user_version = {number}")  # the header says it too: header_version
             conn.execute("COMMIT")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
+from _thread import RLock  # threading's, without importing threading (a start-up cost)
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -45,7 +45,7 @@ class Store(EventTargetWrites, LatenessReads, AuditReads):
         self.path = path
         self.created = created
         self.readonly = readonly
-        self._lock = threading.RLock()
+        self._lock = RLock()
         self._action: str | None = None
         self._check = DeferredCheck(path, self._mark) if check_pending else None
         # When a check of this file passed in this session (opening checked it, or created it);

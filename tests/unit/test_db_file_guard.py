@@ -125,3 +125,24 @@ def test_a_server_url_made_into_a_path_is_refused_not_made_a_file(tmp_path, monk
     with pytest.raises(DatabaseError, match="server URL taken as a file path"):
         open_session(Path("postgresql://alice@/fleet?host=/tmp"))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_connection_dropped_unclosed_frees_its_file_and_a_second_close_changes_nothing(tmp_path: Path) -> None:
+    import gc
+
+    from desktop.store.connection import connect
+
+    path = tmp_path / "fleet.db"
+    conn, *_ = connect(path)
+    assert db_file.is_open_here(path)
+    del conn  # (a cycle or a dropped reference: the collector or the refcount releases it)
+    gc.collect()
+    assert not db_file.is_open_here(path)
+
+    first, *_ = connect(path)
+    second, *_ = connect(path)
+    first.close()
+    first.close()
+    assert db_file.is_open_here(path)  # the second is still open: one close counted once
+    second.close()
+    assert not db_file.is_open_here(path)

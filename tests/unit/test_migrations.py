@@ -28,6 +28,10 @@ def test_a_new_file_reaches_the_current_version_with_its_version_rows(tmp_path: 
     assert {"batches", "batch_events", "data_centers", "miner_models", "targets", "audit"} <= set(db.table_names())
 
 
+def test_the_current_version_is_the_last_migration() -> None:
+    assert len(migrations.MIGRATIONS) == migrations.CURRENT_VERSION
+
+
 def test_the_header_carries_the_version_and_a_v6_file_gets_it_on_upgrade(tmp_path: Path) -> None:
     conn = _new(tmp_path / "fleet.db")
     assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.CURRENT_VERSION
