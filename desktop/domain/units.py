@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 HASHRATE_UNITS = (("EH/s", 1_000_000.0), ("PH/s", 1_000.0), ("TH/s", 1.0))
 
 
@@ -22,6 +20,8 @@ def format_hashrate(ths: float, decimals: int = 2) -> str:
 
 
 def format_usd(cents: int) -> str:
+    from decimal import Decimal  # (not for every command that formats a hash rate)
+
     return f"USD {Decimal(cents) / 100:,.2f}"
 
 

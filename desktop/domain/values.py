@@ -6,9 +6,15 @@ import math
 import re
 import unicodedata
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from desktop.errors import ValidationError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+# decimal (with numbers: ~2 ms) is imported by the functions that parse figures, not by every
+# command that imports this module for names and dates.
 
 # ASCII digits only: Python's \d and Decimal() also take Arabic-Indic or full-width digits.
 _THOUSANDS = re.compile(r"^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$")
@@ -21,8 +27,8 @@ MAX_ID = 2**63 - 1  # SQLite's largest INTEGER: no record id is larger
 MAX_NUMBER_LENGTH = 40  # "1,000,000,000,000.00" is 20; longer text is no figure anyone typed
 # Per unit: the catalog runs 13.5-200 TH/s and 1,323-3,500 W; these bounds leave room for
 # any ASIC to come and refuse typos (a 5e-324 W miner) that would wreck every ratio.
-THS_PER_UNIT = (Decimal("0.001"), Decimal(100_000))
-WATTS_PER_UNIT = (Decimal(1), Decimal(100_000))
+THS_PER_UNIT = (0.001, 100_000)
+WATTS_PER_UNIT = (1, 100_000)
 
 
 def shown(value: object, limit: int = 24) -> str:
@@ -128,6 +134,8 @@ def _why_not_a_date(text: str) -> str:
 
 
 def _to_decimal(field: str, value: object) -> Decimal:
+    from decimal import Decimal, InvalidOperation
+
     if isinstance(value, bool):
         raise ValidationError(field, f"'{value}' is not a number")
     if isinstance(value, int):
@@ -202,11 +210,13 @@ def parse_watts_per_unit(field: str, value: object) -> float:
     return _per_unit(field, value, "W", WATTS_PER_UNIT)
 
 
-def _per_unit(field: str, value: object, unit: str, bounds: tuple[Decimal, Decimal]) -> float:
+def _per_unit(field: str, value: object, unit: str, bounds: tuple[float, float]) -> float:
+    from decimal import Decimal
+
     number = _to_decimal(field, value)
     if number <= 0:
         raise ValidationError(field, f"must be more than 0 {unit}, not {number}")
-    low, high = bounds
+    low, high = (Decimal(repr(bound)) for bound in bounds)  # 0.001 exactly, not the float's binary value
     if not low <= number <= high:
         raise ValidationError(field, f"{number} {unit} a unit is outside {low:,} to {high:,} {unit}; check the figure")
     return float(number)
@@ -219,6 +229,8 @@ def parse_money_cents(field: str, value: object) -> int:
     "2,640" (USD 2,640) as often as USD 2.64, and a wrong guess costs a factor of 1,000.
     "0.105" or "1234.567" cannot be a thousands separator: they round to cents.
     A currency mark is allowed: "$5,200.00", "USD 5,200.00", "5200 USD" (a spreadsheet's money)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
     if isinstance(value, str):
         value = _CURRENCY.sub("", value.strip())
     number = _to_decimal(field, value)
@@ -236,4 +248,6 @@ def parse_money_cents(field: str, value: object) -> int:
 
 
 def cents_to_decimal(cents: int) -> Decimal:
+    from decimal import Decimal
+
     return (Decimal(cents) / 100).quantize(Decimal("0.01"))
