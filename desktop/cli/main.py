@@ -132,13 +132,15 @@ def main(argv: Sequence[str] | None = None, *, own_process: bool = False) -> int
     garbage is uncollected at that moment for good.
     """
     words = list(sys.argv[1:] if argv is None else argv)
+    collecting = gc.isenabled()  # (off where the window collects on its own thread: ui_thread_gc)
     gc.disable()  # importing the command's modules makes no garbage: a collection finds nothing
     try:
         args = build_parser(_commands_for(words)).parse_args(words)
     finally:
         if own_process:
             gc.freeze()
-        gc.enable()
+        if collecting:
+            gc.enable()
     command: Command | None = getattr(args, "_command", None)
     # after the parse: --version and --help log nothing; a command's log is set up by the
     # first module that logs (most commands log nothing and never import logging)

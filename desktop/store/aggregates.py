@@ -18,12 +18,16 @@ row triggers and books a whole insert in a few set-wise statements instead.
 Everything is whole units; hash rate and power are units x the model's figures at read
 time, so the aggregates stay exact over any number of writes and a model edit needs no
 rewrite.
+
+Since v8 the batch and event triggers book into ``fleet_day_deltas`` only, and its own
+triggers add every change of a day row to the model, month and year tables (_cascade).
 """
 
 from __future__ import annotations
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a start-up cost)
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 STAGE_COLUMNS = ("ordered", "in_transit", "on_site", "deployed", "retired", "cancelled")
@@ -201,17 +205,19 @@ TriggerSpec = tuple[str, str, tuple[str, ...], list[str]]
 _MOVE_COLUMNS = ("data_center_id", "model_id", "units", "ordered_on", "expected_on")
 
 
-def _trigger_specs() -> list[TriggerSpec]:
+def _trigger_specs(book: Callable[[str], list[str]]) -> list[TriggerSpec]:
+    """The row triggers of batches and events; ``book`` makes the statements that add a
+    source's rows into the aggregates (v3: all four tables; v8: the day table, see _cascade)."""
     return [
         ("fleet_event_added", "AFTER INSERT ON batch_events", (), [
-            *_upserts(_event_source("NEW")),
+            *book(_event_source("NEW")),
             f"""{_counts_update("NEW", "")},
                 deployed_on = CASE WHEN NEW.kind = 'deployed' AND (deployed_on IS NULL OR NEW.occurred_on > deployed_on)
                     THEN NEW.occurred_on ELSE deployed_on END
                 WHERE batch_id = NEW.batch_id""",
         ]),
         ("fleet_event_removed", "AFTER DELETE ON batch_events", (), [
-            *_upserts(_event_source("OLD", "-")),
+            *book(_event_source("OLD", "-")),
             f"""{_counts_update("OLD", "-")},
                 deployed_on = CASE WHEN OLD.kind = 'deployed' THEN (SELECT MAX(occurred_on) FROM batch_events
                     WHERE batch_id = OLD.batch_id AND kind = 'deployed') ELSE deployed_on END
@@ -219,9 +225,9 @@ def _trigger_specs() -> list[TriggerSpec]:
         ]),
         # An event's fields never change in place (edits are delete + insert); be exact if one does.
         ("fleet_event_changed", "AFTER UPDATE OF batch_id, kind, units, occurred_on ON batch_events", (), [
-            *_upserts(_event_source("OLD", "-")),
+            *book(_event_source("OLD", "-")),
             f"{_counts_update('OLD', '-')} WHERE batch_id = OLD.batch_id",
-            *_upserts(_event_source("NEW")),
+            *book(_event_source("NEW")),
             f"{_counts_update('NEW', '')} WHERE batch_id = NEW.batch_id",
             """UPDATE batch_stage_counts SET deployed_on = (SELECT MAX(occurred_on) FROM batch_events
                 WHERE batch_id = batch_stage_counts.batch_id AND kind = 'deployed')
@@ -229,24 +235,75 @@ def _trigger_specs() -> list[TriggerSpec]:
         ]),
         ("fleet_batch_added", "AFTER INSERT ON batches", (), [
             "INSERT INTO batch_stage_counts (batch_id, ordered) VALUES (NEW.id, NEW.units)",
-            *_upserts(_batch_source("NEW")),
+            *book(_batch_source("NEW")),
         ]),
         # BEFORE: the events go first (their trigger books them out while the batch still says
         # where they count); then the batch's order and its whole plan step come out.
         ("fleet_batch_removed", "BEFORE DELETE ON batches", (), [
             "DELETE FROM batch_events WHERE batch_id = OLD.id",
-            *_upserts(_batch_source("OLD", "-")),
+            *book(_batch_source("OLD", "-")),
             "DELETE FROM batch_stage_counts WHERE batch_id = OLD.id",
         ]),
         # A batch edit that moves it (site, model, units, dates): book all of it out and back in.
         ("fleet_batch_changed", f"AFTER UPDATE OF {', '.join(_MOVE_COLUMNS)} ON batches", _MOVE_COLUMNS, [
-            *_upserts(_batch_source("OLD", "-", active=f"OLD.units - {_left_plan('OLD')}")),
-            *_upserts(_moved_events("OLD", "-")),
-            *_upserts(_batch_source("NEW", "", active=f"NEW.units - {_left_plan('NEW')}")),
-            *_upserts(_moved_events("NEW", "")),
+            *book(_batch_source("OLD", "-", active=f"OLD.units - {_left_plan('OLD')}")),
+            *book(_moved_events("OLD", "-")),
+            *book(_batch_source("NEW", "", active=f"NEW.units - {_left_plan('NEW')}")),
+            *book(_moved_events("NEW", "")),
             "UPDATE batch_stage_counts SET ordered = ordered + NEW.units - OLD.units WHERE batch_id = NEW.id",
         ]),
     ]  # fmt: skip
+
+
+def _day_upsert(source: str) -> list[str]:
+    return _upserts(source)[:1]
+
+
+def _day_row(ref: str, sign: str = "") -> str:
+    """A day row (NEW/OLD) as a source row: (s, m, d, c0..c7)."""
+    columns = ", ".join(f"{sign}{ref}.{c} AS c{i}" for i, c in enumerate(_ALL))
+    return f"SELECT {ref}.data_center_id AS s, {ref}.model_id AS m, {ref}.day AS d, {columns}"
+
+
+def _cascade() -> list[TriggerSpec]:
+    """v8: whatever changes a day row adds the change to the three coarser tables.
+
+    Each batch and event trigger then books into the day table only: its source (a join of
+    the batch and its events) is written once instead of four times, and the triggers' SQL,
+    which SQLite parses on every connection's first statement, went from 64 KB to ~20 KB
+    (17M -> ~6M instructions: a tenth of a `summary` call, #13). The coarser tables stay
+    sums of the day table for any writer, as the four upserts kept them."""
+    return [
+        ("fleet_day_added", "AFTER INSERT ON fleet_day_deltas", (), _day_rolled_up("NEW")),
+        # (a day row's key never changes, upserts add to it; should one change, be exact anyway)
+        ("fleet_day_changed", "AFTER UPDATE ON fleet_day_deltas", (),
+         _upserts(f"{_day_row('OLD', '-')} UNION ALL {_day_row('NEW')}")[1:]),
+        ("fleet_day_removed", "AFTER DELETE ON fleet_day_deltas", (), _day_rolled_up("OLD", "-")),
+    ]  # fmt: skip
+
+
+def _day_rolled_up(ref: str, sign: str = "") -> list[str]:
+    """A day row (NEW/OLD) added (sign '-': taken out) into the three coarser tables."""
+
+    def upsert(table: str, key: tuple[str, str], at: str, columns: tuple[str, ...]) -> str:
+        values = ", ".join(f"{sign}{ref}.{c}" for c in columns)
+        adds = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns)
+        return (
+            f"INSERT INTO {table} ({', '.join(key)}, {', '.join(columns)}) VALUES ({at}, {values}) "
+            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {adds}"
+        )
+
+    site_model = ("data_center_id", "model_id")
+    return [
+        upsert("fleet_model_days", ("day", "model_id"), f"{ref}.day, {ref}.model_id", _ALL),
+        upsert("fleet_month_deltas", (*site_model, "month"), f"{ref}.data_center_id, {ref}.model_id, "
+               f"substr({ref}.day, 1, 7)", STAGE_COLUMNS),
+        upsert("fleet_year_deltas", (*site_model, "year"), f"{ref}.data_center_id, {ref}.model_id, "
+               f"substr({ref}.day, 1, 4)", STAGE_COLUMNS),
+    ]  # fmt: skip
+
+
+CASCADE_TRIGGERS = ("fleet_day_added", "fleet_day_changed", "fleet_day_removed")
 
 
 def sqlite_trigger(spec: TriggerSpec) -> str:
@@ -319,21 +376,29 @@ _made: dict[str, list[Any]] = {}
 
 def _schema() -> dict[str, list[Any]]:
     if not _made:
-        specs, tables = _trigger_specs(), _tables()
+        tables, v3_specs = _tables(), _trigger_specs(_upserts)
+        specs = [*_trigger_specs(_day_upsert), *_cascade()]
         triggers = [sqlite_trigger(spec) for spec in specs]
-        v3 = [*tables, *_backfill(), *triggers]
-        _made.update(TABLES=tables, TRIGGER_SPECS=specs, TRIGGERS=triggers, V3_FLEET_AGGREGATES=v3)
+        v3 = [*tables, *_backfill(), *(sqlite_trigger(spec) for spec in v3_specs)]
+        # v8 drops v3's triggers and makes them again: each books into the day table, which cascades
+        v8 = [*(f"DROP TRIGGER IF EXISTS {spec[0]}" for spec in v3_specs), *triggers]
+        _made.update(
+            TABLES=tables, V3_TRIGGER_SPECS=v3_specs, TRIGGER_SPECS=specs, TRIGGERS=triggers,
+            V3_FLEET_AGGREGATES=v3, V8_DAY_CASCADE=v8,
+        )  # fmt: skip
     return _made
 
 
 def __getattr__(name: str) -> list[Any]:
-    if name in ("TABLES", "TRIGGER_SPECS", "TRIGGERS", "V3_FLEET_AGGREGATES"):
+    if name in ("TABLES", "V3_TRIGGER_SPECS", "TRIGGER_SPECS", "TRIGGERS", "V3_FLEET_AGGREGATES", "V8_DAY_CASCADE"):
         return _schema()[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 if TYPE_CHECKING:
     TABLES: list[str]
-    TRIGGER_SPECS: list[TriggerSpec]
+    V3_TRIGGER_SPECS: list[TriggerSpec]  # as v3 made them (a v2 file upgrading goes through v3, then v8)
+    TRIGGER_SPECS: list[TriggerSpec]  # today's
     TRIGGERS: list[str]
     V3_FLEET_AGGREGATES: list[str]
+    V8_DAY_CASCADE: list[str]

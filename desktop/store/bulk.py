@@ -17,6 +17,7 @@ from desktop.errors import ConflictError
 from desktop.freeing import free_in_slices
 from desktop.runtime import gc_paused
 from desktop.store import bulk_booking, report_totals, rows
+from desktop.store.aggregates import CASCADE_TRIGGERS
 from desktop.store.connection import select_in, utc_now
 from desktop.store.store import Store
 
@@ -36,7 +37,8 @@ _BATCH_SQL = (
 )
 _EVENT_SQL = f"INSERT INTO batch_events ({', '.join(_EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(_EVENT_COLUMNS))})"
 # Inside a bulk block rows change only through the writer, which books every change itself.
-_LIFTED = ("fleet_batch_added", "fleet_event_added", "fleet_event_removed", "fleet_batch_changed")
+# (and the day table's: the booking writes the coarser tables itself)
+_LIFTED = ("fleet_batch_added", "fleet_event_added", "fleet_event_removed", "fleet_batch_changed", *CASCADE_TRIGGERS)
 OLD_BATCH_SQL = (
     f"SELECT id, {', '.join(_BATCH_COLUMNS)}, version FROM batches WHERE id IN ({{marks}}) ORDER BY id"
 )

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from desktop.store import report_totals
+from desktop.store.aggregates import CASCADE_TRIGGERS
 from desktop.store.store import Store
 
 # Parents before children (foreign keys); derived tables last. schema_version is each side's own.
@@ -24,7 +25,7 @@ TABLES = (
 )  # fmt: skip
 ALL_TRIGGERS = (
     "fleet_event_added", "fleet_event_removed", "fleet_event_changed",
-    "fleet_batch_added", "fleet_batch_removed", "fleet_batch_changed",
+    "fleet_batch_added", "fleet_batch_removed", "fleet_batch_changed", *CASCADE_TRIGGERS,
 )  # fmt: skip
 CHUNK = 5000
 

@@ -312,6 +312,56 @@ def test_a_v2_database_upgrades_with_exact_aggregates(tmp_path: Path) -> None:
         assert_fast_equals_slow(upgraded, [date(2018, 1, 1), date(2022, 5, 17), date(2026, 11, 25)])
 
 
+@pytest.mark.sqlite_only  # a file made by v7's triggers
+def test_a_v7_file_takes_the_day_cascade_and_stays_exact_through_later_writes(tmp_path: Path) -> None:
+    path = tmp_path / "v7.db"
+    with open_session(tmp_path / "source.db") as source:
+        generate_fleet(source.store, batches=80, events=600, seed=9, today=date(2026, 11, 25))
+        tables = {
+            t: source.store.conn.execute(f"SELECT * FROM {t}").fetchall()
+            for t in ("data_centers", "miner_models", "batches", "batch_events")
+        }
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrations.migrate(conn, "2026-01-01T00:00:00+00:00", up_to=7)
+    for table, found in tables.items():  # booked row by row by v3's triggers (all four tables)
+        conn.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(found[0]))})", found)
+    conn.close()
+    with open_session(path) as upgraded:
+        triggers = {r[0] for r in upgraded.store.conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
+        assert {"fleet_day_added", "fleet_day_changed", "fleet_day_removed"} <= triggers
+        fleet, store = upgraded.fleet, upgraded.store
+        first, second = store.list_batches()[:2]
+        sites, models = store.list_sites(), store.list_models()
+        added = fleet.add_batch(sites[0].id, models[0].id, 40, "2024-03-01", "2024-04-01")
+        fleet.record_event(added.id or 0, "shipped", 30, "2024-03-05")
+        fleet.edit_batch(first.id or 0, sites[-1].id, models[-1].id, first.units, first.ordered_on, first.expected_on)
+        fleet.delete_batch(second.id or 0)
+        assert_fast_equals_slow(upgraded, [date(2018, 1, 1), date(2024, 3, 5), date(2026, 11, 25)])
+
+
+def test_the_coarser_tables_stay_sums_of_the_day_table_whoever_writes_it(session: Session) -> None:
+    generate_fleet(session.store, batches=40, events=300, seed=3, today=date(2026, 11, 25))
+    conn = session.store.conn
+    first, last = "(SELECT MIN(day) FROM fleet_day_deltas)", "(SELECT MAX(day) FROM fleet_day_deltas)"
+    with session.store.write("direct writes to the day table"):  # no Hashplan code does these
+        conn.execute(f"UPDATE fleet_day_deltas SET deployed = deployed + 7, planned_units = 2 WHERE day = {first}")
+        conn.execute(f"UPDATE fleet_day_deltas SET day = '2031-01-02' WHERE day = {last}")
+        deployed = "(SELECT MIN(day) FROM fleet_day_deltas WHERE deployed > 0)"
+        conn.execute(f"DELETE FROM fleet_day_deltas WHERE day = {deployed}")
+    sums = "SUM(ordered), SUM(in_transit), SUM(on_site), SUM(deployed), SUM(retired), SUM(cancelled)"
+
+    def totals(keys: str, table: str, plan: bool = False) -> list[tuple[Any, ...]]:
+        more = ", SUM(planned_units), SUM(planned_batches)" if plan else ""
+        found = conn.execute(f"SELECT {keys}, {sums}{more} FROM {table} GROUP BY {keys} ORDER BY {keys}").fetchall()
+        width = len(found[0]) - (8 if plan else 6)  # the key's columns
+        return [tuple(r) for r in found if any(r[width:])]
+
+    assert totals("day, model_id", "fleet_model_days", True) == totals("day, model_id", "fleet_day_deltas", True)
+    by_site = "data_center_id, model_id"
+    for table, key, cut in (("fleet_month_deltas", "month", 7), ("fleet_year_deltas", "year", 4)):
+        assert totals(f"{by_site}, {key}", table) == totals(f"{by_site}, substr(day, 1, {cut})", "fleet_day_deltas")
+
+
 @pytest.mark.sqlite_only  # the SQLite file itself
 def test_a_failed_bulk_insert_leaves_no_trace_and_the_triggers_in_place(session: Session) -> None:
     site = session.fleet.add_site("Rockdale", "United States")

@@ -137,8 +137,18 @@ _V3_SERVER_INDEXES = [
 
 def _v3() -> list[str]:
     statements = _schema_only(aggregates.TABLES) + _V3_SERVER_INDEXES
-    for spec in aggregates.TRIGGER_SPECS:
+    for spec in aggregates.V3_TRIGGER_SPECS:
         statements += trigger_function(spec)
+    return statements
+
+
+def _v8() -> list[str]:
+    """Today's aggregate triggers in place of v3's (aggregates._cascade): each function replaced,
+    each trigger made again (its table or its firing may differ)."""
+    statements = []
+    for spec in aggregates.TRIGGER_SPECS:
+        table = spec[1].split()[-1]
+        statements += [f"DROP TRIGGER IF EXISTS {spec[0]} ON {table}", *trigger_function(spec)]
     return statements
 
 
@@ -173,7 +183,7 @@ def _notify_triggers() -> list[str]:
 
 # Version n here is version n of SQLite's list (migrations.MIGRATIONS): the same schema, so a
 # copy between the two is table for table.
-_BUILDERS: dict[int, Callable[[], list[str]]] = {1: _v1, 3: _v3, 6: _v6}
+_BUILDERS: dict[int, Callable[[], list[str]]] = {1: _v1, 3: _v3, 6: _v6, 8: _v8}
 
 
 def migration(number: int) -> list[str]:
