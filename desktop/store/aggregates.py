@@ -285,7 +285,7 @@ def _cascade() -> list[TriggerSpec]:
 def _day_rolled_up(ref: str, sign: str = "") -> list[str]:
     """A day row (NEW/OLD) added (sign '-': taken out) into the three coarser tables."""
 
-    def upsert(table: str, key: tuple[str, str], at: str, columns: tuple[str, ...]) -> str:
+    def upsert(table: str, key: tuple[str, ...], at: str, columns: tuple[str, ...]) -> str:
         values = ", ".join(f"{sign}{ref}.{c}" for c in columns)
         adds = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns)
         return (
