@@ -293,20 +293,27 @@ def test_generated_fleet_fast_path_equals_replay(session: Session) -> None:
     assert_fast_equals_slow(session, [date(2016, 6, 30), date(2019, 12, 31), date(2021, 7, 28), date(2026, 11, 25)])
 
 
-def test_a_v2_database_upgrades_with_exact_aggregates(tmp_path: Path) -> None:
-    path = tmp_path / "old.db"
+def _old_file(tmp_path: Path, version: int, *, batches: int, events: int, seed: int) -> Path:
+    """A file at schema ``version`` holding a generated fleet's rows, written by plain SQL (so
+    that version's triggers, if any, booked them)."""
+    path = tmp_path / f"v{version}.db"
     with open_session(tmp_path / "source.db") as source:
-        generate_fleet(source.store, batches=120, events=900, seed=5, today=date(2026, 11, 25))
+        generate_fleet(source.store, batches=batches, events=events, seed=seed, today=date(2026, 11, 25))
         tables = {
             t: source.store.conn.execute(f"SELECT * FROM {t}").fetchall()
             for t in ("data_centers", "miner_models", "batches", "batch_events")
         }
     conn = sqlite3.connect(path, isolation_level=None)
-    migrations.migrate(conn, "2026-01-01T00:00:00+00:00", up_to=2)
+    migrations.migrate(conn, "2026-01-01T00:00:00+00:00", up_to=version)
     for table, found in tables.items():
         if found:
             conn.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(found[0]))})", found)
     conn.close()
+    return path
+
+
+def test_a_v2_database_upgrades_with_exact_aggregates(tmp_path: Path) -> None:
+    path = _old_file(tmp_path, 2, batches=120, events=900, seed=5)
     with open_session(path) as upgraded:
         assert migrations.schema_version(upgraded.store.conn) == migrations.CURRENT_VERSION
         assert_fast_equals_slow(upgraded, [date(2018, 1, 1), date(2022, 5, 17), date(2026, 11, 25)])
@@ -314,18 +321,7 @@ def test_a_v2_database_upgrades_with_exact_aggregates(tmp_path: Path) -> None:
 
 @pytest.mark.sqlite_only  # a file made by v7's triggers
 def test_a_v7_file_takes_the_day_cascade_and_stays_exact_through_later_writes(tmp_path: Path) -> None:
-    path = tmp_path / "v7.db"
-    with open_session(tmp_path / "source.db") as source:
-        generate_fleet(source.store, batches=80, events=600, seed=9, today=date(2026, 11, 25))
-        tables = {
-            t: source.store.conn.execute(f"SELECT * FROM {t}").fetchall()
-            for t in ("data_centers", "miner_models", "batches", "batch_events")
-        }
-    conn = sqlite3.connect(path, isolation_level=None)
-    migrations.migrate(conn, "2026-01-01T00:00:00+00:00", up_to=7)
-    for table, found in tables.items():  # booked row by row by v3's triggers (all four tables)
-        conn.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(found[0]))})", found)
-    conn.close()
+    path = _old_file(tmp_path, 7, batches=80, events=600, seed=9)  # booked by v3's triggers (all four tables)
     with open_session(path) as upgraded:
         triggers = {r[0] for r in upgraded.store.conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
         assert {"fleet_day_added", "fleet_day_changed", "fleet_day_removed"} <= triggers
